@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+
+namespace PostingConsole.Api;
+
+/// <summary>Accepts a request only with an <c>X-Api-Key</c> from <c>Api:Keys</c> (compared in constant time).</summary>
+public sealed class ApiKeyFilter(IOptionsMonitor<ApiOptions> options) : IEndpointFilter
+{
+    public const string HeaderName = "X-Api-Key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
+        if (presented.Length == 0 || !options.CurrentValue.Keys.Any(k => FixedTimeEquals(k, presented)))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                detail: presented.Length == 0 ? $"The {HeaderName} header is missing." : $"The {HeaderName} header is not a valid key.");
+        }
+
+        return await next(context);
+    }
+
+    private static bool FixedTimeEquals(string expected, string presented) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+}
+
+/// <summary>Validates the endpoint's <typeparamref name="T"/> argument; a bad one is answered 400 before the handler runs.</summary>
+public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var argument = context.Arguments.OfType<T>().FirstOrDefault();
+        if (argument is null)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["A JSON body is required."] });
+        }
+
+        var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
+        return result.IsValid ? await next(context) : Problems.Validation(result);
+    }
+}
+
+public static class Problems
+{
+    public static IResult Validation(ValidationResult result) =>
+        Validation(result.Errors
+            .GroupBy(e => CamelCase(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+
+    public static IResult Validation(IDictionary<string, string[]> errors) =>
+        Results.ValidationProblem(errors, title: "The request is not valid.", detail: string.Join(" ", errors.SelectMany(e => e.Value)));
+
+    public static IResult NotFound(string? detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    public static IResult Conflict(string? detail) => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    internal static string CamelCase(string name) =>
+        string.IsNullOrEmpty(name) ? "body" : char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>
+/// A body that is not valid JSON, or whose value has the wrong type, or an unknown field: 400 problem
+/// details naming the field (from the JSON path), never a 500.
+/// </summary>
+public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest) return false;
+
+        var field = badRequest.InnerException is JsonException json ? FieldOf(json) : "body";
+        var message = badRequest.InnerException is JsonException
+            ? $"{field}: the value is not valid for this field (or the field is unknown)."
+            : badRequest.Message;
+        httpContext.Response.StatusCode = badRequest.StatusCode;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = badRequest.StatusCode,
+                Title = "The request is not valid.",
+                Detail = message,
+                Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } },
+            },
+        });
+    }
+
+    private static string FieldOf(JsonException json)
+    {
+        var path = json.Path;
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            // Unknown members are reported with the name in the message, not the path.
+            var message = json.Message;
+            var start = message.IndexOf('\'');
+            var end = start >= 0 ? message.IndexOf('\'', start + 1) : -1;
+            return start >= 0 && end > start ? message[(start + 1)..end] : "body";
+        }
+
+        var field = path.TrimStart('$').TrimStart('.');
+        return field.Length == 0 ? "body" : field;
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+
+namespace PostingConsole.Components.Shared;
+
+/// <summary>Shows UTC times in the operator's time zone (<c>Console:TimeZone</c>, default Asia/Seoul), with the date.</summary>
+public sealed class ConsoleClock(IOptions<ConsoleOptions> options)
+{
+    private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
+
+    public string Format(DateTime? utc) => utc is { } value ? ToLocal(value).ToString("yyyy-MM-dd HH:mm") : "—";
+
+    public string FormatTime(DateTime utc) => ToLocal(utc).ToString("HH:mm:ss");
+}

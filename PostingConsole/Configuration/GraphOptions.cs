@@ -1,0 +1,40 @@
+using FluentValidation;
+
+namespace PostingConsole.Configuration;
+
+public enum GraphMode
+{
+    Sandbox,
+    Live,
+}
+
+/// <summary>Section <c>Graph</c>: where Graph API calls go.</summary>
+public sealed class GraphOptions
+{
+    public const string Section = "Graph";
+
+    public GraphMode Mode { get; set; } = GraphMode.Sandbox;
+    public Uri BaseUrl { get; set; } = new("https://graph.facebook.com/");
+    public string ApiVersion { get; set; } = "v25.0";
+    /// <summary>Time allowed for one HTTP call to Meta.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Pause between container status reads while it is IN_PROGRESS.</summary>
+    public TimeSpan ContainerPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a container may stay IN_PROGRESS before the attempt is given up as transient.</summary>
+    public TimeSpan ContainerWaitLimit { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed class GraphOptionsValidator : AbstractValidator<GraphOptions>
+{
+    public GraphOptionsValidator()
+    {
+        RuleFor(o => o.Mode).IsInEnum().WithName("Graph:Mode");
+        RuleFor(o => o.BaseUrl).Must(u => u is { IsAbsoluteUri: true } && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
+            .WithName("Graph:BaseUrl").WithMessage("Graph:BaseUrl must be an absolute http or https URL.");
+        RuleFor(o => o.ApiVersion).Matches(@"^v\d+\.\d+$").WithName("Graph:ApiVersion")
+            .WithMessage("Graph:ApiVersion must look like v25.0.");
+        RuleFor(o => o.CallTimeout).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)).WithName("Graph:CallTimeout");
+        RuleFor(o => o.ContainerPollInterval).InclusiveBetween(TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)).WithName("Graph:ContainerPollInterval");
+        RuleFor(o => o.ContainerWaitLimit).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30)).WithName("Graph:ContainerWaitLimit");
+    }
+}

@@ -1,0 +1,30 @@
+using FluentValidation;
+
+namespace PostingConsole.Configuration;
+
+/// <summary>Section <c>Posting</c>: the spec's business rules, all adjustable.</summary>
+public sealed class PostingOptions
+{
+    public const string Section = "Posting";
+
+    public int MaxConcurrency { get; set; } = 10;
+    public int PerPersonaHourlyLimit { get; set; } = 10;
+    public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+    public int MaxTransientRetries { get; set; } = 3;
+    public TimeSpan RateLimitRetryDelay { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>How long a claim is good for before another dispatcher may reconcile the post.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+public sealed class PostingOptionsValidator : AbstractValidator<PostingOptions>
+{
+    public PostingOptionsValidator()
+    {
+        RuleFor(o => o.MaxConcurrency).InclusiveBetween(1, 100).WithName("Posting:MaxConcurrency");
+        RuleFor(o => o.PerPersonaHourlyLimit).InclusiveBetween(1, 100).WithName("Posting:PerPersonaHourlyLimit");
+        RuleFor(o => o.TransientRetryDelay).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)).WithName("Posting:TransientRetryDelay");
+        RuleFor(o => o.MaxTransientRetries).InclusiveBetween(0, 20).WithName("Posting:MaxTransientRetries");
+        RuleFor(o => o.RateLimitRetryDelay).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)).WithName("Posting:RateLimitRetryDelay");
+        RuleFor(o => o.LeaseDuration).InclusiveBetween(TimeSpan.FromSeconds(30), TimeSpan.FromHours(2)).WithName("Posting:LeaseDuration");
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Data;
+
+public sealed class PersonaEntityTypeConfiguration : IEntityTypeConfiguration<Persona>
+{
+    public void Configure(EntityTypeBuilder<Persona> builder)
+    {
+        builder.Property(p => p.Name).HasMaxLength(100);
+        builder.Property(p => p.IgUserId).HasMaxLength(64);
+        builder.Property(p => p.ProtectedToken).HasMaxLength(4000);
+        builder.Property(p => p.TokenHint).HasMaxLength(8);
+        builder.Property(p => p.TimeZone).HasMaxLength(64);
+        builder.Property(p => p.StatusReason).HasMaxLength(500);
+        builder.Property(p => p.LastError).HasMaxLength(500);
+        builder.HasIndex(p => p.IgUserId).IsUnique();
+        builder.HasIndex(p => p.Name);
+    }
+}
+
+public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
+{
+    public void Configure(EntityTypeBuilder<Post> builder)
+    {
+        builder.Property(p => p.ExternalId).HasMaxLength(200);
+        builder.Property(p => p.ImageUrl).HasMaxLength(2048);
+        builder.Property(p => p.ImagePath).HasMaxLength(1024);
+        builder.Property(p => p.Caption).HasMaxLength(8000);
+        builder.Property(p => p.FinalCaption).HasMaxLength(8000);
+        builder.Property(p => p.LastError).HasMaxLength(2000);
+        builder.Property(p => p.ContainerId).HasMaxLength(64);
+        builder.Property(p => p.MediaId).HasMaxLength(64);
+        builder.Property(p => p.Permalink).HasMaxLength(512);
+        builder.Property(p => p.ClaimedBy).HasMaxLength(64);
+        builder.PrimitiveCollection(p => p.Hashtags);
+
+        builder.HasOne(p => p.Persona).WithMany().HasForeignKey(p => p.PersonaId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(p => p.Attempts).WithOne().HasForeignKey(a => a.PostId).OnDelete(DeleteBehavior.Cascade);
+
+        // The due-post query: WHERE Status IN (Scheduled, Retrying) AND NextAttemptAt <= now ORDER BY NextAttemptAt.
+        builder.HasIndex(p => new { p.Status, p.NextAttemptAt });
+        // Dashboard: time order, and filters by persona, status and date.
+        builder.HasIndex(p => p.ScheduledAt);
+        builder.HasIndex(p => new { p.PersonaId, p.ScheduledAt });
+        builder.HasIndex(p => new { p.Status, p.ScheduledAt });
+        builder.HasIndex(p => new { p.Status, p.FailureReason });
+        // The rolling-hour limit per persona.
+        builder.HasIndex(p => new { p.PersonaId, p.PublishedAt });
+        // The same externalId twice gives the same post.
+        builder.HasIndex(p => p.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
+    }
+}
+
+public sealed class PostAttemptEntityTypeConfiguration : IEntityTypeConfiguration<PostAttempt>
+{
+    public void Configure(EntityTypeBuilder<PostAttempt> builder)
+    {
+        builder.Property(a => a.Step).HasMaxLength(32);
+        builder.Property(a => a.Message).HasMaxLength(2000);
+        builder.Property(a => a.FbtraceId).HasMaxLength(64);
+        builder.HasIndex(a => new { a.PostId, a.At });
+    }
+}
+
+public sealed class ActivityLogEntryEntityTypeConfiguration : IEntityTypeConfiguration<ActivityLogEntry>
+{
+    public void Configure(EntityTypeBuilder<ActivityLogEntry> builder)
+    {
+        builder.Property(a => a.Message).HasMaxLength(2000);
+        builder.HasIndex(a => a.At);
+    }
+}
+
+public sealed class AlertEntityTypeConfiguration : IEntityTypeConfiguration<Alert>
+{
+    public void Configure(EntityTypeBuilder<Alert> builder)
+    {
+        builder.Property(a => a.IncidentKey).HasMaxLength(128);
+        builder.Property(a => a.Message).HasMaxLength(1000);
+        // One open alert per incident, even when two posts hit the same dead token at once.
+        builder.HasIndex(a => a.IncidentKey).IsUnique().HasFilter("\"ResolvedAt\" IS NULL");
+        builder.HasIndex(a => a.At);
+    }
+}
+
+public sealed class DispatcherStateEntityTypeConfiguration : IEntityTypeConfiguration<DispatcherState>
+{
+    public void Configure(EntityTypeBuilder<DispatcherState> builder)
+    {
+        builder.Property(s => s.Id).ValueGeneratedNever();
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Data;
+
+/// <summary>
+/// The console's database. Migrations are checked in under Data/Migrations and applied at start-up
+/// by <see cref="DatabaseMigrator"/>. To add one, from the repository root:
+/// <code>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project PostingConsole --output-dir Data/Migrations</code>
+/// </summary>
+public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options) : DbContext(options)
+{
+    public DbSet<Persona> Personas => Set<Persona>();
+    public DbSet<Post> Posts => Set<Post>();
+    public DbSet<PostAttempt> PostAttempts => Set<PostAttempt>();
+    public DbSet<ActivityLogEntry> ActivityLog => Set<ActivityLogEntry>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<DispatcherState> DispatcherState => Set<DispatcherState>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PostingDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is UTC in the database and comes back marked as UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+        // Enums as their names: readable in the file and stable if members are reordered.
+        configurationBuilder.Properties<PostStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<FailureReason>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<PersonaStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<PublishStage>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<SandboxFault>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<ActivityLevel>().HaveConversion<string>().HaveMaxLength(12);
+        configurationBuilder.Properties<AlertKind>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime(),
+        v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}
+
+/// <summary>One row: whether dispatch is running (survives restarts) and the heartbeat.</summary>
+public sealed class DispatcherState
+{
+    public int Id { get; set; } = 1;
+    public bool Running { get; set; } = true;
+    public DateTime? LastTickAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

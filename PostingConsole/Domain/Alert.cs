@@ -1,0 +1,26 @@
+namespace PostingConsole.Domain;
+
+public enum AlertKind
+{
+    AuthExpired,
+    AccountSuspended,
+    ImageNeedsRegeneration,
+    PostFailed,
+}
+
+/// <summary>
+/// An incident that needs an operator. <see cref="IncidentKey"/> makes it one alert per incident
+/// (per persona for account trouble, per post for image trouble), not one per post.
+/// </summary>
+public sealed class Alert
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public AlertKind Kind { get; set; }
+    public string IncidentKey { get; set; } = "";
+    public int? PersonaId { get; set; }
+    public int? PostId { get; set; }
+    public string Message { get; set; } = "";
+    public DateTime? ReadAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+}

@@ -1,0 +1,116 @@
+namespace PostingConsole.Domain;
+
+/// <summary>
+/// One Instagram Business account (data owned by 001-persona). The access token is kept only in
+/// encrypted form (<see cref="ProtectedToken"/>); <see cref="TokenHint"/> is its last four characters.
+/// </summary>
+public sealed class Persona
+{
+    public int Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public string IgUserId { get; private set; } = "";
+    public string ProtectedToken { get; private set; } = "";
+    public string TokenHint { get; private set; } = "";
+    public string TimeZone { get; private set; } = "Asia/Seoul";
+
+    public PersonaStatus Status { get; private set; } = PersonaStatus.Active;
+    public string? StatusReason { get; private set; }
+    public DateTime? StatusChangedAt { get; private set; }
+
+    public int? QuotaUsage { get; private set; }
+    public int? QuotaTotal { get; private set; }
+    public DateTime? QuotaCheckedAt { get; private set; }
+
+    public DateTime? LastPublishedAt { get; private set; }
+    public DateTime? LastErrorAt { get; private set; }
+    public string? LastError { get; private set; }
+
+    /// <summary>Sandbox mode only: the fault the simulated Graph API plays for this account.</summary>
+    public SandboxFault SandboxFault { get; private set; }
+
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    private Persona() { }
+
+    public static Persona Create(string name, string igUserId, string protectedToken, string tokenHint, string? timeZone, DateTime now) =>
+        new()
+        {
+            Name = name,
+            IgUserId = igUserId,
+            ProtectedToken = protectedToken,
+            TokenHint = tokenHint,
+            TimeZone = string.IsNullOrWhiteSpace(timeZone) ? "Asia/Seoul" : timeZone,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+    public static string HintFor(string token) => token.Length <= 4 ? new string('*', token.Length) : token[^4..];
+
+    /// <summary>True while the dispatcher may publish for this persona.</summary>
+    public bool CanPublish => Status == PersonaStatus.Active;
+
+    public void ReplaceToken(string protectedToken, string tokenHint, DateTime now)
+    {
+        ProtectedToken = protectedToken;
+        TokenHint = tokenHint;
+        SetStatus(PersonaStatus.Active, null, now);
+    }
+
+    public void Pause(string? reason, DateTime now) => SetStatus(PersonaStatus.Paused, reason, now);
+
+    public void Resume(DateTime now) => SetStatus(PersonaStatus.Active, null, now);
+
+    public void MarkNeedsReauth(string reason, DateTime now) => SetStatus(PersonaStatus.NeedsReauth, reason, now);
+
+    public void MarkSuspended(string reason, DateTime now) => SetStatus(PersonaStatus.Suspended, reason, now);
+
+    public void RecordQuota(int usage, int total, DateTime now)
+    {
+        QuotaUsage = usage;
+        QuotaTotal = total;
+        QuotaCheckedAt = now;
+    }
+
+    public void RecordPublished(DateTime now)
+    {
+        LastPublishedAt = now;
+        if (QuotaUsage is { } used) QuotaUsage = used + 1;
+        UpdatedAt = now;
+    }
+
+    public void RecordError(string message, DateTime now)
+    {
+        LastError = message.Length > 500 ? message[..500] : message;
+        LastErrorAt = now;
+        UpdatedAt = now;
+    }
+
+    public void SetSandboxFault(SandboxFault fault, DateTime now)
+    {
+        SandboxFault = fault;
+        UpdatedAt = now;
+    }
+
+    private void SetStatus(PersonaStatus status, string? reason, DateTime now)
+    {
+        Status = status;
+        StatusReason = reason;
+        StatusChangedAt = now;
+        UpdatedAt = now;
+    }
+}
+
+/// <summary>Faults the Sandbox Graph API can play for one account, each with Meta's real error body.</summary>
+public enum SandboxFault
+{
+    None,
+    TokenExpired,
+    Throttled,
+    ServerErrors,
+    Restricted,
+    Slow,
+    CorruptImage,
+    QuotaReached,
+    LostPublishAnswer,
+}

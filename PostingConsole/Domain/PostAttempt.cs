@@ -1,0 +1,29 @@
+namespace PostingConsole.Domain;
+
+/// <summary>One call to the Graph API made for a post: what was asked and what came back.</summary>
+public sealed class PostAttempt
+{
+    public long Id { get; set; }
+    public int PostId { get; set; }
+    public DateTime At { get; set; }
+    public string Step { get; set; } = "";
+    public bool Succeeded { get; set; }
+    public int? HttpStatus { get; set; }
+    public int? Code { get; set; }
+    public int? Subcode { get; set; }
+    public string? Message { get; set; }
+    public string? FbtraceId { get; set; }
+    public int DurationMs { get; set; }
+}
+
+/// <summary>Names of the pipeline steps recorded in <see cref="PostAttempt.Step"/>.</summary>
+public static class PublishSteps
+{
+    public const string Quota = "quota";
+    public const string ImageCheck = "image_check";
+    public const string CreateContainer = "create_container";
+    public const string ContainerStatus = "container_status";
+    public const string Publish = "media_publish";
+    public const string Permalink = "permalink";
+    public const string Reconcile = "reconcile";
+}

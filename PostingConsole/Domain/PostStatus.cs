@@ -1,0 +1,48 @@
+namespace PostingConsole.Domain;
+
+/// <summary>Where a post is in its life. Names are part of the HTTP contract (api.md).</summary>
+public enum PostStatus
+{
+    Scheduled,
+    InProgress,
+    Published,
+    Retrying,
+    Failed,
+    Held,
+    Cancelled,
+}
+
+/// <summary>Why a post is Retrying, Failed or Held. Names are part of the HTTP contract (api.md).</summary>
+public enum FailureReason
+{
+    Transient,
+    RateLimited,
+    QuotaReached,
+    AuthExpired,
+    AccountSuspended,
+    ImageInvalid,
+    MediaUnreachable,
+    Policy,
+    InvalidInput,
+    OutcomeUnknown,
+    Unknown,
+}
+
+public enum PersonaStatus
+{
+    Active,
+    Paused,
+    Suspended,
+    NeedsReauth,
+}
+
+/// <summary>
+/// How far the publish pipeline got with a claimed post. Stored so that a post found mid-flight
+/// after a crash is reconciled from what was really sent, not guessed.
+/// </summary>
+public enum PublishStage
+{
+    NotStarted,
+    ContainerCreated,
+    PublishRequested,
+}

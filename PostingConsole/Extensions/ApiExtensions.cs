@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+using PostingConsole.Api;
+
+namespace PostingConsole.Extensions;
+
+public static class ApiExtensions
+{
+    public static WebApplicationBuilder AddPostingApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatorsFromAssemblyContaining<CreatePostRequestValidator>(ServiceLifetime.Singleton,
+            filter: f => f.ValidatorType.Namespace == typeof(CreatePostRequestValidator).Namespace);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Bad JSON reaches BadRequestExceptionHandler, which names the field, instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+        return builder;
+    }
+
+    public static WebApplication MapPostingApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        api.MapPersonaEndpoints();
+        api.MapPostEndpoints();
+        return app;
+    }
+}

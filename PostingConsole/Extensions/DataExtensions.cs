@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Configuration;
+using PostingConsole.Data;
+using PostingConsole.Publishing.Sandbox;
+
+namespace PostingConsole.Extensions;
+
+public static class DataExtensions
+{
+    public static WebApplicationBuilder AddPostingData(this WebApplicationBuilder builder, AppPaths paths)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Posting");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = $"Data Source={paths.DefaultDatabaseFile}";
+        }
+
+        builder.Services.AddDbContextFactory<PostingDbContext>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmaInterceptor()));
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddHostedService<DatabaseStartup>();
+
+        builder.Services.AddDataProtection()
+            .SetApplicationName("PostingConsole")
+            .PersistKeysToFileSystem(new DirectoryInfo(paths.KeysFolder));
+        builder.Services.AddSingleton<TokenProtector>();
+        return builder;
+    }
+}

@@ -1,0 +1,68 @@
+using MudBlazor.Services;
+using PostingConsole.Api;
+using PostingConsole.Components;
+using PostingConsole.Configuration;
+using PostingConsole.Notifications;
+using PostingConsole.Operations;
+
+namespace PostingConsole.Extensions;
+
+/// <summary>The table of contents of the app: each concern registers itself in its own extension method.</summary>
+public static class HostingExtensions
+{
+    public static WebApplicationBuilder AddPostingConsole(this WebApplicationBuilder builder)
+    {
+        builder.AddOperatorConfigFile();
+        var paths = new AppPaths(builder.Configuration);
+        paths.EnsureCreated();
+        builder.Services.AddSingleton(paths);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.AddConsoleOptions();
+        builder.AddPostingData(paths);
+        builder.AddPostingOperations();
+        builder.AddPostingApi();
+        builder.AddConsoleUi();
+        return builder;
+    }
+
+    public static WebApplication UsePostingConsole(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/Error", createScopeForErrors: true));
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapMediaEndpoints();
+        app.MapPostingApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static WebApplicationBuilder AddPostingOperations(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<EventHub>();
+        services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<MediaFiles>();
+        services.AddSingleton<PostOperations>();
+        services.AddSingleton<PersonaOperations>();
+        services.AddSingleton<PostQueries>();
+        services.AddSingleton<PersonaQueries>();
+        return builder;
+    }
+
+    private static WebApplicationBuilder AddConsoleUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton<Components.Shared.ConsoleClock>();
+        return builder;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+
+namespace PostingConsole.Notifications;
+
+/// <summary>
+/// The event aggregator: a singleton that fans each event out to every subscriber (every open circuit,
+/// the webhook sender). Publish after the change is committed. A failing subscriber never stops the others.
+/// </summary>
+public sealed class EventHub(ILogger<EventHub> logger)
+{
+    private ImmutableArray<Func<PostingEvent, Task>> subscribers = [];
+
+    public int SubscriberCount => subscribers.Length;
+
+    /// <summary>Adds a handler; dispose the result to remove it.</summary>
+    public IDisposable Subscribe(Func<PostingEvent, Task> handler)
+    {
+        ImmutableInterlocked.Update(ref subscribers, s => s.Add(handler));
+        return new Subscription(this, handler);
+    }
+
+    public void Publish(PostingEvent evt)
+    {
+        foreach (var handler in subscribers)
+        {
+            _ = Deliver(handler, evt);
+        }
+    }
+
+    public void Publish(IEnumerable<PostingEvent> events)
+    {
+        foreach (var evt in events) Publish(evt);
+    }
+
+    private async Task Deliver(Func<PostingEvent, Task> handler, PostingEvent evt)
+    {
+        try
+        {
+            await handler(evt);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "An event subscriber failed on {EventType}", evt.GetType().Name);
+        }
+    }
+
+    private sealed class Subscription(EventHub hub, Func<PostingEvent, Task> handler) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                ImmutableInterlocked.Update(ref hub.subscribers, s => s.Remove(handler));
+            }
+        }
+    }
+}

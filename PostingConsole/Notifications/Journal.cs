@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Notifications;
+
+/// <summary>
+/// Collects what one unit of work changed — posts, personas, log lines, alerts — and publishes it to the
+/// <see cref="EventHub"/> only after the database commit succeeded, once each.
+/// </summary>
+public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time)
+{
+    private readonly List<Func<PostingEvent>> pending = [];
+
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public void PostChanged(Post post) =>
+        pending.Add(() => new PostChanged(Now, post.Id, post.PersonaId, post.Status, post.FailureReason));
+
+    public void PersonaChanged(Persona persona) =>
+        pending.Add(() => new PersonaChanged(Now, persona.Id, persona.Status));
+
+    public void Log(ActivityLevel level, string message, int? postId = null, int? personaId = null)
+    {
+        var entry = new ActivityLogEntry { At = Now, Level = level, Message = message, PostId = postId, PersonaId = personaId };
+        db.ActivityLog.Add(entry);
+        pending.Add(() => new ActivityLogged(entry.At, entry.Id, entry.Level, entry.Message, entry.PostId, entry.PersonaId));
+    }
+
+    /// <summary>Raises an alert unless one for the same incident is still open. Returns true when a new one was raised.</summary>
+    public async Task<bool> RaiseAlertAsync(AlertKind kind, string incidentKey, string message, int? personaId, int? postId, CancellationToken cancellationToken)
+    {
+        var open = db.Alerts.Local.Any(a => a.IncidentKey == incidentKey && a.ResolvedAt == null)
+            || await db.Alerts.AnyAsync(a => a.IncidentKey == incidentKey && a.ResolvedAt == null, cancellationToken);
+        if (open) return false;
+
+        var alert = new Alert { At = Now, Kind = kind, IncidentKey = incidentKey, Message = message, PersonaId = personaId, PostId = postId };
+        db.Alerts.Add(alert);
+        pending.Add(() => new AlertRaised(alert.At, alert.Id, alert.Kind, alert.Message, alert.PersonaId, alert.PostId));
+        return true;
+    }
+
+    /// <summary>Closes the open alert of an incident (the token was replaced, the persona resumed).</summary>
+    public async Task ResolveAlertsAsync(string incidentKey, CancellationToken cancellationToken)
+    {
+        var open = await db.Alerts.Where(a => a.IncidentKey == incidentKey && a.ResolvedAt == null).ToListAsync(cancellationToken);
+        foreach (var alert in open) alert.ResolvedAt = Now;
+    }
+
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        var events = pending.Select(e => e()).ToList();
+        pending.Clear();
+        hub.Publish(events);
+    }
+
+    public static class Incidents
+    {
+        public static string AuthExpired(int personaId) => $"persona:{personaId}:auth";
+        public static string Suspended(int personaId) => $"persona:{personaId}:suspended";
+        public static string ImageInvalid(int postId) => $"post:{postId}:image";
+    }
+}

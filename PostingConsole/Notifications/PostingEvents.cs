@@ -1,0 +1,21 @@
+using PostingConsole.Domain;
+
+namespace PostingConsole.Notifications;
+
+/// <summary>What the console tells open screens. Events carry ids and the new state, never EF entities.</summary>
+public abstract record PostingEvent(DateTime OccurredAt);
+
+public sealed record PostChanged(DateTime OccurredAt, int PostId, int PersonaId, PostStatus Status, FailureReason? FailureReason)
+    : PostingEvent(OccurredAt);
+
+public sealed record PersonaChanged(DateTime OccurredAt, int PersonaId, PersonaStatus Status)
+    : PostingEvent(OccurredAt);
+
+public sealed record ActivityLogged(DateTime OccurredAt, long EntryId, ActivityLevel Level, string Message, int? PostId, int? PersonaId)
+    : PostingEvent(OccurredAt);
+
+public sealed record AlertRaised(DateTime OccurredAt, long AlertId, AlertKind Kind, string Message, int? PersonaId, int? PostId)
+    : PostingEvent(OccurredAt);
+
+public sealed record DispatchChanged(DateTime OccurredAt, bool Running, int InFlight, DateTime? LastTickAt)
+    : PostingEvent(OccurredAt);

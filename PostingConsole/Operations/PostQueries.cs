@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Operations;
+
+public sealed record PostFilter(
+    IReadOnlyList<PostStatus>? Statuses = null,
+    int? PersonaId = null,
+    DateTime? FromUtc = null,
+    DateTime? ToUtc = null,
+    FailureReason? FailureReason = null);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
+
+/// <summary>Read-side queries over posts, shared by the API and the screens. Always in <c>scheduledAt</c> order.</summary>
+public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFactory)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<Page<Post>> ListAsync(PostFilter filter, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var query = Apply(db.Posts.AsNoTracking(), filter);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id)
+            .Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize)
+            .Include(p => p.Persona)
+            .ToListAsync(cancellationToken);
+        return new Page<Post>(items, total);
+    }
+
+    public async Task<Post?> GetAsync(int postId, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Posts.AsNoTracking()
+            .Include(p => p.Persona)
+            .Include(p => p.Attempts.OrderBy(a => a.At).ThenBy(a => a.Id))
+            .FirstOrDefaultAsync(p => p.Id == postId, cancellationToken);
+    }
+
+    public static IQueryable<Post> Apply(IQueryable<Post> query, PostFilter filter)
+    {
+        if (filter.Statuses is { Count: > 0 } statuses) query = query.Where(p => statuses.Contains(p.Status));
+        if (filter.PersonaId is { } personaId) query = query.Where(p => p.PersonaId == personaId);
+        if (filter.FromUtc is { } from) query = query.Where(p => p.ScheduledAt >= from);
+        if (filter.ToUtc is { } to) query = query.Where(p => p.ScheduledAt < to);
+        if (filter.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);
+        return query;
+    }
+}
+
+public sealed record PersonaOverview(Persona Persona, int PostsLastHour);
+
+public sealed class PersonaQueries(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time)
+{
+    public async Task<IReadOnlyList<PersonaOverview>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var hourAgo = time.GetUtcNow().UtcDateTime.AddHours(-1);
+        var personas = await db.Personas.AsNoTracking().OrderBy(p => p.Name).ThenBy(p => p.Id).ToListAsync(cancellationToken);
+        var counts = await db.Posts.AsNoTracking()
+            .Where(p => p.PublishedAt >= hourAgo)
+            .GroupBy(p => p.PersonaId)
+            .Select(g => new { PersonaId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.PersonaId, x => x.Count, cancellationToken);
+        return personas.Select(p => new PersonaOverview(p, counts.GetValueOrDefault(p.Id))).ToList();
+    }
+
+    public async Task<PersonaOverview?> GetAsync(int personaId, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var persona = await db.Personas.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
+        if (persona is null) return null;
+        var hourAgo = time.GetUtcNow().UtcDateTime.AddHours(-1);
+        var count = await db.Posts.CountAsync(p => p.PersonaId == personaId && p.PublishedAt >= hourAgo, cancellationToken);
+        return new PersonaOverview(persona, count);
+    }
+}

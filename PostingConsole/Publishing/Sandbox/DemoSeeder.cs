@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Publishing.Sandbox;
+
+/// <summary>
+/// Sandbox mode's demo data: on an empty database, personas with Korean names and a day of posts whose
+/// images are real JPEG files in <c>Media:LocalRoot/demo</c>, served by the console itself. A few personas
+/// get a sandbox fault so every screen has something to show.
+/// </summary>
+public sealed class DemoSeeder(
+    IDbContextFactory<PostingDbContext> contextFactory, TokenProtector tokens, AppPaths paths,
+    IOptions<SandboxOptions> options, TimeProvider time, ILogger<DemoSeeder> logger)
+{
+    public const string DemoFolder = "demo";
+
+    private static readonly string[] FirstSyllables = ["지", "민", "서", "하", "수", "예", "도", "유", "채", "윤", "은", "다", "소", "현", "나", "태", "시", "주", "가", "연"];
+    private static readonly string[] SecondSyllables = ["수", "준", "연", "윤", "아", "린", "은", "우", "원", "희", "진", "율", "빈", "별", "온"];
+    private static readonly string[] Topics = ["카페", "여행", "패션", "운동", "음식", "일상", "노을", "봄", "밤", "산책", "축제", "음악"];
+    private static readonly string[] Moods = ["오늘도 좋은 하루 ☀️", "주말 기록 📸", "요즘 빠져 있는 것", "작은 행복을 찾아서", "기억하고 싶은 순간", "새로운 시작 ✨"];
+
+    /// <summary>Faults the simulated Graph API plays for some demo personas (by 1-based position).</summary>
+    public static readonly IReadOnlyDictionary<int, SandboxFault> DemoFaults = new Dictionary<int, SandboxFault>
+    {
+        [7] = SandboxFault.TokenExpired,
+        [13] = SandboxFault.Throttled,
+        [21] = SandboxFault.ServerErrors,
+        [34] = SandboxFault.Restricted,
+        [55] = SandboxFault.Slow,
+        [89] = SandboxFault.CorruptImage,
+    };
+
+    public static IReadOnlyList<string> DemoImageNames { get; } =
+        typeof(DemoSeeder).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("DemoImages.", StringComparison.Ordinal))
+            .Select(n => n["DemoImages.".Length..])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Korean given names, unique, in a fixed order.</summary>
+    public static IEnumerable<string> KoreanNames() =>
+        SecondSyllables.SelectMany((second, j) => FirstSyllables.Select((first, i) => (Order: (i * 7 + j * 3) % 300, Name: first + second)))
+            .Where(n => n.Name[0] != n.Name[1])
+            .OrderBy(n => n.Order).ThenBy(n => n.Name, StringComparer.Ordinal)
+            .Select(n => n.Name)
+            .Distinct();
+
+    /// <summary>Writes the demo JPEGs into the media folder (always, so a fresh data folder has them).</summary>
+    public async Task EnsureDemoImagesAsync(CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(paths.MediaRoot, DemoFolder);
+        Directory.CreateDirectory(folder);
+        foreach (var name in DemoImageNames)
+        {
+            var target = Path.Combine(folder, name);
+            if (File.Exists(target)) continue;
+            await using var source = typeof(DemoSeeder).Assembly.GetManifestResourceStream("DemoImages." + name)!;
+            await using var file = File.Create(target);
+            await source.CopyToAsync(file, cancellationToken);
+        }
+    }
+
+    public async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
+    {
+        await EnsureDemoImagesAsync(cancellationToken);
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Personas.AnyAsync(cancellationToken)) return;
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var settings = options.Value;
+        var names = KoreanNames().Take(settings.DemoPersonas).ToList();
+        var personas = names.Select((name, i) =>
+        {
+            var token = $"EAAsandbox{i + 1:000}{Guid.NewGuid():N}";
+            var persona = Persona.Create(name, $"17841400{i + 1:0000000}", tokens.Protect(token), Persona.HintFor(token), "Asia/Seoul", now);
+            if (DemoFaults.TryGetValue(i + 1, out var fault)) persona.SetSandboxFault(fault, now);
+            return persona;
+        }).ToList();
+        db.Personas.AddRange(personas);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // A day of posts: each persona's posts spread over the next 24 hours, the first few due within minutes.
+        var posts = new List<Post>();
+        var random = new Random(8);
+        for (var p = 0; p < personas.Count; p++)
+        {
+            for (var k = 0; k < settings.DemoPostsPerPersona; k++)
+            {
+                var minutes = k == 0 ? 1 + p % 20 : random.Next(30, 24 * 60);
+                var topic = Topics[(p + k) % Topics.Length];
+                var image = DemoImageNames[(p + k) % DemoImageNames.Count];
+                var caption = $"{personas[p].Name}의 {topic} 이야기. {Moods[(p * 3 + k) % Moods.Length]}";
+                posts.Add(Post.Create(personas[p].Id, imageUrl: null, imagePath: $"{DemoFolder}/{image}", caption,
+                    [topic, "데일리", personas[p].Name], now.AddMinutes(minutes), externalId: $"demo-{p + 1}-{k + 1}", now));
+            }
+        }
+
+        db.Posts.AddRange(posts);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Sandbox demo data created: {Personas} personas, {Posts} posts", personas.Count, posts.Count);
+    }
+}
