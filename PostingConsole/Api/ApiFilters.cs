@@ -1,34 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Extensions.Options;
-using PostingConsole.Configuration;
 
 namespace PostingConsole.Api;
-
-/// <summary>Accepts a request only with an <c>X-Api-Key</c> from <c>Api:Keys</c> (compared in constant time).</summary>
-public sealed class ApiKeyFilter(IOptionsMonitor<ApiOptions> options) : IEndpointFilter
-{
-    public const string HeaderName = "X-Api-Key";
-
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
-        if (presented.Length == 0 || !options.CurrentValue.Keys.Any(k => FixedTimeEquals(k, presented)))
-        {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-                detail: presented.Length == 0 ? $"The {HeaderName} header is missing." : $"The {HeaderName} header is not a valid key.");
-        }
-
-        return await next(context);
-    }
-
-    private static bool FixedTimeEquals(string expected, string presented) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
-}
 
 /// <summary>Validates the endpoint's <typeparamref name="T"/> argument; a bad one is answered 400 before the handler runs.</summary>
 public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter

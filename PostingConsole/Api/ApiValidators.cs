@@ -55,8 +55,8 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
 {
     public CreatePostRequestValidator(IDbContextFactory<PostingDbContext> contextFactory, MediaFiles media)
     {
-        RuleFor(x => x.PersonaId).NotNull().WithMessage("personaId is required.")
-            .MustAsync(async (id, ct) =>
+        RuleFor(x => x.PersonaId).NotNull().WithMessage("personaId is required.");
+        RuleFor(x => x.PersonaId).MustAsync(async (id, ct) =>
             {
                 await using var db = await contextFactory.CreateDbContextAsync(ct);
                 return await db.Personas.AnyAsync(p => p.Id == id, ct);
@@ -74,8 +74,8 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
         RuleFor(x => x.Caption).NotNull().WithMessage("caption is required.");
         CaptionRules.Apply(this, x => x.Caption, x => x.Hashtags);
 
-        RuleFor(x => x.ScheduledAt).NotEmpty().WithMessage("scheduledAt is required.")
-            .Must(v => IsoTime.TryParse(v, out _)).When(x => !string.IsNullOrEmpty(x.ScheduledAt))
+        RuleFor(x => x.ScheduledAt).NotEmpty().WithMessage("scheduledAt is required.");
+        RuleFor(x => x.ScheduledAt).Must(v => IsoTime.TryParse(v, out _)).When(x => !string.IsNullOrEmpty(x.ScheduledAt))
             .WithMessage("scheduledAt must be ISO 8601 with an offset, e.g. 2026-11-24T12:00:00+09:00.");
         RuleFor(x => x.ExternalId!).NotEmpty().MaximumLength(200).When(x => x.ExternalId is not null);
     }

@@ -13,6 +13,12 @@ public static class ApiExtensions
         services.AddValidatorsFromAssemblyContaining<CreatePostRequestValidator>(ServiceLifetime.Singleton,
             filter: f => f.ValidatorType.Namespace == typeof(CreatePostRequestValidator).Namespace);
         services.AddProblemDetails();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyAuthenticationHandler.PolicyName, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Bad JSON reaches BadRequestExceptionHandler, which names the field, instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -26,7 +32,7 @@ public static class ApiExtensions
 
     public static WebApplication MapPostingApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName);
         api.MapPersonaEndpoints();
         api.MapPostEndpoints();
         return app;

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Api;
+using PostingConsole.Domain;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Api;
+
+public class PersonaApiTests : IAsyncLifetime
+{
+    private const string Token = "EAAG-very-secret-token-value-XYZ9";
+    private readonly ConsoleAppFactory app = new();
+    private HttpClient client = null!;
+
+    public Task InitializeAsync()
+    {
+        client = app.CreateApiClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task A_persona_is_created_and_only_the_token_hint_comes_back()
+    {
+        var response = await client.PostAsJsonAsync("/api/personas", new { name = "지수", igUserId = "17841400000001", accessToken = Token });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var body = await response.Content.ReadAsStringAsync();
+        body.ShouldNotContain(Token);
+        body.ShouldNotContain("accessToken");
+        var persona = await response.ReadAsync<PersonaResponse>();
+        persona.TokenHint.ShouldBe("XYZ9");
+        persona.Status.ShouldBe(PersonaStatus.Active);
+        persona.TimeZone.ShouldBe("Asia/Seoul");
+
+        (await client.GetStringAsync("/api/personas")).ShouldNotContain(Token);
+    }
+
+    [Fact]
+    public async Task The_raw_sqlite_file_holds_no_token_in_plain_text()
+    {
+        await client.PostAsJsonAsync("/api/personas", new { name = "지수", igUserId = "17841400000002", accessToken = Token });
+        var persona = await client.CreatePersonaAsync("민준", "17841400000003", "EAAG-second-secret-token-QQQQ");
+        await client.PutAsJsonAsync($"/api/personas/{persona.Id}/token", new { accessToken = "EAAG-third-secret-token-RRRR" });
+
+        // Make sure everything is in the main file, then read it (and the WAL) as bytes.
+        await using (var db = app.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+
+        foreach (var file in Directory.GetFiles(app.DataFolder, "posting.db*"))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            var text = Encoding.UTF8.GetString(bytes) + Encoding.Latin1.GetString(bytes);
+            text.ShouldNotContain(Token);
+            text.ShouldNotContain("EAAG-second-secret-token");
+            text.ShouldNotContain("EAAG-third-secret-token");
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"igUserId\":\"1784\",\"accessToken\":\"t\"}", "name")]
+    [InlineData("{\"name\":\"지수\",\"igUserId\":\"abc\",\"accessToken\":\"t\"}", "igUserId")]
+    [InlineData("{\"name\":\"지수\",\"igUserId\":\"1784\"}", "accessToken")]
+    [InlineData("{\"name\":\"지수\",\"igUserId\":\"1784\",\"accessToken\":\"t\",\"timeZone\":\"Mars/Base\"}", "timeZone")]
+    public async Task Bad_persona_input_names_the_field_and_writes_nothing(string json, string field)
+    {
+        var response = await client.PostAsync("/api/personas", new StringContent(json, Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.ReadProblemErrorsAsync()).Keys.ShouldContain(field);
+        await using var db = app.CreateDbContext();
+        (await db.Personas.CountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_same_igUserId_twice_is_409()
+    {
+        await client.CreatePersonaAsync("지수", "17841400000009");
+        var response = await client.PostAsJsonAsync("/api/personas", new { name = "다른", igUserId = "17841400000009", accessToken = Token });
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Pause_holds_waiting_posts_and_resume_releases_them()
+    {
+        var persona = await client.CreatePersonaAsync();
+        var post = await (await client.PostAsJsonAsync("/api/posts", new
+        {
+            personaId = persona.Id, imageUrl = "https://cdn.example.com/a.jpg", caption = "c", scheduledAt = "2030-01-01T00:00:00Z",
+        })).ReadAsync<PostResponse>();
+
+        (await client.PostAsJsonAsync($"/api/personas/{persona.Id}/pause", new { reason = "점검" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await (await client.GetAsync($"/api/personas/{persona.Id}")).ReadAsync<PersonaResponse>()).Status.ShouldBe(PersonaStatus.Paused);
+        (await (await client.GetAsync($"/api/posts/{post.Id}")).ReadAsync<PostResponse>()).Status.ShouldBe(PostStatus.Held);
+
+        (await client.PostAsync($"/api/personas/{persona.Id}/resume", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var released = await (await client.GetAsync($"/api/posts/{post.Id}")).ReadAsync<PostResponse>();
+        released.Status.ShouldBe(PostStatus.Scheduled);
+        released.NextAttemptAt.ShouldBe(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+    }
+
+    [Fact]
+    public async Task A_new_token_reactivates_the_persona_and_releases_held_posts()
+    {
+        var persona = await client.CreatePersonaAsync();
+        await using (var db = app.CreateDbContext())
+        {
+            var entity = await db.Personas.SingleAsync(p => p.Id == persona.Id);
+            entity.MarkNeedsReauth("190/463", DateTime.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        var post = await (await client.PostAsJsonAsync("/api/posts", new
+        {
+            personaId = persona.Id, imageUrl = "https://cdn.example.com/a.jpg", caption = "c", scheduledAt = "2030-01-01T00:00:00Z",
+        })).ReadAsync<PostResponse>();
+        post.Status.ShouldBe(PostStatus.Held, "a post for a persona that needs re-authorization waits held");
+
+        var response = await client.PutAsJsonAsync($"/api/personas/{persona.Id}/token", new { accessToken = "EAAG-new-token-NEW1" });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var updated = await response.ReadAsync<PersonaResponse>();
+        updated.Status.ShouldBe(PersonaStatus.Active);
+        updated.TokenHint.ShouldBe("NEW1");
+        (await (await client.GetAsync($"/api/posts/{post.Id}")).ReadAsync<PostResponse>()).Status.ShouldBe(PostStatus.Scheduled);
+    }
+
+    [Fact]
+    public async Task An_empty_token_update_names_accessToken()
+    {
+        var persona = await client.CreatePersonaAsync();
+        var response = await client.PutAsJsonAsync($"/api/personas/{persona.Id}/token", new { accessToken = "" });
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.ReadProblemErrorsAsync()).Keys.ShouldContain("accessToken");
+    }
+}

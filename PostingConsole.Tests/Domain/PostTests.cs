@@ -1,0 +1,119 @@
+using PostingConsole.Domain;
+
+namespace PostingConsole.Tests.Domain;
+
+public class PostTests
+{
+    private static readonly DateTime Now = new(2026, 11, 24, 3, 0, 0, DateTimeKind.Utc);
+
+    private static Post NewPost(DateTime? at = null) =>
+        Post.Create(1, "https://cdn.example.com/a.jpg", null, "안녕하세요", ["여행", "#여행", " 카페 "], at ?? Now.AddHours(1), "ext-1", Now);
+
+    [Fact]
+    public void A_new_post_is_scheduled_and_due_at_its_time()
+    {
+        var post = NewPost();
+
+        post.Status.ShouldBe(PostStatus.Scheduled);
+        post.NextAttemptAt.ShouldBe(Now.AddHours(1));
+        post.Hashtags.ShouldBe(["여행", "카페"]);
+        post.FinalCaption.ShouldBe("안녕하세요\n\n#여행 #카페");
+    }
+
+    [Fact]
+    public void Claim_then_publish_records_the_media_and_releases_the_lease()
+    {
+        var post = NewPost();
+        post.Claim("worker-1", Now.AddMinutes(10), Now);
+        post.RecordContainer("c1", Now);
+        post.RecordPublishRequested(Now);
+        post.MarkPublished("m1", Now);
+
+        post.Status.ShouldBe(PostStatus.Published);
+        post.MediaId.ShouldBe("m1");
+        post.ClaimedBy.ShouldBeNull();
+        post.LeaseUntil.ShouldBeNull();
+        post.NextAttemptAt.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_published_post_is_not_published_again_without_the_republish_confirmation()
+    {
+        var post = NewPost();
+        post.Claim("w", Now, Now);
+        post.MarkPublished("m1", Now);
+
+        Should.Throw<InvalidPostTransitionException>(() => post.PublishNow(republish: false, Now));
+        post.Status.ShouldBe(PostStatus.Published);
+
+        post.PublishNow(republish: true, Now);
+        post.Status.ShouldBe(PostStatus.Scheduled);
+        post.MediaId.ShouldBeNull();
+        post.ContainerId.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Transient_retries_are_counted_and_an_operator_retry_resets_the_count()
+    {
+        var post = NewPost();
+        post.Claim("w", Now, Now);
+        post.ScheduleTransientRetry(FailureReason.Transient, "500", Now.AddMinutes(5), Now);
+        post.TransientRetries.ShouldBe(1);
+        post.Status.ShouldBe(PostStatus.Retrying);
+        post.NextAttemptAt.ShouldBe(Now.AddMinutes(5));
+
+        post.Claim("w", Now, Now);
+        post.Fail(FailureReason.Transient, "500", Now);
+        post.RetryManually(Now.AddMinutes(30), Now);
+
+        post.Status.ShouldBe(PostStatus.Scheduled);
+        post.TransientRetries.ShouldBe(0);
+        post.NextAttemptAt.ShouldBe(Now.AddMinutes(30));
+    }
+
+    [Fact]
+    public void A_released_post_keeps_a_future_schedule_and_is_due_now_when_its_time_has_passed()
+    {
+        var future = NewPost(Now.AddHours(3));
+        future.Hold(FailureReason.AuthExpired, "token", Now);
+        future.Release(Now);
+        future.NextAttemptAt.ShouldBe(Now.AddHours(3));
+
+        var past = NewPost(Now.AddHours(-3));
+        past.Hold(FailureReason.AuthExpired, "token", Now);
+        past.Release(Now);
+        past.NextAttemptAt.ShouldBe(Now);
+        past.FailureReason.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_cancelled_post_cannot_be_edited_claimed_or_retried()
+    {
+        var post = NewPost();
+        post.Cancel(Now);
+
+        post.IsEditable.ShouldBeFalse();
+        Should.Throw<InvalidPostTransitionException>(() => post.Edit("x", null, null, Now));
+        Should.Throw<InvalidPostTransitionException>(() => post.Claim("w", Now, Now));
+        Should.Throw<InvalidPostTransitionException>(() => post.RetryManually(Now, Now));
+    }
+
+    [Fact]
+    public void Editing_the_schedule_moves_the_due_time_and_recomposes_the_caption()
+    {
+        var post = NewPost();
+        post.Edit("새 캡션", ["봄"], Now.AddHours(5), Now);
+
+        post.ScheduledAt.ShouldBe(Now.AddHours(5));
+        post.NextAttemptAt.ShouldBe(Now.AddHours(5));
+        post.FinalCaption.ShouldBe("새 캡션\n\n#봄");
+    }
+
+    [Fact]
+    public void Container_steps_are_refused_outside_InProgress()
+    {
+        var post = NewPost();
+        Should.Throw<InvalidOperationException>(() => post.RecordContainer("c", Now));
+        Should.Throw<InvalidOperationException>(() => post.RecordPublishRequested(Now));
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PostingConsole.Data;
+
+namespace PostingConsole.Tests.TestInfrastructure;
+
+/// <summary>
+/// The whole console in-process on its own temp data folder and real SQLite file. Demo seeding is off
+/// unless a test asks for it; every setting can be overridden per test.
+/// </summary>
+public class ConsoleAppFactory : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-api-key-0123456789";
+
+    private readonly TempFolder dataFolder = new("pc-app");
+    private readonly Dictionary<string, string?> settings;
+
+    public ConsoleAppFactory(IDictionary<string, string?>? overrides = null)
+    {
+        settings = new Dictionary<string, string?>
+        {
+            ["DataFolder"] = dataFolder.Path,
+            ["Api:Keys:0"] = ApiKey,
+            ["Sandbox:SeedDemo"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+    }
+
+    public string DataFolder => dataFolder.Path;
+
+    public string DatabaseFile => Path.Combine(DataFolder, "posting.db");
+
+    public string MediaRoot => Path.Combine(DataFolder, "media");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>An HttpClient with the API key set.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public PostingDbContext CreateDbContext() =>
+        Services.GetRequiredService<IDbContextFactory<PostingDbContext>>().CreateDbContext();
+
+    public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        dataFolder.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
