@@ -15,6 +15,6 @@ public sealed class ApiOptionsValidator : AbstractValidator<ApiOptions>
     public ApiOptionsValidator()
     {
         RuleForEach(o => o.Keys).NotEmpty().MinimumLength(16).WithName("Api:Keys")
-            .WithMessage("Api:Keys entries must be at least 16 characters long.");
+            .WithMessage("Api:Keys:{CollectionIndex} must be at least 16 characters long.");
     }
 }

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Domain;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Data;
+
+public class DatabaseTests : IAsyncLifetime
+{
+    private readonly ConsoleAppFactory app = new();
+
+    public Task InitializeAsync()
+    {
+        app.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Migrations_are_applied_at_start_and_the_file_is_in_wal_mode_with_a_busy_timeout()
+    {
+        await using var db = app.CreateDbContext();
+        (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
+        (await db.Database.GetAppliedMigrationsAsync()).ShouldNotBeEmpty();
+
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        (await command.ExecuteScalarAsync())!.ToString().ShouldBe("wal");
+        command.CommandText = "PRAGMA busy_timeout;";
+        Convert.ToInt32(await command.ExecuteScalarAsync()).ShouldBeGreaterThanOrEqualTo(5000);
+    }
+
+    [Fact]
+    public async Task Times_come_back_as_utc()
+    {
+        await using (var db = app.CreateDbContext())
+        {
+            var persona = Persona.Create("지수", "1", "x", "x", null, DateTime.UtcNow);
+            db.Personas.Add(persona);
+            await db.SaveChangesAsync();
+            db.Posts.Add(Post.Create(persona.Id, "https://a/b.jpg", null, "c", null, new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        await using var read = app.CreateDbContext();
+        var post = await read.Posts.SingleAsync();
+        post.ScheduledAt.Kind.ShouldBe(DateTimeKind.Utc);
+        post.ScheduledAt.ShouldBe(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        post.NextAttemptAt!.Value.Kind.ShouldBe(DateTimeKind.Utc);
+    }
+
+    [Fact]
+    public async Task The_due_post_query_uses_its_index()
+    {
+        await using var db = app.CreateDbContext();
+        var now = DateTime.UtcNow;
+        var sql = db.Posts.Where(p => (p.Status == PostStatus.Scheduled || p.Status == PostStatus.Retrying) && p.NextAttemptAt <= now)
+            .OrderBy(p => p.NextAttemptAt).ToQueryString();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql.Substring(sql.IndexOf("SELECT", StringComparison.Ordinal)).Replace("@__now_0", "'2030-01-01'").Replace("@now", "'2030-01-01'");
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        }
+
+        string.Join("\n", plan).ShouldContain("IX_Posts_Status_NextAttemptAt");
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Domain;
+using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Data;
+
+public class DemoSeedTests : IAsyncLifetime
+{
+    private readonly ConsoleAppFactory app = new(new Dictionary<string, string?> { ["Sandbox:SeedDemo"] = "true" });
+
+    public Task InitializeAsync()
+    {
+        app.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Sandbox_mode_on_an_empty_database_creates_100_korean_personas_and_a_day_of_posts()
+    {
+        await using var db = app.CreateDbContext();
+        var personas = await db.Personas.ToListAsync();
+        personas.Count.ShouldBe(100);
+        personas.Select(p => p.Name).Distinct().Count().ShouldBe(100);
+        personas.ShouldAllBe(p => p.Name.All(c => c >= '가' && c <= '힣'));
+        personas.Count(p => p.SandboxFault != SandboxFault.None).ShouldBe(DemoSeeder.DemoFaults.Count);
+
+        var posts = await db.Posts.ToListAsync();
+        posts.Count.ShouldBe(400);
+        var now = DateTime.UtcNow;
+        posts.ShouldAllBe(p => p.ScheduledAt > now.AddMinutes(-5) && p.ScheduledAt < now.AddHours(25));
+        posts.ShouldAllBe(p => p.ImagePath != null && p.ImagePath.StartsWith("demo/"));
+    }
+
+    [Fact]
+    public async Task The_demo_images_are_real_jpegs_the_console_serves()
+    {
+        await using var db = app.CreateDbContext();
+        var post = await db.Posts.FirstAsync();
+        var response = await app.CreateClient().GetAsync("/media/" + post.ImagePath);
+
+        response.EnsureSuccessStatusCode();
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        bytes.Length.ShouldBeGreaterThan(10_000);
+        bytes[..3].ShouldBe(new byte[] { 0xFF, 0xD8, 0xFF }, "JPEG start-of-image marker");
+        bytes[^2..].ShouldBe(new byte[] { 0xFF, 0xD9 }, "JPEG end-of-image marker");
+    }
+
+    [Fact]
+    public async Task Seeding_is_not_repeated_on_a_database_that_has_personas()
+    {
+        await app.GetService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
+        await using var db = app.CreateDbContext();
+        (await db.Personas.CountAsync()).ShouldBe(100);
+    }
+
+    [Fact]
+    public async Task The_media_endpoint_serves_nothing_outside_the_media_root()
+    {
+        var client = app.CreateClient();
+        (await client.GetAsync("/media/../posting.db")).IsSuccessStatusCode.ShouldBeFalse();
+        (await client.GetAsync("/media/%2e%2e/posting.db")).IsSuccessStatusCode.ShouldBeFalse();
+        (await client.GetAsync("/media/demo/missing.jpg")).IsSuccessStatusCode.ShouldBeFalse();
+    }
+}

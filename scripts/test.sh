@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test of PostingConsole. Installs what the tests need on a fresh Debian machine first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Debian's chromium for the browser tests..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
+dotnet tool restore >/dev/null
+log=$(mktemp)
+set +e
+dotnet test PostingConsole.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" | grep -vE '^\s+Passed ' 
+status=${PIPESTATUS[0]}
+set -e
+
+count() { awk -v key="$1" '{ for (i = 1; i < NF; i++) if ($i == key":") s += $(i+1) } END { print s + 0 }' "$log"; }
+passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
+rm -f "$log"
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
