@@ -19,8 +19,13 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
     private readonly TempFolder dataFolder = new("pc-app");
     private readonly Dictionary<string, string?> settings;
 
-    public ConsoleAppFactory(IDictionary<string, string?>? overrides = null)
+    private readonly string environment;
+
+    /// <param name="overrides">Settings on top of the test defaults.</param>
+    /// <param name="environment">"Development" serves static web assets from the build (css/js), as the run command does.</param>
+    public ConsoleAppFactory(IDictionary<string, string?>? overrides = null, string environment = "Testing")
     {
+        this.environment = environment;
         settings = new Dictionary<string, string?>
         {
             ["DataFolder"] = dataFolder.Path,
@@ -39,7 +44,7 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
 
