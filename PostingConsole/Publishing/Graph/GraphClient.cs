@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polly.Timeout;
+
+namespace PostingConsole.Publishing.Graph;
+
+/// <summary>
+/// The typed client for the Instagram Graph API (Live or the console's own Sandbox, same wire format).
+/// The token travels only in the <c>Authorization</c> header, never in a URL, a log line or an exception.
+/// Timeouts and the retry of safe (GET) calls come from the resilience handler registered with it;
+/// <c>media_publish</c> is a POST and is never retried here.
+/// </summary>
+public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
+{
+    public Task<GraphResult<string>> CreateContainerAsync(string igUserId, string token, string imageUrl, string caption, CancellationToken cancellationToken) =>
+        SendAsync<GraphIdResponse, string>(HttpMethod.Post, $"{Escape(igUserId)}/media", token,
+            new Dictionary<string, string> { ["image_url"] = imageUrl, ["caption"] = caption }, r => r.Id, cancellationToken);
+
+    public Task<GraphResult<ContainerStatus>> GetContainerStatusAsync(string containerId, string token, CancellationToken cancellationToken) =>
+        SendAsync<ContainerStatus, ContainerStatus>(HttpMethod.Get, $"{Escape(containerId)}?fields=status_code,status", token, null, r => r, cancellationToken);
+
+    public Task<GraphResult<string>> PublishAsync(string igUserId, string token, string containerId, CancellationToken cancellationToken) =>
+        SendAsync<GraphIdResponse, string>(HttpMethod.Post, $"{Escape(igUserId)}/media_publish", token,
+            new Dictionary<string, string> { ["creation_id"] = containerId }, r => r.Id, cancellationToken);
+
+    public Task<GraphResult<MediaPermalink>> GetPermalinkAsync(string mediaId, string token, CancellationToken cancellationToken) =>
+        SendAsync<MediaPermalink, MediaPermalink>(HttpMethod.Get, $"{Escape(mediaId)}?fields=permalink,shortcode,timestamp", token, null, r => r, cancellationToken);
+
+    public Task<GraphResult<PublishingLimit>> GetPublishingLimitAsync(string igUserId, string token, CancellationToken cancellationToken) =>
+        SendAsync<PublishingLimitResponse, PublishingLimit>(HttpMethod.Get, $"{Escape(igUserId)}/content_publishing_limit?fields=config,quota_usage", token, null,
+            r => r.Data.FirstOrDefault() ?? new PublishingLimit(0, new PublishingLimitConfig(0, 86400)), cancellationToken);
+
+    public Task<GraphResult<IReadOnlyList<MediaItem>>> ListRecentMediaAsync(string igUserId, string token, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        var since = new DateTimeOffset(sinceUtc, TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return SendAsync<MediaListResponse, IReadOnlyList<MediaItem>>(HttpMethod.Get, $"{Escape(igUserId)}/media?since={since}&fields=id,caption,timestamp,permalink",
+            token, null, r => r.Data, cancellationToken);
+    }
+
+    private async Task<GraphResult<TValue>> SendAsync<TBody, TValue>(HttpMethod method, string relative, string token,
+        Dictionary<string, string>? form, Func<TBody, TValue> select, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, endpoint.Resolve(relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (form is not null) request.Content = new FormUrlEncodedContent(form);
+
+        var watch = Stopwatch.StartNew();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException or IOException
+                                   && !cancellationToken.IsCancellationRequested)
+        {
+            // No answer: the call may or may not have been carried out. Never includes the request's headers.
+            var reason = ex is TimeoutRejectedException or TaskCanceledException ? "timeout" : "connection failed";
+            return new GraphResult<TValue>(default, new GraphError(null, null, null, reason, NoAnswer: true), null, (int)watch.ElapsedMilliseconds, GraphUsage.None);
+        }
+
+        using (response)
+        {
+            var usage = GraphUsageHeaders.Parse(response.Headers);
+            var status = (int)response.StatusCode;
+            string body;
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                return new GraphResult<TValue>(default, new GraphError(status, null, null, "answer lost while reading", NoAnswer: true), status, (int)watch.ElapsedMilliseconds, usage);
+            }
+
+            var elapsed = (int)watch.ElapsedMilliseconds;
+            if (response.IsSuccessStatusCode)
+            {
+                try
+                {
+                    var parsed = JsonSerializer.Deserialize<TBody>(body);
+                    if (parsed is not null) return new GraphResult<TValue>(select(parsed), null, status, elapsed, usage);
+                }
+                catch (JsonException)
+                {
+                    // Fall through to an error naming the unexpected answer.
+                }
+
+                return new GraphResult<TValue>(default, new GraphError(status, null, null, "unexpected answer from Graph API"), status, elapsed, usage);
+            }
+
+            return new GraphResult<TValue>(default, ParseError(status, body), status, elapsed, usage);
+        }
+    }
+
+    /// <summary>Reads Meta's error body; an unreadable one still yields the HTTP status.</summary>
+    public static GraphError ParseError(int httpStatus, string body)
+    {
+        try
+        {
+            var error = JsonSerializer.Deserialize<GraphErrorEnvelope>(body)?.Error;
+            if (error is not null)
+            {
+                return new GraphError(httpStatus, error.Code, error.ErrorSubcode, error.Message ?? "", error.Type, error.ErrorUserTitle,
+                    error.ErrorUserMsg, error.FbtraceId, error.IsTransient);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not Meta's JSON (a proxy's HTML page, say).
+        }
+
+        return new GraphError(httpStatus, null, null, $"HTTP {httpStatus} without a Graph error body");
+    }
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+}
+
+/// <summary>Parses Meta's rate-limit usage headers.</summary>
+public static class GraphUsageHeaders
+{
+    public static GraphUsage Parse(HttpResponseHeaders headers)
+    {
+        int? app = null, business = null;
+        TimeSpan? regain = null;
+        if (headers.TryGetValues("X-App-Usage", out var appValues))
+        {
+            app = ReadInt(Parse(appValues.First()), "call_count");
+        }
+
+        if (headers.TryGetValues("X-Business-Use-Case-Usage", out var bucValues) && Parse(bucValues.First()) is { ValueKind: JsonValueKind.Object } buc)
+        {
+            foreach (var account in buc.EnumerateObject())
+            {
+                if (account.Value.ValueKind != JsonValueKind.Array) continue;
+                foreach (var entry in account.Value.EnumerateArray())
+                {
+                    business = Max(business, ReadInt(entry, "call_count"));
+                    if (ReadInt(entry, "estimated_time_to_regain_access") is { } minutes and > 0)
+                    {
+                        var wait = TimeSpan.FromMinutes(minutes);
+                        regain = regain is null || wait > regain ? wait : regain;
+                    }
+                }
+            }
+        }
+
+        return app is null && business is null && regain is null ? GraphUsage.None : new GraphUsage(app, business, regain);
+    }
+
+    private static JsonElement? Parse(string json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json).RootElement;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static int? ReadInt(JsonElement? element, string name) =>
+        element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : null;
+
+    private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+}
