@@ -13,7 +13,9 @@ public sealed class PostingOptions
     public int MaxTransientRetries { get; set; } = 3;
     public TimeSpan RateLimitRetryDelay { get; set; } = TimeSpan.FromHours(1);
     /// <summary>How long a claim is good for before another dispatcher may reconcile the post.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>Run the queue worker in this process (the wake-up loop and Coravel's minute tick).</summary>
+    public bool AutoDispatch { get; set; } = true;
 }
 
 public sealed class PostingOptionsValidator : AbstractValidator<PostingOptions>

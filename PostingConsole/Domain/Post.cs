@@ -130,7 +130,16 @@ public sealed class Post
         UpdatedAt = now;
     }
 
-    public void MarkPublished(string mediaId, DateTime now)
+    /// <summary>Meta answered the publish with an error: nothing went out, the container can be published later.</summary>
+    public void RecordPublishRefused(DateTime now)
+    {
+        Stage = ContainerId is null ? PublishStage.NotStarted : PublishStage.ContainerCreated;
+        PublishRequestedAt = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Live on Instagram. <paramref name="mediaId"/> is null only when a reconciled post could not be matched in the media list.</summary>
+    public void MarkPublished(string? mediaId, DateTime now)
     {
         MoveTo(PostStatus.Published, now);
         MediaId = mediaId;

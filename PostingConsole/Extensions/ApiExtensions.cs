@@ -35,6 +35,7 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName);
         api.MapPersonaEndpoints();
         api.MapPostEndpoints();
+        api.MapDispatchEndpoints();
         return app;
     }
 }

@@ -21,6 +21,7 @@ public static class HostingExtensions
         builder.AddConsoleOptions();
         builder.AddPostingData(paths);
         builder.AddPostingOperations();
+        builder.AddPostingEngine();
         builder.AddPostingApi();
         builder.AddConsoleUi();
         return builder;
@@ -42,6 +43,8 @@ public static class HostingExtensions
 
         app.MapStaticAssets();
         app.MapMediaEndpoints();
+        app.MapHealthEndpoint();
+        app.UsePostingEngine();
         app.MapPostingApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

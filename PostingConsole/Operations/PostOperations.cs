@@ -32,7 +32,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             request.ScheduledAtUtc, request.ExternalId, journal.Now);
         if (!persona.CanPublish)
         {
-            post.Hold(HoldReasonFor(persona.Status), $"페르소나 상태: {persona.Status}", journal.Now);
+            post.Hold(persona.HoldReason, $"페르소나 상태: {persona.Status}", journal.Now);
         }
 
         db.Posts.Add(post);
@@ -118,13 +118,6 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
 
         return posts.Count;
     }
-
-    internal static FailureReason HoldReasonFor(PersonaStatus status) => status switch
-    {
-        PersonaStatus.NeedsReauth => FailureReason.AuthExpired,
-        PersonaStatus.Suspended => FailureReason.AccountSuspended,
-        _ => FailureReason.Unknown,
-    };
 
     /// <summary>Loads a post, applies <paramref name="change"/> (null, or why it is refused), commits and publishes.</summary>
     private async Task<OperationResult<Post>> ChangeAsync(int postId, Func<Post, DateTime, string?> change, CancellationToken cancellationToken)

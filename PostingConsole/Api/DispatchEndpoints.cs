@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Worker;
+
+namespace PostingConsole.Api;
+
+/// <summary><c>/api/dispatch</c> and <c>/healthz</c> of api.md.</summary>
+public static class DispatchEndpoints
+{
+    public static RouteGroupBuilder MapDispatchEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/dispatch").WithTags("Dispatch");
+        group.MapGet("/", (DispatchControl control, CancellationToken ct) => control.GetAsync(ct));
+        group.MapPost("/stop", (DispatchControl control, CancellationToken ct) => control.StopAsync(ct));
+        group.MapPost("/start", (DispatchControl control, CancellationToken ct) => control.StartAsync(ct));
+        return api;
+    }
+
+    /// <summary>200 when the database answers and the worker ticked within the last 3 minutes; 503 otherwise. No key needed.</summary>
+    public static WebApplication MapHealthEndpoint(this WebApplication app)
+    {
+        app.MapGet("/healthz", async (IDbContextFactory<PostingDbContext> contexts, TimeProvider time, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(ct);
+                var lastTick = await db.DispatcherState.Select(s => s.LastTickAt).FirstOrDefaultAsync(ct);
+                var fresh = lastTick is { } at && time.GetUtcNow().UtcDateTime - at < TimeSpan.FromMinutes(3);
+                return fresh
+                    ? Results.Ok(new { status = "ok", lastTickAt = lastTick })
+                    : Results.Json(new { status = "worker-stale", lastTickAt = lastTick }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                return Results.Json(new { status = "database-unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).ExcludeFromDescription();
+        return app;
+    }
+}

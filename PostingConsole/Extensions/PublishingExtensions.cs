@@ -1,0 +1,90 @@
+using System.Net;
+using Coravel;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using PostingConsole.Configuration;
+using PostingConsole.Publishing;
+using PostingConsole.Publishing.Graph;
+using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Worker;
+
+namespace PostingConsole.Extensions;
+
+public static class PublishingExtensions
+{
+    public static WebApplicationBuilder AddPostingEngine(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<ConsoleAddress>();
+        services.AddSingleton<GraphEndpoint>();
+        services.AddSingleton<SandboxGraphState>();
+
+        // One pipeline for every Graph call: a per-call timeout inside a short retry that only repeats GETs
+        // (safe to repeat). media_publish is a POST and is never retried here: the publisher reconciles instead.
+        // Built on real time on purpose: waits for Meta are real even when business time is a FakeTimeProvider.
+        services.AddHttpClient<GraphClient>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RedactLoggedHeaders(["Authorization"])
+            .AddHttpMessageHandler(sp => new ResilienceHandler(BuildGraphPipeline(sp.GetRequiredService<IOptions<GraphOptions>>().Value)))
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.AddHttpClient<ImageProbe>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = true, MaxAutomaticRedirections = 3 })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(SandboxGraph.FetchClient, c => c.Timeout = TimeSpan.FromSeconds(15));
+
+        services.AddSingleton<PostPublisher>();
+        services.AddSingleton<Dispatcher>();
+        services.AddSingleton<DispatchControl>();
+        services.AddTransient<DispatchDuePosts>();
+        services.AddScheduler();
+
+        var autoDispatch = builder.Configuration.GetValue($"{PostingOptions.Section}:{nameof(PostingOptions.AutoDispatch)}", true);
+        if (autoDispatch) services.AddHostedService<DispatchLoop>();
+        return builder;
+    }
+
+    public static WebApplication UsePostingEngine(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<GraphOptions>>().Value.Mode == GraphMode.Sandbox)
+        {
+            app.MapSandboxGraph();
+        }
+
+        if (app.Services.GetRequiredService<IOptions<PostingOptions>>().Value.AutoDispatch)
+        {
+            app.Services.UseScheduler(scheduler => scheduler
+                .Schedule<DispatchDuePosts>()
+                .EveryMinute()
+                .PreventOverlapping(nameof(DispatchDuePosts)));
+        }
+
+        return app;
+    }
+
+    internal static ResiliencePipeline<HttpResponseMessage> BuildGraphPipeline(GraphOptions options)
+    {
+        var retry = new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(300),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            // Throttling answers (403/429) are not retried: more calls lengthen Meta's block.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+                { Result: { } r } => r.StatusCode >= HttpStatusCode.InternalServerError,
+                _ => false,
+            }),
+        };
+        retry.DisableForUnsafeHttpMethods();
+
+        return new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(retry)
+            .AddTimeout(options.CallTimeout)
+            .Build();
+    }
+}

@@ -1,0 +1,26 @@
+namespace PostingConsole.Publishing;
+
+/// <summary>
+/// Checks that a CDN image answers before Meta is asked to fetch it, so an unreachable CDN falls back to
+/// the local file at once. Only http/https, a short timeout, and no body is read beyond the headers.
+/// </summary>
+public sealed class ImageProbe(HttpClient http)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public async Task<bool> IsReachableAsync(string url, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)) return false;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace PostingConsole.Publishing.Sandbox;
+
+/// <summary>Meta's error bodies, as recorded (graph-api.md) where a recording exists.</summary>
+public static class SandboxErrors
+{
+    public static string Trace() => "A" + Convert.ToBase64String(Guid.NewGuid().ToByteArray())[..20].Replace('/', '_').Replace('+', '-');
+
+    public static IResult TokenExpired() => Error(400,
+        $$$"""{"error":{"message":"Error validating access token: Session has expired on Thursday, 10-Dec-15 04:00:00 PST. The current time is Thursday, 10-Dec-15 20:23:54 PST.","type":"OAuthException","code":190,"error_subcode":463,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult MissingToken() => Error(400,
+        $$$"""{"error":{"message":"An active access token must be used to query information about the current user.","type":"OAuthException","code":2500,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult Throttled() => Error(403,
+        $$$"""{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult ServerError() => Error(500,
+        $$$"""{"error":{"message":"An unexpected error has occurred. Please retry your request later.","type":"OAuthException","is_transient":true,"code":2,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult Restricted() => Error(400,
+        $$$"""{"error":{"message":"The user is restricted from performing this action.","type":"OAuthException","code":25,"error_subcode":2207050,"is_transient":false,"error_user_title":"Restricted account","error_user_msg":"The app user's Instagram professional account is inactive, checkpointed or restricted.","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult FetchFailed() => Error(400,
+        """{"error":{"code":9004,"type":"OAuthException","message":"Only photo or video can be accepted as media type.","error_subcode":2207052,"error_user_msg":"The media could not be fetched from this URI: .","error_user_title":"Media download has failed. The media URI doesn't meet our requirements."}}""");
+
+    public static IResult TooLarge() => Error(400,
+        $$$"""{"error":{"message":"The image size is too large.","type":"OAuthException","code":36000,"error_subcode":2207004,"is_transient":false,"error_user_title":"Image size too large","error_user_msg":"The image is too large to download. It should be less than 8 MiB.","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult NotJpeg() => Error(400,
+        $$$"""{"error":{"message":"The image format is not supported.","type":"OAuthException","code":36001,"error_subcode":2207005,"is_transient":false,"error_user_title":"Unsupported image format","error_user_msg":"The image format is not supported. Supported formats: JPEG.","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult BadAspectRatio() => Error(400,
+        $$$"""{"error":{"message":"The aspect ratio is not supported.","type":"OAuthException","code":36003,"error_subcode":2207009,"is_transient":false,"error_user_title":"Aspect ratio is not supported","error_user_msg":"The submitted image with aspect ratio cannot be published. Please submit an image with a valid aspect ratio.","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult NotReady() => Error(400,
+        """{"error":{"message":"Media ID is not available","type":"OAuthException","code":9007,"error_subcode":2207027}}""");
+
+    public static IResult QuotaReached() => Error(400,
+        $$$"""{"error":{"message":"Application request limit reached","type":"OAuthException","code":9,"error_subcode":2207042,"is_transient":false,"error_user_title":"Max posts reached","error_user_msg":"The maximum number of posts that can be published in 24 hours has been reached.","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult ContainerExpired() => Error(400,
+        $$$"""{"error":{"message":"The media container has expired.","type":"OAuthException","code":-2,"error_subcode":2207020,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult BadParameter(string message) => Error(400,
+        $$$"""{"error":{"message":"(#100) {{{message.Replace("\"", "'")}}}","type":"OAuthException","code":100,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult UnknownObject(string id) => Error(400,
+        $$$"""{"error":{"message":"Unsupported get request. Object with ID '{{{id}}}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.","type":"GraphMethodException","code":100,"error_subcode":33,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    private static IResult Error(int status, string body) => Results.Content(body, "application/json", statusCode: status);
+}

@@ -1,0 +1,208 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Publishing.Graph;
+
+namespace PostingConsole.Publishing.Sandbox;
+
+/// <summary>
+/// The simulated Graph API of Sandbox mode, served over real HTTP at <c>/sandbox/graph/{version}/…</c>
+/// with Meta's paths, answers and error bodies. It downloads each image as Meta does and checks it
+/// (JPEG, size, aspect ratio), tracks the quota, and moves containers IN_PROGRESS → FINISHED → PUBLISHED.
+/// Each account can play a fault (<see cref="SandboxFault"/>), set on the persona or by <see cref="SandboxGraphState.SetFault"/>.
+/// </summary>
+public static class SandboxGraph
+{
+    public const string FetchClient = "sandbox-image-fetch";
+
+    public static IEndpointRouteBuilder MapSandboxGraph(this IEndpointRouteBuilder app)
+    {
+        var graph = app.MapGroup("/sandbox/graph/{version:regex(^v\\d+\\.\\d+$)}").ExcludeFromDescription();
+        graph.MapPost("/{igUserId}/media", CreateContainer).DisableAntiforgery();
+        graph.MapPost("/{igUserId}/media_publish", Publish).DisableAntiforgery();
+        graph.MapGet("/{igUserId}/content_publishing_limit", PublishingLimit);
+        graph.MapGet("/{igUserId}/media", ListMedia);
+        graph.MapGet("/{id}", ReadObject);
+        // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.
+        app.MapGet("/sandbox/cdn-down/{**path}", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable)).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> CreateContainer(string igUserId, HttpContext http, SandboxGraphState state, IHttpClientFactory clients, IServiceProvider services)
+    {
+        var fault = await FaultFor(igUserId, state, services);
+        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+
+        switch (fault)
+        {
+            case SandboxFault.Restricted:
+                return SandboxErrors.Restricted();
+            case SandboxFault.ServerErrors:
+                state.Played(igUserId);
+                return SandboxErrors.ServerError();
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var imageUrl = form["image_url"].ToString();
+        var caption = form["caption"].ToString();
+        if (form.ContainsKey("media_type") && form["media_type"] != "IMAGE") return SandboxErrors.BadParameter("Only feed images are simulated.");
+        if (imageUrl.Length == 0) return SandboxErrors.BadParameter("The parameter image_url is required.");
+
+        var image = await Download(imageUrl, clients, http.RequestAborted);
+        if (image is null) return SandboxErrors.FetchFailed();
+        if (image.Length > JpegInspector.MaxBytes) return SandboxErrors.TooLarge();
+        if (fault == SandboxFault.CorruptImage)
+        {
+            // The stored file is damaged: the last half of it is gone.
+            image = image[..(image.Length / 2)];
+        }
+
+        if (!JpegInspector.TryReadSize(image, out var width, out var height)) return SandboxErrors.NotJpeg();
+        var aspect = (double)width / height;
+        if (aspect < JpegInspector.MinAspect - 0.001 || aspect > JpegInspector.MaxAspect + 0.001) return SandboxErrors.BadAspectRatio();
+
+        var processing = fault == SandboxFault.Slow ? state.ContainerProcessing * 4 : state.ContainerProcessing;
+        var container = state.AddContainer(igUserId, imageUrl, caption, processing);
+        return Results.Json(new GraphIdResponse(container.Id));
+    }
+
+    private static async Task<IResult> Publish(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        var fault = await FaultFor(igUserId, state, services);
+        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        if (fault == SandboxFault.Restricted) return SandboxErrors.Restricted();
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var container = state.Container(form["creation_id"].ToString());
+        if (container is null || container.IgUserId != igUserId) return SandboxErrors.UnknownObject(form["creation_id"].ToString());
+
+        switch (container.StatusCode(state.Now))
+        {
+            case "IN_PROGRESS":
+                return SandboxErrors.NotReady();
+            case "EXPIRED":
+                return SandboxErrors.ContainerExpired();
+            case "PUBLISHED":
+                return SandboxErrors.BadParameter("The media has already been published.");
+        }
+
+        if (fault == SandboxFault.QuotaReached || state.QuotaUsage(igUserId) >= state.QuotaTotal) return SandboxErrors.QuotaReached();
+
+        var media = state.Publish(container);
+        if (media is null) return SandboxErrors.BadParameter("The media has already been published.");
+
+        if (fault == SandboxFault.LostPublishAnswer)
+        {
+            // The post went out, but the answer never reaches the caller.
+            state.Played(igUserId);
+            http.Abort();
+            return Results.Empty;
+        }
+
+        return Results.Json(new GraphIdResponse(media.Id));
+    }
+
+    private static async Task<IResult> PublishingLimit(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        var fault = await FaultFor(igUserId, state, services);
+        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        var usage = fault == SandboxFault.QuotaReached ? state.QuotaTotal : state.QuotaUsage(igUserId);
+        return Results.Json(new PublishingLimitResponse([new PublishingLimit(usage, new PublishingLimitConfig(state.QuotaTotal, 86400))]));
+    }
+
+    private static async Task<IResult> ListMedia(string igUserId, long? since, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        var fault = await FaultFor(igUserId, state, services);
+        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        var from = since is { } s ? DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime : DateTime.MinValue;
+        var items = state.MediaOf(igUserId, from).Select(m => new MediaItem(m.Id, m.Caption, Timestamp(m.PublishedAt), m.Permalink)).ToList();
+        return Results.Json(new MediaListResponse(items));
+    }
+
+    private static async Task<IResult> ReadObject(string id, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        if (state.Container(id) is { } container)
+        {
+            var fault = await FaultFor(container.IgUserId, state, services);
+            if (await Gate(http, container.IgUserId, fault, state) is { } refused) return refused;
+            var code = container.StatusCode(state.Now);
+            var text = code switch
+            {
+                "FINISHED" => "Finished: Media has been uploaded and it is ready to be published.",
+                "PUBLISHED" => "Published: Media has been successfully published.",
+                "EXPIRED" => "Expired: Media container has expired.",
+                _ => "In Progress: Media is still being processed.",
+            };
+            return Results.Json(new ContainerStatus(container.Id, code, text));
+        }
+
+        if (state.Media(id) is { } media)
+        {
+            var fault = await FaultFor(media.IgUserId, state, services);
+            if (await Gate(http, media.IgUserId, fault, state) is { } refused) return refused;
+            return Results.Json(new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt)));
+        }
+
+        return SandboxErrors.UnknownObject(id);
+    }
+
+    /// <summary>What every call goes through: latency, the token, and the account-wide faults.</summary>
+    private static async Task<IResult?> Gate(HttpContext http, string igUserId, SandboxFault fault, SandboxGraphState state)
+    {
+        var latency = fault == SandboxFault.Slow ? state.SlowLatency : state.Latency;
+        if (latency > TimeSpan.Zero) await Task.Delay(latency, http.RequestAborted);
+
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length) return SandboxErrors.MissingToken();
+
+        switch (fault)
+        {
+            case SandboxFault.TokenExpired:
+                return SandboxErrors.TokenExpired();
+            case SandboxFault.Throttled:
+                http.Response.Headers["X-Business-Use-Case-Usage"] =
+                    $$"""{"{{igUserId}}":[{"type":"instagram","call_count":100,"total_time":40,"total_cputime":40,"estimated_time_to_regain_access":60}]}""";
+                return SandboxErrors.Throttled();
+            default:
+                http.Response.Headers["X-App-Usage"] = """{"call_count":3,"total_time":2,"total_cputime":2}""";
+                return null;
+        }
+    }
+
+    private static async Task<SandboxFault> FaultFor(string igUserId, SandboxGraphState state, IServiceProvider services)
+    {
+        if (state.OverrideFor(igUserId) is { } overridden) return overridden;
+        var contexts = services.GetService<IDbContextFactory<PostingDbContext>>();
+        if (contexts is null) return SandboxFault.None;
+        await using var db = await contexts.CreateDbContextAsync();
+        return await db.Personas.AsNoTracking().Where(p => p.IgUserId == igUserId).Select(p => p.SandboxFault).FirstOrDefaultAsync();
+    }
+
+    /// <summary>Downloads the image as Meta's fetcher does: no auth, at most 8 MiB + 1 byte read.</summary>
+    private static async Task<byte[]?> Download(string url, IHttpClientFactory clients, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)) return null;
+        try
+        {
+            using var response = await clients.CreateClient(FetchClient).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode) return null;
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > JpegInspector.MaxBytes) break;
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private static string Timestamp(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'+0000'");
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Publishing.Sandbox;
+
+/// <summary>
+/// The simulated Instagram of Sandbox mode: containers, published media and the moving 24-hour quota
+/// per account, plus the fault each account plays. In memory: a restart is a fresh Instagram.
+/// </summary>
+public sealed class SandboxGraphState(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, SandboxContainer> containers = new();
+    private readonly ConcurrentDictionary<string, SandboxMedia> media = new();
+    private readonly ConcurrentDictionary<string, FaultOverride> faults = new();
+    private long nextId = 17_889_455_560_000_000 + Random.Shared.Next(0, 1_000_000);
+
+    /// <summary>Publishing quota per account per moving 24 hours (Meta's pages say 100, 50 or 25).</summary>
+    public int QuotaTotal { get; set; } = 50;
+
+    /// <summary>How long a new container stays IN_PROGRESS (real time).</summary>
+    public TimeSpan ContainerProcessing { get; set; } = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>Extra latency on every answer (the benchmark sets this to Meta-like times).</summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Latency of the Slow fault mode.</summary>
+    public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(2);
+
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public string NewId() => Interlocked.Increment(ref nextId).ToString();
+
+    /// <summary>Plays <paramref name="fault"/> for the account; with <paramref name="times"/> only that many times.</summary>
+    public void SetFault(string igUserId, SandboxFault fault, int? times = null) => faults[igUserId] = new FaultOverride(fault, times);
+
+    public void ClearFault(string igUserId) => faults.TryRemove(igUserId, out _);
+
+    /// <summary>The fault set by <see cref="SetFault"/> (None once a counted one is used up), or null when none was set.</summary>
+    public SandboxFault? OverrideFor(string igUserId) =>
+        faults.TryGetValue(igUserId, out var entry) ? (entry.Remaining is 0 ? SandboxFault.None : entry.Fault) : null;
+
+    /// <summary>Counts one use of a counted fault.</summary>
+    public void Played(string igUserId)
+    {
+        if (!faults.TryGetValue(igUserId, out var entry)) return;
+        lock (entry)
+        {
+            if (entry.Remaining > 0) entry.Remaining--;
+        }
+    }
+
+    public SandboxContainer AddContainer(string igUserId, string imageUrl, string caption, TimeSpan processing)
+    {
+        var container = new SandboxContainer(NewId(), igUserId, imageUrl, caption, Now, Environment.TickCount64 + (long)processing.TotalMilliseconds);
+        containers[container.Id] = container;
+        return container;
+    }
+
+    public SandboxContainer? Container(string id) => containers.GetValueOrDefault(id);
+
+    public SandboxMedia? Media(string id) => media.GetValueOrDefault(id);
+
+    /// <summary>Publishes a FINISHED container exactly once; a second call for the same container returns null.</summary>
+    public SandboxMedia? Publish(SandboxContainer container)
+    {
+        lock (container)
+        {
+            if (container.MediaId is not null) return null;
+            var item = new SandboxMedia(NewId(), container.IgUserId, container.Caption, Now, Shortcode(), container.Id);
+            media[item.Id] = item;
+            container.MediaId = item.Id;
+            return item;
+        }
+    }
+
+    public int QuotaUsage(string igUserId)
+    {
+        var since = Now.AddHours(-24);
+        return media.Values.Count(m => m.IgUserId == igUserId && m.PublishedAt > since);
+    }
+
+    public IReadOnlyList<SandboxMedia> MediaOf(string igUserId, DateTime sinceUtc) =>
+        media.Values.Where(m => m.IgUserId == igUserId && m.PublishedAt >= sinceUtc).OrderByDescending(m => m.PublishedAt).ToList();
+
+    /// <summary>How many times each container was published (the "never twice" tests read this).</summary>
+    public IReadOnlyList<SandboxMedia> AllMedia => media.Values.ToList();
+
+    private static string Shortcode()
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+        return string.Create(11, Random.Shared, (span, random) =>
+        {
+            for (var i = 0; i < span.Length; i++) span[i] = alphabet[random.Next(alphabet.Length)];
+        });
+    }
+
+    private sealed class FaultOverride(SandboxFault fault, int? remaining)
+    {
+        public SandboxFault Fault { get; } = fault;
+        public int? Remaining { get; set; } = remaining;
+    }
+}
+
+public sealed class SandboxContainer(string id, string igUserId, string imageUrl, string caption, DateTime createdAt, long readyAtTicks)
+{
+    public string Id { get; } = id;
+    public string IgUserId { get; } = igUserId;
+    public string ImageUrl { get; } = imageUrl;
+    public string Caption { get; } = caption;
+    public DateTime CreatedAt { get; } = createdAt;
+    public long ReadyAtTicks { get; } = readyAtTicks;
+    public string? MediaId { get; set; }
+
+    public string StatusCode(DateTime now) =>
+        MediaId is not null ? "PUBLISHED"
+        : now - CreatedAt > TimeSpan.FromHours(24) ? "EXPIRED"
+        : Environment.TickCount64 < ReadyAtTicks ? "IN_PROGRESS"
+        : "FINISHED";
+}
+
+public sealed record SandboxMedia(string Id, string IgUserId, string Caption, DateTime PublishedAt, string Shortcode, string ContainerId)
+{
+    public string Permalink => $"https://www.instagram.com/p/{Shortcode}/";
+}

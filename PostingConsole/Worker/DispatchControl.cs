@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+using PostingConsole.Operations;
+
+namespace PostingConsole.Worker;
+
+public sealed record DispatchStatus(bool Running, int InFlight, DateTime? LastTickAt);
+
+/// <summary>Stop/start of dispatch (kept in the database, so it survives a restart) and its status.</summary>
+public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, DispatchSignal signal)
+{
+    public async Task<DispatchStatus> GetAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var state = await db.DispatcherState.AsNoTracking().FirstAsync(cancellationToken);
+        var inFlight = await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken);
+        return new DispatchStatus(state.Running, inFlight, state.LastTickAt);
+    }
+
+    /// <summary>No new claims; posts in flight finish.</summary>
+    public Task<DispatchStatus> StopAsync(CancellationToken cancellationToken) => SetRunningAsync(false, "⏹ 포스팅 중단 (진행 중인 포스팅은 완료됩니다)", cancellationToken);
+
+    public Task<DispatchStatus> StartAsync(CancellationToken cancellationToken) => SetRunningAsync(true, "▶ 포스팅 재개", cancellationToken);
+
+    private async Task<DispatchStatus> SetRunningAsync(bool running, string line, CancellationToken cancellationToken)
+    {
+        await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var journal = new Journal(db, hub, time);
+            var state = await db.DispatcherState.FirstAsync(cancellationToken);
+            state.Running = running;
+            state.UpdatedAt = journal.Now;
+            journal.Log(running ? ActivityLevel.Info : ActivityLevel.Warning, line);
+            await journal.CommitAsync(cancellationToken);
+        }
+
+        var status = await GetAsync(cancellationToken);
+        hub.Publish(new DispatchChanged(time.GetUtcNow().UtcDateTime, status.Running, status.InFlight, status.LastTickAt));
+        if (running) signal.Wake();
+        return status;
+    }
+}
