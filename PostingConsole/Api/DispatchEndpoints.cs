@@ -24,7 +24,7 @@ public static class DispatchEndpoints
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(ct);
-                var lastTick = await db.DispatcherState.Select(s => s.LastTickAt).FirstOrDefaultAsync(ct);
+                var lastTick = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.LastTickAt).FirstOrDefaultAsync(ct);
                 var fresh = lastTick is { } at && time.GetUtcNow().UtcDateTime - at < TimeSpan.FromMinutes(3);
                 return fresh
                     ? Results.Ok(new { status = "ok", lastTickAt = lastTick })

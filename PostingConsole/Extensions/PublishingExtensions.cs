@@ -33,7 +33,11 @@ public static class PublishingExtensions
         services.AddHttpClient<ImageProbe>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = true, MaxAutomaticRedirections = 3 })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        services.AddHttpClient(SandboxGraph.FetchClient, c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddHttpClient(SandboxGraph.FetchClient, c =>
+        {
+            c.Timeout = TimeSpan.FromSeconds(15);
+            c.DefaultRequestHeaders.UserAgent.ParseAdd(SandboxGraph.MetaFetcherAgent);
+        });
 
         services.AddSingleton<PostPublisher>();
         services.AddSingleton<Dispatcher>();

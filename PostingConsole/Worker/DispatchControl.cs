@@ -14,7 +14,7 @@ public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextF
     public async Task<DispatchStatus> GetAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var state = await db.DispatcherState.AsNoTracking().FirstAsync(cancellationToken);
+        var state = await db.DispatcherState.AsNoTracking().SingleAsync(s => s.Id == 1, cancellationToken);
         var inFlight = await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken);
         return new DispatchStatus(state.Running, inFlight, state.LastTickAt);
     }
@@ -29,7 +29,7 @@ public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextF
         await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
         {
             var journal = new Journal(db, hub, time);
-            var state = await db.DispatcherState.FirstAsync(cancellationToken);
+            var state = await db.DispatcherState.SingleAsync(s => s.Id == 1, cancellationToken);
             state.Running = running;
             state.UpdatedAt = journal.Now;
             journal.Log(running ? ActivityLevel.Info : ActivityLevel.Warning, line);

@@ -15,6 +15,9 @@ public static class SandboxGraph
 {
     public const string FetchClient = "sandbox-image-fetch";
 
+    /// <summary>The User-Agent Meta's image fetcher sends.</summary>
+    public const string MetaFetcherAgent = "facebookexternalhit/1.1";
+
     public static IEndpointRouteBuilder MapSandboxGraph(this IEndpointRouteBuilder app)
     {
         var graph = app.MapGroup("/sandbox/graph/{version:regex(^v\\d+\\.\\d+$)}").ExcludeFromDescription();
@@ -25,6 +28,11 @@ public static class SandboxGraph
         graph.MapGet("/{id}", ReadObject);
         // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.
         app.MapGet("/sandbox/cdn-down/{**path}", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable)).ExcludeFromDescription();
+        // A CDN with hotlink protection: it serves the media files to everyone but Meta's fetcher.
+        app.MapGet("/sandbox/cdn-blocks-meta/{**path}", (string path, HttpContext http, Operations.MediaFiles media) =>
+            http.Request.Headers.UserAgent.ToString().Contains(MetaFetcherAgent, StringComparison.Ordinal) || !media.TryResolve(path, out var file, out _)
+                ? Results.StatusCode(StatusCodes.Status403Forbidden)
+                : Results.File(file, "image/jpeg")).ExcludeFromDescription();
         return app;
     }
 

@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Worker;
+
+namespace PostingConsole.Tests.TestInfrastructure;
+
+/// <summary>
+/// The whole console listening on a loopback port, so its Sandbox Graph API is a real HTTP Graph server
+/// the real client talks to. Dispatch is driven by the test (no background loop); business time is a
+/// <see cref="FakeTimeProvider"/> the test moves.
+/// </summary>
+public sealed class EngineHarness : ConsoleAppFactory
+{
+    private EngineHarness(IDictionary<string, string?> settings) : base(settings) { }
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public static EngineHarness Start(IDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Posting:AutoDispatch"] = "false",
+            ["Graph:ContainerPollInterval"] = "00:00:00.020",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+
+        var harness = new EngineHarness(settings);
+        harness.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        harness.StartServer();
+        harness.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(30);
+        harness.GetService<DemoSeeder>().EnsureDemoImagesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return harness;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    public Dispatcher Dispatcher => GetService<Dispatcher>();
+
+    /// <summary>The loopback address the console listens on.</summary>
+    public Uri BaseUrl => GetService<PostingConsole.Publishing.ConsoleAddress>().Loopback;
+
+    public SandboxGraphState Sandbox => GetService<SandboxGraphState>();
+
+    public EventHub Hub => GetService<EventHub>();
+
+    public DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    /// <summary>One dispatch pass and everything it started, to the end.</summary>
+    public async Task<int> RunOnceAsync(Dispatcher? dispatcher = null)
+    {
+        dispatcher ??= Dispatcher;
+        var claimed = await dispatcher.TickAsync(CancellationToken.None);
+        await dispatcher.WhenIdleAsync();
+        return claimed;
+    }
+
+    public async Task<Persona> AddPersonaAsync(string name = "지수", SandboxFault fault = SandboxFault.None)
+    {
+        var tokens = GetService<TokenProtector>();
+        await using var db = CreateDbContext();
+        var persona = Persona.Create(name, $"1784{Random.Shared.NextInt64(1_000_000_000, 9_999_999_999)}", tokens.Protect("EAA-secret-" + Guid.NewGuid().ToString("N")), "abcd", null, Now);
+        persona.SetSandboxFault(fault, Now);
+        db.Personas.Add(persona);
+        await db.SaveChangesAsync();
+        return persona;
+    }
+
+    public async Task<Post> AddPostAsync(Persona persona, DateTime? at = null, string? imageUrl = null, string? imagePath = "demo/demo-01.jpg", string? caption = null)
+    {
+        await using var db = CreateDbContext();
+        var post = Post.Create(persona.Id, imageUrl, imagePath, caption ?? $"{persona.Name}의 하루 {Guid.NewGuid().ToString("N")[..6]}", ["데일리"], at ?? Now, null, Now);
+        db.Posts.Add(post);
+        await db.SaveChangesAsync();
+        return post;
+    }
+
+    public async Task<Post> ReadPostAsync(int id)
+    {
+        await using var db = CreateDbContext();
+        return await db.Posts.Include(p => p.Attempts).SingleAsync(p => p.Id == id);
+    }
+
+    public async Task<Persona> ReadPersonaAsync(int id)
+    {
+        await using var db = CreateDbContext();
+        return await db.Personas.SingleAsync(p => p.Id == id);
+    }
+}
