@@ -18,11 +18,15 @@ namespace PostingConsole.Tests.TestInfrastructure;
 /// </summary>
 public sealed class EngineHarness : ConsoleAppFactory
 {
-    private EngineHarness(IDictionary<string, string?> settings) : base(settings) { }
+    private readonly bool realTime;
+
+    private EngineHarness(IDictionary<string, string?> settings, bool realTime) : base(settings) => this.realTime = realTime;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
-    public static EngineHarness Start(IDictionary<string, string?>? overrides = null)
+    /// <param name="overrides">Settings on top of the harness defaults.</param>
+    /// <param name="realTime">Keep the system clock (benchmarks); otherwise business time is <see cref="Time"/>.</param>
+    public static EngineHarness Start(IDictionary<string, string?>? overrides = null, bool realTime = false)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -31,7 +35,7 @@ public sealed class EngineHarness : ConsoleAppFactory
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 
-        var harness = new EngineHarness(settings);
+        var harness = new EngineHarness(settings, realTime);
         harness.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         harness.StartServer();
         harness.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(30);
@@ -42,10 +46,17 @@ public sealed class EngineHarness : ConsoleAppFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (!realTime) builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
     public Dispatcher Dispatcher => GetService<Dispatcher>();
+
+    /// <summary>Containers are FINISHED as soon as they are made (the benchmark measures the console, not Meta's processing).</summary>
+    public EngineHarness WithInstantContainers()
+    {
+        Sandbox.ContainerProcessing = TimeSpan.Zero;
+        return this;
+    }
 
     /// <summary>The loopback address the console listens on.</summary>
     public Uri BaseUrl => GetService<PostingConsole.Publishing.ConsoleAddress>().Loopback;
@@ -54,7 +65,7 @@ public sealed class EngineHarness : ConsoleAppFactory
 
     public EventHub Hub => GetService<EventHub>();
 
-    public DateTime Now => Time.GetUtcNow().UtcDateTime;
+    public DateTime Now => GetService<TimeProvider>().GetUtcNow().UtcDateTime;
 
     /// <summary>One dispatch pass and everything it started, to the end.</summary>
     public async Task<int> RunOnceAsync(Dispatcher? dispatcher = null)

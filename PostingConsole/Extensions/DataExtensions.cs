@@ -16,9 +16,10 @@ public static class DataExtensions
             connectionString = $"Data Source={paths.DefaultDatabaseFile}";
         }
 
+        var writeGate = new SqliteWriteGate();
         builder.Services.AddDbContextFactory<PostingDbContext>(options => options
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmaInterceptor()));
+            .AddInterceptors(new SqlitePragmaInterceptor(), writeGate));
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddHostedService<DatabaseStartup>();

@@ -4,6 +4,7 @@ using PostingConsole.Components;
 using PostingConsole.Configuration;
 using PostingConsole.Notifications;
 using PostingConsole.Operations;
+using PostingConsole.Publishing.Sandbox;
 
 namespace PostingConsole.Extensions;
 
@@ -13,6 +14,10 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddPostingConsole(this WebApplicationBuilder builder)
     {
         builder.AddOperatorConfigFile();
+        // Microsoft.Data.Sqlite runs its "async" calls synchronously, and a writer waiting for SQLite's lock
+        // blocks its thread: with a small pool (2 cores) that delays every timer and HTTP continuation.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), completionPorts);
         var paths = new AppPaths(builder.Configuration);
         paths.EnsureCreated();
         builder.Services.AddSingleton(paths);
@@ -29,6 +34,7 @@ public static class HostingExtensions
 
     public static WebApplication UsePostingConsole(this WebApplication app)
     {
+        app.UseSandboxGraphClock();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/Error", createScopeForErrors: true));
         if (!app.Environment.IsDevelopment())

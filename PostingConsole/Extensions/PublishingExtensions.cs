@@ -26,7 +26,8 @@ public static class PublishingExtensions
         services.AddHttpClient<GraphClient>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RedactLoggedHeaders(["Authorization"])
+            // Every call is recorded as a PostAttempt; the factory's per-request log lines (with headers) are not wanted.
+            .RemoveAllLoggers()
             .AddHttpMessageHandler(sp => new ResilienceHandler(BuildGraphPipeline(sp.GetRequiredService<IOptions<GraphOptions>>().Value)))
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
 

@@ -50,6 +50,12 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         await db.SaveChangesAsync(cancellationToken);
+        Publish();
+    }
+
+    /// <summary>Publishes what is pending; call only after the changes behind it were saved.</summary>
+    public void Publish()
+    {
         var events = pending.Select(e => e()).ToList();
         pending.Clear();
         hub.Publish(events);

@@ -60,9 +60,8 @@ public sealed class PostPublisher(
 
         public async Task ExecuteAsync()
         {
-            journal.PostChanged(post);
+            // Written with the first save; the dispatcher already announced ⚙️ when it claimed the post.
             journal.Log(ActivityLevel.Info, $"{Who} 포스팅 시작...", post.Id, persona.Id);
-            await journal.CommitAsync(ct);
 
             if (!persona.CanPublish)
             {
@@ -166,6 +165,7 @@ public sealed class PostPublisher(
 
             post.RecordContainer(created.Value!, Now);
             await SaveAsync();
+            journal.Publish();
             return true;
         }
 

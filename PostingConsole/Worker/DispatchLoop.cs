@@ -11,20 +11,35 @@ public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, T
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
 
+    /// <summary>When a due post could not be claimed and nothing of ours is in flight to wake us (another dispatcher holds its persona).</summary>
+    private static readonly TimeSpan BusyRetry = TimeSpan.FromMilliseconds(250);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var idlePasses = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before the tick, so a wake-up that arrives during the tick is not lost.
             var woken = signal.WaitAsync(stoppingToken);
             try
             {
-                await dispatcher.TickAsync(stoppingToken);
+                var claimed = await dispatcher.TickAsync(stoppingToken);
                 var next = await dispatcher.NextDueAtAsync(stoppingToken);
                 var sleep = next is { } due ? due - time.GetUtcNow().UtcDateTime : MaxSleep;
                 if (sleep > MaxSleep) sleep = MaxSleep;
-                // Due already but not claimable (limits, a busy persona): wait for a slot to free up.
-                if (sleep <= TimeSpan.Zero) sleep = MaxSleep;
+                if (sleep <= TimeSpan.Zero)
+                {
+                    // Something is due already. It fell due during the pass: go again at once. It is held back by
+                    // a limit or a busy persona: a finishing post wakes us, or, with none of ours in flight, a short pause.
+                    idlePasses = claimed > 0 ? 0 : idlePasses + 1;
+                    if (idlePasses <= 1) continue;
+                    sleep = dispatcher.InFlight > 0 ? MaxSleep : BusyRetry;
+                }
+                else
+                {
+                    idlePasses = 0;
+                }
+
                 await Task.WhenAny(woken, Task.Delay(sleep, time, stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

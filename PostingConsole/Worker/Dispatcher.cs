@@ -28,6 +28,9 @@ public sealed class Dispatcher(
     private readonly ConcurrentDictionary<int, Task> inFlight = new();
     private readonly SemaphoreSlim tickGate = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
+    private DateTime lastHeartbeat;
+
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -44,7 +47,13 @@ public sealed class Dispatcher(
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             var now = Now;
-            await db.DispatcherState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastTickAt, now), cancellationToken);
+            // The heartbeat (lastTickAt) is written at most every few seconds, not on every wake-up.
+            if (now - lastHeartbeat >= HeartbeatInterval || now < lastHeartbeat)
+            {
+                await db.DispatcherState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastTickAt, now), cancellationToken);
+                lastHeartbeat = now;
+            }
+
             var running = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.Running).FirstOrDefaultAsync(cancellationToken);
             if (!running) return 0;
 
@@ -163,6 +172,7 @@ public sealed class Dispatcher(
             busy.Add(candidate.PersonaId);
             if (rows != 1) continue; // another dispatcher was quicker
 
+            hub.Publish(new PostChanged(now, candidate.Id, candidate.PersonaId, PostStatus.InProgress, null));
             Start(candidate.Id);
             claimed++;
             if (--free == 0) break;
@@ -202,6 +212,7 @@ public sealed class Dispatcher(
             finally
             {
                 inFlight.TryRemove(postId, out _);
+                // A slot is free: the wake-up loop claims the next due post at once.
                 signal.Wake();
             }
         }, CancellationToken.None);

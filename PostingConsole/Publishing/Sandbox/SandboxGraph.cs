@@ -20,7 +20,8 @@ public static class SandboxGraph
 
     public static IEndpointRouteBuilder MapSandboxGraph(this IEndpointRouteBuilder app)
     {
-        var graph = app.MapGroup("/sandbox/graph/{version:regex(^v\\d+\\.\\d+$)}").ExcludeFromDescription();
+        var graph = app.MapGroup("/sandbox/graph/{version:regex(^v\\d+\\.\\d+$)}").ExcludeFromDescription()
+            .AddEndpointFilter(AnswerTime);
         graph.MapPost("/{igUserId}/media", CreateContainer).DisableAntiforgery();
         graph.MapPost("/{igUserId}/media_publish", Publish).DisableAntiforgery();
         graph.MapGet("/{igUserId}/content_publishing_limit", PublishingLimit);
@@ -154,36 +155,64 @@ public static class SandboxGraph
         return SandboxErrors.UnknownObject(id);
     }
 
-    /// <summary>What every call goes through: latency, the token, and the account-wide faults.</summary>
-    private static async Task<IResult?> Gate(HttpContext http, string igUserId, SandboxFault fault, SandboxGraphState state)
+    /// <summary>
+    /// Meta's answer time: every answer leaves <see cref="SandboxGraphState.Latency"/> after the request arrived,
+    /// whatever work the answer took (the Slow fault: <see cref="SandboxGraphState.SlowLatency"/>).
+    /// </summary>
+    private static async ValueTask<object?> AnswerTime(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var latency = fault == SandboxFault.Slow ? state.SlowLatency : state.Latency;
-        if (latency > TimeSpan.Zero) await Task.Delay(latency, http.RequestAborted);
+        var http = context.HttpContext;
+        var arrived = http.Items.TryGetValue(ArrivedKey, out var stamp) ? (long)stamp! : System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await next(context);
+        var state = http.RequestServices.GetRequiredService<SandboxGraphState>();
+        var latency = http.Items.TryGetValue(SlowKey, out _) ? state.SlowLatency : state.Latency;
+        var remaining = latency - System.Diagnostics.Stopwatch.GetElapsedTime(arrived);
+        if (remaining > TimeSpan.Zero) await Task.Delay(remaining, http.RequestAborted);
+        return result;
+    }
 
+    private const string SlowKey = "sandbox-slow";
+    private const string ArrivedKey = "sandbox-arrived";
+
+    /// <summary>Stamps each Graph request as it enters the app, so the answer time counts the whole pipeline.</summary>
+    public static IApplicationBuilder UseSandboxGraphClock(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/sandbox/graph")) context.Items[ArrivedKey] = System.Diagnostics.Stopwatch.GetTimestamp();
+            return next(context);
+        });
+
+    /// <summary>What every call goes through: the token and the account-wide faults.</summary>
+    private static Task<IResult?> Gate(HttpContext http, string igUserId, SandboxFault fault, SandboxGraphState state)
+    {
+        if (fault == SandboxFault.Slow) http.Items[SlowKey] = true;
         var authorization = http.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length) return SandboxErrors.MissingToken();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length) return Task.FromResult<IResult?>(SandboxErrors.MissingToken());
 
         switch (fault)
         {
             case SandboxFault.TokenExpired:
-                return SandboxErrors.TokenExpired();
+                return Task.FromResult<IResult?>(SandboxErrors.TokenExpired());
             case SandboxFault.Throttled:
                 http.Response.Headers["X-Business-Use-Case-Usage"] =
                     $$"""{"{{igUserId}}":[{"type":"instagram","call_count":100,"total_time":40,"total_cputime":40,"estimated_time_to_regain_access":60}]}""";
-                return SandboxErrors.Throttled();
+                return Task.FromResult<IResult?>(SandboxErrors.Throttled());
             default:
                 http.Response.Headers["X-App-Usage"] = """{"call_count":3,"total_time":2,"total_cputime":2}""";
-                return null;
+                return Task.FromResult<IResult?>(null);
         }
     }
 
     private static async Task<SandboxFault> FaultFor(string igUserId, SandboxGraphState state, IServiceProvider services)
     {
         if (state.OverrideFor(igUserId) is { } overridden) return overridden;
-        var contexts = services.GetService<IDbContextFactory<PostingDbContext>>();
-        if (contexts is null) return SandboxFault.None;
-        await using var db = await contexts.CreateDbContextAsync();
-        return await db.Personas.AsNoTracking().Where(p => p.IgUserId == igUserId).Select(p => p.SandboxFault).FirstOrDefaultAsync();
+        return await state.PersonaFaultAsync(igUserId, async () =>
+        {
+            var contexts = services.GetService<IDbContextFactory<PostingDbContext>>();
+            if (contexts is null) return SandboxFault.None;
+            await using var db = await contexts.CreateDbContextAsync();
+            return await db.Personas.AsNoTracking().Where(p => p.IgUserId == igUserId).Select(p => p.SandboxFault).FirstOrDefaultAsync();
+        });
     }
 
     /// <summary>Downloads the image as Meta's fetcher does: no auth, at most 8 MiB + 1 byte read.</summary>

@@ -12,6 +12,7 @@ public sealed class SandboxGraphState(TimeProvider time)
     private readonly ConcurrentDictionary<string, SandboxContainer> containers = new();
     private readonly ConcurrentDictionary<string, SandboxMedia> media = new();
     private readonly ConcurrentDictionary<string, FaultOverride> faults = new();
+    private readonly ConcurrentDictionary<string, (SandboxFault Fault, long ReadAt)> personaFaults = new();
     private long nextId = 17_889_455_560_000_000 + Random.Shared.Next(0, 1_000_000);
 
     /// <summary>Publishing quota per account per moving 24 hours (Meta's pages say 100, 50 or 25).</summary>
@@ -20,10 +21,10 @@ public sealed class SandboxGraphState(TimeProvider time)
     /// <summary>How long a new container stays IN_PROGRESS (real time).</summary>
     public TimeSpan ContainerProcessing { get; set; } = TimeSpan.FromMilliseconds(800);
 
-    /// <summary>Extra latency on every answer (the benchmark sets this to Meta-like times).</summary>
+    /// <summary>Time from a request's arrival to its answer, work included (the benchmark sets 50 ms).</summary>
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Latency of the Slow fault mode.</summary>
+    /// <summary>Answer time under the Slow fault.</summary>
     public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(2);
 
     public DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -47,6 +48,16 @@ public sealed class SandboxGraphState(TimeProvider time)
         {
             if (entry.Remaining > 0) entry.Remaining--;
         }
+    }
+
+    /// <summary>The fault set on the persona, read through a short cache (a persona edit shows within a second).</summary>
+    public async Task<SandboxFault> PersonaFaultAsync(string igUserId, Func<Task<SandboxFault>> read)
+    {
+        var now = Environment.TickCount64;
+        if (personaFaults.TryGetValue(igUserId, out var cached) && now - cached.ReadAt < 1000) return cached.Fault;
+        var fault = await read();
+        personaFaults[igUserId] = (fault, now);
+        return fault;
     }
 
     public SandboxContainer AddContainer(string igUserId, string imageUrl, string caption, TimeSpan processing)

@@ -1,0 +1,29 @@
+namespace PostingConsole.Tests.Benchmarks;
+
+/// <summary>A benchmark: runs only with RUN_BENCHMARKS=1 (scripts/benchmark.sh), prints figures, asserts nothing about speed.</summary>
+public sealed class BenchmarkFactAttribute : FactAttribute
+{
+    public BenchmarkFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("RUN_BENCHMARKS") != "1") Skip = "Benchmarks run with scripts/benchmark.sh (RUN_BENCHMARKS=1).";
+        Timeout = 0;
+    }
+}
+
+/// <summary>Writes benchmark figures to the test output and to artifacts/benchmarks/, where scripts/benchmark.sh prints them.</summary>
+public static class BenchmarkReport
+{
+    public static void Write(string name, IEnumerable<string> lines)
+    {
+        var folder = Path.Combine(FindRoot(), "artifacts", "benchmarks");
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, name + ".txt"), lines);
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PostingConsole.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}

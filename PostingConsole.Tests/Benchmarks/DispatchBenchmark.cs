@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Domain;
+using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Worker;
+using Xunit.Abstractions;
+
+namespace PostingConsole.Tests.Benchmarks;
+
+/// <summary>
+/// Issue 3's figures: the makespan of 1,000 due posts over 100 personas against a Graph answering every call
+/// in 50 ms with MaxConcurrency 10, against the ideal; and the delay from scheduled time to the first Graph call.
+/// The real console does the work: wake-up loop, dispatcher, publisher, SQLite, the Sandbox Graph over loopback.
+/// </summary>
+[Trait("Category", "Benchmark")]
+public class DispatchBenchmark(ITestOutputHelper output)
+{
+    private const int GraphLatencyMs = 50;
+    private const int CallsPerPost = 5; // content_publishing_limit, media, container status, media_publish, permalink
+
+    [BenchmarkFact]
+    public async Task Makespan_of_1000_due_posts_and_start_delay_of_spread_posts()
+    {
+        var lines = new List<string>();
+        lines.AddRange(await MakespanAsync(posts: 1000, personas: 100, concurrency: 10));
+        lines.AddRange(await StartDelayAsync(posts: 300, personas: 100, spread: TimeSpan.FromSeconds(40)));
+        foreach (var line in lines) output.WriteLine(line);
+        BenchmarkReport.Write("dispatch", lines);
+    }
+
+    private static async Task<IEnumerable<string>> MakespanAsync(int posts, int personas, int concurrency)
+    {
+        await using var app = StartConsole(concurrency);
+        var control = app.GetService<DispatchControl>();
+        await control.StopAsync(CancellationToken.None);
+        await AddPostsAsync(app, posts, personas, _ => app.Now.AddSeconds(-1));
+        app.Sandbox.Latency = TimeSpan.FromMilliseconds(GraphLatencyMs);
+
+        var watch = Stopwatch.StartNew();
+        await control.StartAsync(CancellationToken.None);
+        await WaitUntilAllPublishedAsync(app, posts, TimeSpan.FromMinutes(5));
+        watch.Stop();
+
+        var ideal = TimeSpan.FromMilliseconds(Math.Ceiling(posts / (double)concurrency) * CallsPerPost * GraphLatencyMs);
+        var ratio = ideal / watch.Elapsed;
+
+        // Where the time went, per post: in Graph calls, in the pipeline between them, and waiting for a slot.
+        await using var db = app.CreateDbContext();
+        var attempts = await db.PostAttempts.AsNoTracking().Select(a => new { a.PostId, a.At, a.DurationMs }).ToListAsync();
+        var perPost = attempts.GroupBy(a => a.PostId).Select(g => new
+        {
+            InCalls = g.Sum(a => a.DurationMs),
+            Pipeline = (g.Max(a => a.At) - g.Min(a => a.At.AddMilliseconds(-a.DurationMs))).TotalMilliseconds,
+        }).ToList();
+        var slotTime = watch.Elapsed.TotalMilliseconds * concurrency / posts;
+        return
+        [
+            $"makespan: {posts} posts, {personas} personas, all due, Graph {GraphLatencyMs} ms/call, MaxConcurrency {concurrency}",
+            $"  makespan {watch.Elapsed.TotalSeconds:0.00} s; ideal ceil({posts}/{concurrency}) x {CallsPerPost} calls x {GraphLatencyMs} ms = {ideal.TotalSeconds:0.00} s; ratio ideal/makespan = {ratio:0.000} (target >= 0.9)",
+            $"  per post: {slotTime:0} ms of a slot = {perPost.Average(p => p.InCalls):0} ms in Graph calls + {perPost.Average(p => p.Pipeline - p.InCalls):0} ms between calls + {slotTime - perPost.Average(p => p.Pipeline):0} ms before the first call and after the last",
+        ];
+    }
+
+    private static async Task<IEnumerable<string>> StartDelayAsync(int posts, int personas, TimeSpan spread)
+    {
+        await using var app = StartConsole(concurrency: 10);
+        app.Sandbox.Latency = TimeSpan.FromMilliseconds(GraphLatencyMs);
+        var random = new Random(3);
+        var start = app.Now.AddSeconds(3);
+        await AddPostsAsync(app, posts, personas, _ => start.AddMilliseconds(random.Next(0, (int)spread.TotalMilliseconds)));
+        app.GetService<PostingConsole.Operations.DispatchSignal>().Wake();
+
+        await WaitUntilAllPublishedAsync(app, posts, spread + TimeSpan.FromMinutes(2));
+
+        await using var db = app.CreateDbContext();
+        var firstCalls = await db.Posts
+            .Select(p => new { p.ScheduledAt, First = p.Attempts.OrderBy(a => a.Id).Select(a => new { a.At, a.DurationMs }).First() })
+            .ToListAsync();
+        var delays = firstCalls.Select(x => (x.First.At.AddMilliseconds(-x.First.DurationMs) - x.ScheduledAt).TotalMilliseconds).Order().ToList();
+        return
+        [
+            $"start delay: {posts} posts at spread times over {spread.TotalSeconds:0} s, Graph {GraphLatencyMs} ms/call",
+            $"  scheduled time -> first Graph call: p50 {Percentile(delays, 0.50):0} ms, p99 {Percentile(delays, 0.99):0} ms, max {delays[^1]:0} ms (target p99 < 1000 ms)",
+        ];
+    }
+
+    private static EngineHarness StartConsole(int concurrency) =>
+        EngineHarness.Start(new Dictionary<string, string?>
+        {
+            ["Posting:AutoDispatch"] = "true",
+            ["Posting:MaxConcurrency"] = concurrency.ToString(),
+            ["Graph:ContainerPollInterval"] = "00:00:00.050",
+        }, realTime: true).WithInstantContainers();
+
+    private static async Task AddPostsAsync(EngineHarness app, int posts, int personas, Func<int, DateTime> at)
+    {
+        var created = new List<Persona>();
+        for (var p = 0; p < personas; p++) created.Add(await app.AddPersonaAsync($"벤치{p}"));
+        await using var db = app.CreateDbContext();
+        for (var i = 0; i < posts; i++)
+        {
+            db.Posts.Add(Post.Create(created[i % personas].Id, null, "demo/demo-01.jpg", $"bench {i}", null, at(i), null, app.Now));
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task WaitUntilAllPublishedAsync(EngineHarness app, int posts, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit)
+        {
+            await using var db = app.CreateDbContext();
+            if (await db.Posts.CountAsync(p => p.Status == PostStatus.Published) == posts) return;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"not all {posts} posts were published within {limit}");
+    }
+
+    private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
