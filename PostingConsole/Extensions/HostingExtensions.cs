@@ -43,12 +43,19 @@ public static class HostingExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseRequestLocalization(options =>
+        {
+            // Korean first; English when the operator picks it (cookie), never from the browser's language.
+            options.SetDefaultCulture("ko").AddSupportedCultures("ko", "en").AddSupportedUICultures("ko", "en");
+            options.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider()];
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapMediaEndpoints();
+        app.MapCultureEndpoint();
         app.MapHealthEndpoint();
         app.UsePostingEngine();
         app.MapPostingApi();
@@ -66,6 +73,7 @@ public static class HostingExtensions
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
         services.AddSingleton<PersonaQueries>();
+        services.AddSingleton<ConsoleQueries>();
         return builder;
     }
 

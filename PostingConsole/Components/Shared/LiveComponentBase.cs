@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Components;
+using PostingConsole.Notifications;
+
+namespace PostingConsole.Components.Shared;
+
+/// <summary>
+/// The four things every live screen does: subscribe to the <see cref="EventHub"/> once, call back through
+/// <see cref="ComponentBase.InvokeAsync(Func{Task})"/>, send exceptions to <see cref="ComponentBase.DispatchExceptionAsync"/>,
+/// and dispose the subscription. Bursts are coalesced: one refresh serves many events, at most every
+/// <see cref="MinRefreshInterval"/> (4 renders a second). A refresh re-queries; it never closes a dialog or
+/// clears a selection, because those live in fields the refresh does not touch.
+/// </summary>
+public abstract class LiveComponentBase : ComponentBase, IDisposable
+{
+    public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly Lock gate = new();
+    private IDisposable? subscription;
+    private bool refreshScheduled;
+    private long lastRefreshTicks;
+    private volatile bool disposed;
+
+    [Inject] protected EventHub Hub { get; set; } = null!;
+
+    /// <summary>How many coalesced refreshes ran (tests read this).</summary>
+    public int RefreshCount { get; private set; }
+
+    protected override void OnInitialized()
+    {
+        subscription = Hub.Subscribe(OnEventAsync);
+    }
+
+    /// <summary>Whether an event concerns this screen.</summary>
+    protected virtual bool IsRelevant(PostingEvent evt) => true;
+
+    /// <summary>Called on the renderer for every relevant event, before the coalesced refresh (e.g. to append a log line).</summary>
+    protected virtual void OnEvent(PostingEvent evt) { }
+
+    /// <summary>Re-queries what the screen shows.</summary>
+    protected abstract Task RefreshAsync();
+
+    private Task OnEventAsync(PostingEvent evt)
+    {
+        if (disposed || !IsRelevant(evt)) return Task.CompletedTask;
+
+        _ = InvokeAsync(() => { if (!disposed) OnEvent(evt); });
+        lock (gate)
+        {
+            if (refreshScheduled) return Task.CompletedTask;
+            refreshScheduled = true;
+        }
+
+        var wait = MinRefreshInterval - TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond - lastRefreshTicks);
+        _ = RefreshLaterAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        return Task.CompletedTask;
+    }
+
+    private async Task RefreshLaterAsync(TimeSpan wait)
+    {
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        lock (gate) refreshScheduled = false;
+        if (disposed) return;
+
+        await InvokeAsync(async () =>
+        {
+            if (disposed) return;
+            try
+            {
+                lastRefreshTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+                RefreshCount++;
+                await RefreshAsync();
+                StateHasChanged();
+            }
+            catch (Exception ex)
+            {
+                await DispatchExceptionAsync(ex);
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        disposed = true;
+        subscription?.Dispose();
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing) { }
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Operations;
+
+public sealed record StatusCounts(IReadOnlyDictionary<PostStatus, int> ByStatus)
+{
+    public int Total => ByStatus.Values.Sum();
+    public int Count(PostStatus status) => ByStatus.GetValueOrDefault(status);
+}
+
+public sealed record ReasonCount(FailureReason? Reason, int Count);
+
+/// <summary>The screens' read side beyond single posts: progress counts, failure groups, the live log, alerts.</summary>
+public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFactory)
+{
+    public static readonly PostStatus[] FailureStatuses = [PostStatus.Failed, PostStatus.Retrying];
+
+    public async Task<StatusCounts> CountByStatusAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Posts.Where(p => p.ScheduledAt >= fromUtc && p.ScheduledAt < toUtc)
+            .GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+        return new StatusCounts(counts);
+    }
+
+    public async Task<IReadOnlyList<ReasonCount>> FailureGroupsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Posts.Where(p => FailureStatuses.Contains(p.Status))
+            .GroupBy(p => p.FailureReason).Select(g => new ReasonCount(g.Key, g.Count()))
+            .OrderByDescending(g => g.Count).ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> FailureCountAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Posts.CountAsync(p => FailureStatuses.Contains(p.Status), cancellationToken);
+    }
+
+    /// <summary>The newest <paramref name="count"/> log lines, oldest first.</summary>
+    public async Task<IReadOnlyList<ActivityLogEntry>> RecentLogAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var newest = await db.ActivityLog.AsNoTracking().OrderByDescending(l => l.Id).Take(count).ToListAsync(cancellationToken);
+        newest.Reverse();
+        return newest;
+    }
+
+    public async Task<IReadOnlyList<Alert>> RecentAlertsAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Alerts.AsNoTracking().OrderByDescending(a => a.Id).Take(count).ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> UnreadAlertCountAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Alerts.CountAsync(a => a.ReadAt == null, cancellationToken);
+    }
+
+    public async Task MarkAlertsReadAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await db.Alerts.Where(a => a.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(a => a.ReadAt, now), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<(int Id, string Name)>> PersonaNamesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var list = await db.Personas.AsNoTracking().OrderBy(p => p.Name).Select(p => new { p.Id, p.Name }).ToListAsync(cancellationToken);
+        return list.Select(p => (p.Id, p.Name)).ToList();
+    }
+}
