@@ -29,9 +29,10 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
     public async Task<IReadOnlyList<ReasonCount>> FailureGroupsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Posts.Where(p => FailureStatuses.Contains(p.Status))
-            .GroupBy(p => p.FailureReason).Select(g => new ReasonCount(g.Key, g.Count()))
-            .OrderByDescending(g => g.Count).ToListAsync(cancellationToken);
+        var groups = await db.Posts.Where(p => FailureStatuses.Contains(p.Status))
+            .GroupBy(p => p.FailureReason).Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return groups.OrderByDescending(g => g.Count).Select(g => new ReasonCount(g.Key, g.Count)).ToList();
     }
 
     public async Task<int> FailureCountAsync(CancellationToken cancellationToken)
@@ -45,8 +46,7 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var newest = await db.ActivityLog.AsNoTracking().OrderByDescending(l => l.Id).Take(count).ToListAsync(cancellationToken);
-        newest.Reverse();
-        return newest;
+        return newest.OrderBy(l => l.At).ThenBy(l => l.Id).ToList();
     }
 
     public async Task<IReadOnlyList<Alert>> RecentAlertsAsync(int count, CancellationToken cancellationToken)
