@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using PostingConsole.Components.Shared;
 using PostingConsole.Configuration;
+using PostingConsole.Domain;
 using PostingConsole.Data;
 using PostingConsole.Notifications;
 using PostingConsole.Operations;
@@ -50,6 +51,72 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<PostQueries>();
         services.AddSingleton<PersonaQueries>();
         services.AddSingleton<ConsoleClock>();
+        services.AddSingleton<ConsoleQueries>();
+        services.AddSingleton<PostingConsole.Worker.DispatchControl>();
+        services.AddSingleton<IOptions<PostingOptions>>(Options.Create(new PostingOptions()));
+
+        // Last: reading the renderer builds the service provider.
+        Context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+    }
+
+    /// <summary>Renders <typeparamref name="T"/> under MudBlazor's dialog, popover and snackbar providers, as the layout does.</summary>
+    protected IRenderedComponent<T> RenderPage<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null) where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        var host = Context.Render(builder =>
+        {
+            builder.OpenComponent<MudBlazor.MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<MudBlazor.MudDialogProvider>(1);
+            builder.CloseComponent();
+            builder.OpenComponent<MudBlazor.MudSnackbarProvider>(2);
+            builder.CloseComponent();
+        });
+        Host = host;
+        return Context.Render(parameters ?? (_ => { }));
+    }
+
+    /// <summary>The providers' render (dialogs appear here).</summary>
+    protected IRenderedComponent<Bunit.Rendering.ContainerFragment> Host { get; private set; } = null!;
+
+    /// <summary>Clicks the confirmation dialog's button with <paramref name="text"/>.</summary>
+    protected void ConfirmWith(string text)
+    {
+        Host.WaitForAssertion(() => Host.FindAll("button").Any(b => b.TextContent.Trim() == text).ShouldBeTrue());
+        Host.FindAll("button").First(b => b.TextContent.Trim() == text).Click();
+    }
+
+    protected async Task<(Persona Persona, Post Post)> SeedAsync(string name = "지수", PostStatus target = PostStatus.Scheduled, DateTime? at = null)
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        await using var db = Db();
+        var persona = await db.Personas.FirstOrDefaultAsync(p => p.Name == name);
+        if (persona is null)
+        {
+            persona = Persona.Create(name, Random.Shared.NextInt64(1_000_000, 9_999_999).ToString(), "x", "abcd", null, now);
+            db.Personas.Add(persona);
+            await db.SaveChangesAsync();
+        }
+
+        var post = Post.Create(persona.Id, null, "demo/a.jpg", $"{name}의 포스팅", ["데일리"], at ?? now, null, now);
+        switch (target)
+        {
+            case PostStatus.Published:
+                post.Claim("t", now, now);
+                post.MarkPublished("1789", now);
+                break;
+            case PostStatus.Failed:
+                post.Claim("t", now, now);
+                post.Fail(FailureReason.Transient, "HTTP 500 code 2", now);
+                break;
+            case PostStatus.Retrying:
+                post.Claim("t", now, now);
+                post.ScheduleRetry(FailureReason.RateLimited, "code 4", now.AddHours(1), now);
+                break;
+        }
+
+        db.Posts.Add(post);
+        await db.SaveChangesAsync();
+        return (persona, post);
     }
 
     protected BunitContext Context { get; }

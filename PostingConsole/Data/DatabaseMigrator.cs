@@ -19,11 +19,5 @@ public sealed class DatabaseMigrator(IDbContextFactory<PostingDbContext> context
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }
-
-        if (!await db.DispatcherState.AnyAsync(cancellationToken))
-        {
-            db.DispatcherState.Add(new DispatcherState { Id = 1, Running = true, UpdatedAt = DateTime.UtcNow });
-            await db.SaveChangesAsync(cancellationToken);
-        }
     }
 }

@@ -90,5 +90,7 @@ public sealed class DispatcherStateEntityTypeConfiguration : IEntityTypeConfigur
     public void Configure(EntityTypeBuilder<DispatcherState> builder)
     {
         builder.Property(s => s.Id).ValueGeneratedNever();
+        // The single row exists from the first migration on: dispatch runs until an operator stops it.
+        builder.HasData(new DispatcherState { Id = 1, Running = true, UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) });
     }
 }

@@ -80,6 +80,10 @@ public static class HostingExtensions
     private static WebApplicationBuilder AddConsoleUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Korean text goes out as text, not as numeric character references.
+        builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<Components.Shared.ConsoleClock>();
         return builder;

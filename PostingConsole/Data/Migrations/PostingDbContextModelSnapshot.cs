@@ -34,6 +34,14 @@ namespace PostingConsole.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DispatcherState");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Running = true,
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc)
+                        });
                 });
 
             modelBuilder.Entity("PostingConsole.Domain.ActivityLogEntry", b =>

@@ -1,0 +1,319 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PostingConsole.Components.Pages.Failures;
+using PostingConsole.Components.Pages.Personas;
+using PostingConsole.Components.Pages.PostDetail;
+using PostingConsole.Components.Pages.Progress;
+using PostingConsole.Components.Pages.Queue;
+using PostingConsole.Components.Shared;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Worker;
+
+namespace PostingConsole.Tests.Components;
+
+public class QueuePageTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Renders_a_card_per_post_with_persona_time_in_seoul_and_status_badge()
+    {
+        await SeedAsync("지수", at: new DateTime(2026, 11, 24, 3, 0, 0, DateTimeKind.Utc));
+
+        var page = RenderPage<QueuePage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=post-card]").Count.ShouldBe(1));
+        page.Markup.ShouldContain("지수");
+        page.Markup.ShouldContain("2026-11-24 12:00", customMessage: "03:00 UTC is 12:00 in Seoul");
+        page.Find("[data-testid=status-badge]").TextContent.ShouldContain("🕒 대기");
+    }
+
+    [Fact]
+    public async Task The_status_filter_comes_from_the_url()
+    {
+        await SeedAsync("지수", PostStatus.Published);
+        await SeedAsync("민준");
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/?status=Published");
+
+        var page = RenderPage<QueuePage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=post-card]").Count.ShouldBe(1));
+        page.Find("[data-testid=post-card]").GetAttribute("data-status").ShouldBe("Published");
+        page.Find("[data-testid=queue-total]").TextContent.ShouldContain("1");
+    }
+
+    [Fact]
+    public async Task Post_now_asks_first_then_makes_the_post_due()
+    {
+        var (_, post) = await SeedAsync(at: Time.GetUtcNow().UtcDateTime.AddHours(5));
+        var page = RenderPage<QueuePage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=publish-now]").Count.ShouldBe(1));
+
+        page.Find("[data-testid=publish-now]").Click();
+        ConfirmWith("지금 게시");
+
+        await AssertEventually(async () =>
+        {
+            await using var db = Db();
+            (await db.Posts.SingleAsync(p => p.Id == post.Id)).NextAttemptAt.ShouldBe(Time.GetUtcNow().UtcDateTime);
+        });
+    }
+
+    [Fact]
+    public async Task Cancel_asks_first_and_gives_the_post_up()
+    {
+        var (_, post) = await SeedAsync();
+        var page = RenderPage<QueuePage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=cancel]").Count.ShouldBe(1));
+
+        page.Find("[data-testid=cancel]").Click();
+        ConfirmWith("포기");
+
+        await AssertEventually(async () =>
+        {
+            await using var db = Db();
+            (await db.Posts.SingleAsync(p => p.Id == post.Id)).Status.ShouldBe(PostStatus.Cancelled);
+        });
+    }
+
+    [Fact]
+    public async Task A_published_event_changes_the_card_without_reload()
+    {
+        var (_, post) = await SeedAsync();
+        var page = RenderPage<QueuePage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=post-card]").GetAttribute("data-status").ShouldBe("Scheduled"));
+
+        await using (var db = Db())
+        {
+            var tracked = await db.Posts.SingleAsync(p => p.Id == post.Id);
+            tracked.Claim("t", Time.GetUtcNow().UtcDateTime, Time.GetUtcNow().UtcDateTime);
+            tracked.MarkPublished("42", Time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        Service<EventHub>().Publish(new PostChanged(DateTime.UtcNow, post.Id, post.PersonaId, PostStatus.Published, null));
+        page.WaitForAssertion(() => page.Find("[data-testid=post-card]").GetAttribute("data-status").ShouldBe("Published"));
+    }
+
+    private static async Task AssertEventually(Func<Task> assertion)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (ShouldAssertException) when (i < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+}
+
+public class ProgressPageTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Shows_todays_progress_the_log_and_appends_streamed_lines()
+    {
+        await SeedAsync("지수", PostStatus.Published);
+        await SeedAsync("민준", PostStatus.Failed);
+        await using (var db = Db())
+        {
+            db.ActivityLog.Add(new ActivityLogEntry { At = Time.GetUtcNow().UtcDateTime, Level = ActivityLevel.Info, Message = "페르소나 '지수' 포스팅 시작..." });
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<ProgressPage>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=progress-text]").TextContent.ShouldBe("성공 1 / 전체 2"));
+        page.Find("[data-testid=error-badge]").TextContent.ShouldContain("1");
+        page.Find("[data-testid=log-line]").TextContent.ShouldBe("[12:00:00] 페르소나 '지수' 포스팅 시작...");
+
+        Service<EventHub>().Publish(new ActivityLogged(new DateTime(2026, 11, 24, 3, 0, 15, DateTimeKind.Utc), 999, ActivityLevel.Success, "✅ 성공! 포스트 ID: 123456", null, null));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=log-line]").Last().TextContent.ShouldBe("[12:00:15] ✅ 성공! 포스트 ID: 123456"));
+    }
+
+    [Fact]
+    public async Task Stop_asks_first_then_stops_dispatch_and_resume_starts_it()
+    {
+        var page = RenderPage<ProgressPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=stop]").Count.ShouldBe(1));
+
+        page.Find("[data-testid=stop]").Click();
+        ConfirmWith("중단");
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=start]").Count.ShouldBe(1));
+        (await Service<DispatchControl>().GetAsync(CancellationToken.None)).Running.ShouldBeFalse();
+
+        page.Find("[data-testid=start]").Click();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=stop]").Count.ShouldBe(1));
+        (await Service<DispatchControl>().GetAsync(CancellationToken.None)).Running.ShouldBeTrue();
+    }
+}
+
+public class PostDetailPageTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Shows_image_caption_persona_result_and_attempts_and_retry_requeues()
+    {
+        var (_, post) = await SeedAsync("지수", PostStatus.Failed);
+        await using (var db = Db())
+        {
+            db.PostAttempts.Add(new PostAttempt { PostId = post.Id, At = Time.GetUtcNow().UtcDateTime, Step = "create_container", HttpStatus = 500, Code = 2, Message = "HTTP 500 code 2: unexpected", FbtraceId = "AARJAGNjss", DurationMs = 40 });
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<PostDetailPage>(p => p.Add(x => x.Id, post.Id));
+
+        page.WaitForAssertion(() => page.Find("[data-testid=final-caption]").TextContent.ShouldBe("지수의 포스팅\n\n#데일리"));
+        page.Find("[data-testid=persona-name]").TextContent.ShouldBe("지수");
+        page.Find("[data-testid=post-image]").GetAttribute("src").ShouldBe("/media/demo/a.jpg");
+        page.Find("[data-testid=failure-reason]").TextContent.ShouldContain("API 오류");
+        page.Find("[data-testid=attempts]").TextContent.ShouldContain("AARJAGNjss");
+        page.Find("[data-testid=attempts]").TextContent.ShouldContain("2");
+
+        page.Find("[data-testid=retry]").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid=status-badge]").TextContent.ShouldContain("대기"));
+    }
+
+    [Fact]
+    public async Task A_published_post_links_to_instagram()
+    {
+        var (_, post) = await SeedAsync("지수", PostStatus.Published);
+        await using (var db = Db())
+        {
+            var tracked = await db.Posts.SingleAsync(p => p.Id == post.Id);
+            tracked.RecordPermalink("https://www.instagram.com/p/abc/", Time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<PostDetailPage>(p => p.Add(x => x.Id, post.Id));
+        page.WaitForAssertion(() => page.Find("[data-testid=instagram-link]").GetAttribute("href").ShouldBe("https://www.instagram.com/p/abc/"));
+    }
+}
+
+public class FailuresPageTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Groups_failures_by_reason_and_retries_the_selected_ones_keeping_selection_across_pushes()
+    {
+        var (_, failed) = await SeedAsync("지수", PostStatus.Failed);
+        await SeedAsync("민준", PostStatus.Retrying);
+        await SeedAsync("서연", PostStatus.Published);
+
+        var page = RenderPage<FailuresPage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=row-reason]").Count.ShouldBe(2));
+        var groups = page.FindAll("[data-testid=reason-group]").Select(g => g.TextContent).ToList();
+        groups.ShouldContain(g => g.Contains("API 오류") && g.Contains("1"));
+        groups.ShouldContain(g => g.Contains("Rate Limit") && g.Contains("1"));
+
+        page.FindAll("tbody input[type=checkbox]")[0].Change(true);
+        page.WaitForAssertion(() => page.Find("[data-testid=selected-count]").TextContent.ShouldBe("선택 1개"));
+        // A live push re-queries the rows; the selection stays.
+        Service<EventHub>().Publish(new PostChanged(DateTime.UtcNow, 999, 1, PostStatus.Failed, FailureReason.Transient));
+        await Task.Delay(400);
+        page.Find("[data-testid=selected-count]").TextContent.ShouldBe("선택 1개");
+
+        page.Find("[data-testid=retry-selected]").Click();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=row-reason]").Count.ShouldBe(1));
+        await using var db = Db();
+        (await db.Posts.CountAsync(p => p.Status == PostStatus.Scheduled)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Give_up_asks_first_and_cancels()
+    {
+        var (_, post) = await SeedAsync("지수", PostStatus.Failed);
+        var page = RenderPage<FailuresPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=give-up]").Count.ShouldBe(1));
+
+        page.Find("[data-testid=give-up]").Click();
+        ConfirmWith("포기");
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=no-failures]").Count.ShouldBe(1));
+        await using var db = Db();
+        (await db.Posts.SingleAsync(p => p.Id == post.Id)).Status.ShouldBe(PostStatus.Cancelled);
+    }
+}
+
+public class PersonasPageTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Lists_accounts_and_pause_asks_first_then_holds_and_a_push_updates_the_row()
+    {
+        var (persona, post) = await SeedAsync("지수");
+        var page = RenderPage<PersonasPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
+        page.Markup.ShouldContain("••••abcd");
+        page.Markup.ShouldContain("0 / 10");
+
+        page.Find("[data-testid=pause]").Click();
+        ConfirmWith("일시 중단");
+
+        page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("일시 중단"));
+        await using (var db = Db())
+        {
+            (await db.Posts.SingleAsync(p => p.Id == post.Id)).Status.ShouldBe(PostStatus.Held);
+        }
+
+        // A change made elsewhere (the API) reaches the open screen.
+        await Service<PostingConsole.Operations.PersonaOperations>().ResumeAsync(persona.Id, CancellationToken.None);
+        page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
+    }
+}
+
+/// <summary>The leak path: after disposal no handler runs and no subscription is left, for every live screen.</summary>
+public class LiveScreenDisposalTests : ConsoleComponentTest
+{
+    [Theory]
+    [InlineData(typeof(QueuePage))]
+    [InlineData(typeof(ProgressPage))]
+    [InlineData(typeof(FailuresPage))]
+    [InlineData(typeof(PersonasPage))]
+    [InlineData(typeof(PostDetailPage))]
+    public async Task After_disposal_no_handler_runs_and_no_subscription_is_left(Type pageType)
+    {
+        var (_, post) = await SeedAsync();
+        var hub = Service<EventHub>();
+        var before = hub.SubscriberCount;
+
+        var page = Context.Render<DynamicComponent>(p => p
+            .Add(x => x.Type, pageType)
+            .Add(x => x.Parameters, pageType == typeof(PostDetailPage) ? new Dictionary<string, object> { ["Id"] = post.Id } : null));
+        var live = (LiveComponentBase)page.FindComponents<ComponentBase>().Select(c => c.Instance).First(i => i is LiveComponentBase);
+        hub.SubscriberCount.ShouldBe(before + 1);
+
+        hub.Publish(new PostChanged(DateTime.UtcNow, post.Id, post.PersonaId, PostStatus.Published, null));
+        hub.Publish(new PersonaChanged(DateTime.UtcNow, post.PersonaId, PersonaStatus.Active));
+        page.WaitForAssertion(() => live.RefreshCount.ShouldBe(1));
+
+        await Context.DisposeComponentsAsync();
+        hub.SubscriberCount.ShouldBe(before);
+        hub.Publish(new PostChanged(DateTime.UtcNow, post.Id, post.PersonaId, PostStatus.Published, null));
+        await Task.Delay(400);
+        live.RefreshCount.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_burst_of_events_is_coalesced_to_at_most_four_renders_a_second()
+    {
+        await SeedAsync();
+        var page = Context.Render<QueuePage>();
+        var hub = Service<EventHub>();
+
+        for (var i = 0; i < 40; i++)
+        {
+            hub.Publish(new PostChanged(DateTime.UtcNow, i, 1, PostStatus.InProgress, null));
+            await Task.Delay(25);
+        }
+
+        await Task.Delay(300);
+        // 40 events over about a second: at most one refresh per 250 ms (plus the one in flight at the end).
+        page.Instance.RefreshCount.ShouldBeInRange(1, 6);
+    }
+}
