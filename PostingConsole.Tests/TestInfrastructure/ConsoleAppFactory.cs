@@ -32,6 +32,8 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             ["Api:Keys:0"] = ApiKey,
             ["Sandbox:SeedDemo"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests provoke unique-key races on purpose; EF logs each losing INSERT as an error.
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
     }

@@ -20,13 +20,14 @@ public sealed class EngineHarness : ConsoleAppFactory
 {
     private readonly bool realTime;
 
-    private EngineHarness(IDictionary<string, string?> settings, bool realTime) : base(settings) => this.realTime = realTime;
+    private EngineHarness(IDictionary<string, string?> settings, bool realTime, string environment) : base(settings, environment) => this.realTime = realTime;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     /// <param name="overrides">Settings on top of the harness defaults.</param>
     /// <param name="realTime">Keep the system clock (benchmarks); otherwise business time is <see cref="Time"/>.</param>
-    public static EngineHarness Start(IDictionary<string, string?>? overrides = null, bool realTime = false)
+    /// <param name="environment">"Development" serves blazor.web.js and the css (browser tests).</param>
+    public static EngineHarness Start(IDictionary<string, string?>? overrides = null, bool realTime = false, string environment = "Testing")
     {
         var settings = new Dictionary<string, string?>
         {
@@ -35,7 +36,7 @@ public sealed class EngineHarness : ConsoleAppFactory
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 
-        var harness = new EngineHarness(settings, realTime);
+        var harness = new EngineHarness(settings, realTime, environment);
         harness.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         harness.StartServer();
         harness.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(30);

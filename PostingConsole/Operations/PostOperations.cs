@@ -50,7 +50,8 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             return OperationResult<Post>.Ok(winner);
         }
 
-        if (post.NextAttemptAt <= journal.Now) signal.Wake();
+        // The loop re-plans its timer: this post may fall due before the time it planned for.
+        signal.Wake();
         return OperationResult<Post>.Created(post);
     }
 
@@ -113,7 +114,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         {
             journal.Log(ActivityLevel.Info, $"🔁 {posts.Count}개 포스팅 재시도 예약");
             await journal.CommitAsync(cancellationToken);
-            if (after == TimeSpan.Zero) signal.Wake();
+            signal.Wake();
         }
 
         return posts.Count;
@@ -131,7 +132,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
 
         journal.PostChanged(post);
         await journal.CommitAsync(cancellationToken);
-        if (post.NextAttemptAt is { } due && due <= journal.Now) signal.Wake();
+        if (post.NextAttemptAt is not null) signal.Wake();
         return OperationResult<Post>.Ok(post);
     }
 }

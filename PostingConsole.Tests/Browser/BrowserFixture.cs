@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using PostingConsole.Api;
+using PostingConsole.Tests.Benchmarks;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Browser;
+
+/// <summary>
+/// The console in Sandbox mode with its demo data, listening on a loopback port and dispatching for real,
+/// and Debian's Chromium driven by Playwright (no browser download: the executable is /usr/bin/chromium).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? playwright;
+
+    public EngineHarness App { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public HttpClient Api { get; private set; } = null!;
+    public string BaseUrl => App.BaseUrl.AbsoluteUri.TrimEnd('/');
+
+    public static string ScreenshotFolder
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PostingConsole.sln"))) dir = dir.Parent;
+            var folder = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "artifacts", "screenshots");
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        App = EngineHarness.Start(new Dictionary<string, string?>
+        {
+            ["Posting:AutoDispatch"] = "true",
+            ["Sandbox:SeedDemo"] = "true",
+            ["Graph:ContainerPollInterval"] = "00:00:00.200",
+        }, realTime: true, environment: "Development");
+        App.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(300);
+        Api = App.CreateApiClient();
+        Api.BaseAddress = App.BaseUrl;
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A new page that has waited for the Blazor circuit, so clicks reach the server.</summary>
+    public async Task<IPage> OpenAsync(string path, string locale = "ko-KR")
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = locale });
+        await page.GotoAsync(BaseUrl + path);
+        await page.WaitForSelectorAsync("[data-testid=interactive]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 20_000 });
+        return page;
+    }
+
+    public async Task ScreenshotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png") });
+
+    public async Task<PostResponse> CreatePostAsync(int personaId, DateTimeOffset at, string caption)
+    {
+        var response = await Api.PostAsJsonAsync("/api/posts", new
+        {
+            personaId, imagePath = "demo/demo-04.jpg", caption, hashtags = new[] { "브라우저테스트" }, scheduledAt = at.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz"),
+        });
+        response.EnsureSuccessStatusCode();
+        return await response.ReadAsync<PostResponse>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,136 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using PostingConsole.Api;
+using PostingConsole.Domain;
+using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Worker;
+using static Microsoft.Playwright.Assertions;
+
+namespace PostingConsole.Tests.Browser;
+
+/// <summary>The console as an operator uses it: real Chromium, the real server, Sandbox mode, live updates.</summary>
+[Collection(BrowserCollection.Name)]
+public class ConsoleBrowserTests(BrowserFixture fixture)
+{
+    private static readonly LocatorAssertionsToHaveAttributeOptions Slow = new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task A_post_enqueued_through_the_api_goes_waiting_running_done_on_its_card_without_a_reload()
+    {
+        var persona = await fixture.App.AddPersonaAsync("브라우저");
+        // Meta answers slowly for this account, so the running state is on screen long enough to see.
+        fixture.App.Sandbox.SetFault(persona.IgUserId, SandboxFault.Slow);
+        var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddSeconds(4), "카드 상태 변화 테스트");
+
+        var page = await fixture.OpenAsync($"/?persona={persona.Id}");
+        await page.EvaluateAsync("() => window.__sameDocument = true");
+        var card = page.Locator($"[data-testid=post-card][data-post-id='{post.Id}']");
+
+        await Expect(card).ToHaveAttributeAsync("data-status", "Scheduled");
+        await Expect(card).ToContainTextAsync("🕒 대기");
+        await Expect(card).ToHaveAttributeAsync("data-status", "InProgress", Slow);
+        await Expect(card).ToContainTextAsync("⚙️ 진행중");
+        await Expect(card).ToHaveAttributeAsync("data-status", "Published", Slow);
+        await Expect(card).ToContainTextAsync("✅ 완료");
+        (await page.EvaluateAsync<bool>("() => window.__sameDocument === true")).ShouldBeTrue("the page was never reloaded");
+        fixture.App.Sandbox.ClearFault(persona.IgUserId);
+    }
+
+    [Fact]
+    public async Task A_post_failing_through_a_sandbox_fault_shows_on_the_failure_screen_and_its_retry_succeeds()
+    {
+        var persona = await fixture.App.AddPersonaAsync("실패테스트");
+        fixture.App.Sandbox.SetFault(persona.IgUserId, SandboxFault.ServerErrors);
+        var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddSeconds(-1), "실패 후 재시도 테스트");
+
+        var page = await fixture.OpenAsync($"/failures?reason=Transient");
+        var row = page.Locator("tr", new PageLocatorOptions { Has = page.Locator($"a[href='/posts/{post.Id}']") });
+        await Expect(row).ToContainTextAsync("API 오류", new() { Timeout = 30_000 });
+
+        fixture.App.Sandbox.ClearFault(persona.IgUserId);
+        await row.Locator("[data-testid=retry-one]").ClickAsync();
+
+        await Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await WaitForStatusAsync(post.Id, PostStatus.Published);
+    }
+
+    [Fact]
+    public async Task The_stop_button_asks_first_and_stops_dispatch()
+    {
+        var page = await fixture.OpenAsync("/progress");
+        try
+        {
+            await page.Locator("[data-testid=stop]").ClickAsync();
+            await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "중단", Exact = true }).ClickAsync();
+
+            await Expect(page.Locator("[data-testid=start]")).ToBeVisibleAsync();
+            var status = await fixture.Api.GetFromJsonAsync<DispatchStatus>("/api/dispatch", ApiClientExtensions.Json);
+            status!.Running.ShouldBeFalse();
+
+            var persona = await fixture.App.AddPersonaAsync("중단테스트");
+            var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddSeconds(-1), "중단 중에는 게시되지 않음");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            (await fixture.Api.GetFromJsonAsync<PostResponse>($"/api/posts/{post.Id}", ApiClientExtensions.Json))!.Status.ShouldBe(PostStatus.Scheduled);
+        }
+        finally
+        {
+            await fixture.Api.PostAsync("/api/dispatch/start", null);
+        }
+    }
+
+    [Fact]
+    public async Task Screenshots_of_every_screen_in_korean_and_one_in_english_show_real_data()
+    {
+        // Some variety: a few posts due now on the demo personas, including the ones with sandbox faults.
+        await using (var db = fixture.App.CreateDbContext())
+        {
+            var ids = db.Personas.OrderBy(p => p.Id).Select(p => p.Id).Take(40).ToList();
+            foreach (var id in ids) await fixture.CreatePostAsync(id, DateTimeOffset.Now.AddSeconds(-1), $"스크린샷용 포스팅 {id}");
+        }
+
+        await WaitForAsync(async () => (await fixture.Api.GetFromJsonAsync<PostListResponse>("/api/posts?status=Published&pageSize=1", ApiClientExtensions.Json))!.Total >= 10);
+
+        var queue = await fixture.OpenAsync("/");
+        await Expect(queue.Locator("[data-testid=post-card]").First).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(queue, "1-queue-ko");
+
+        var progress = await fixture.OpenAsync("/progress");
+        await Expect(progress.Locator("[data-testid=log-line]").First).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(progress, "2-progress-ko");
+
+        var published = (await fixture.Api.GetFromJsonAsync<PostListResponse>("/api/posts?status=Published&pageSize=1", ApiClientExtensions.Json))!.Items[0];
+        var detail = await fixture.OpenAsync($"/posts/{published.Id}");
+        await Expect(detail.Locator("[data-testid=instagram-link]")).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(detail, "3-post-detail-ko");
+
+        var failures = await fixture.OpenAsync("/failures");
+        await Expect(failures.Locator("[data-testid=reason-group]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await fixture.ScreenshotAsync(failures, "4-failures-ko");
+
+        var personas = await fixture.OpenAsync("/personas");
+        await Expect(personas.Locator("[data-testid=persona-row]").First).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(personas, "5-personas-ko");
+
+        var english = await fixture.OpenAsync("/culture/en?redirect=/progress");
+        await Expect(english.GetByText("Posting progress")).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(english, "6-progress-en");
+
+        foreach (var name in new[] { "1-queue-ko", "2-progress-ko", "3-post-detail-ko", "4-failures-ko", "5-personas-ko", "6-progress-en" })
+        {
+            new FileInfo(Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png")).Length.ShouldBeGreaterThan(20_000, name);
+        }
+    }
+
+    private async Task WaitForStatusAsync(int postId, PostStatus status) =>
+        await WaitForAsync(async () => (await fixture.Api.GetFromJsonAsync<PostResponse>($"/api/posts/{postId}", ApiClientExtensions.Json))!.Status == status);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 40 s");
+            await Task.Delay(200);
+        }
+    }
+}
