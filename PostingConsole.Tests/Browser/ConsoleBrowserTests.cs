@@ -121,6 +121,41 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_dropped_connection_shows_the_reconnect_ui_and_recovers()
+    {
+        var page = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        // Before Blazor starts: keep its sockets, and while "offline" hand it sockets to a refused loopback port.
+        await page.AddInitScriptAsync("""
+            (() => {
+              const Native = window.WebSocket;
+              window.__sockets = [];
+              window.__offline = false;
+              function Wrapped(url, protocols) {
+                const socket = new Native(window.__offline ? 'ws://127.0.0.1:9/offline' : url, protocols);
+                window.__sockets.push(socket);
+                return socket;
+              }
+              Wrapped.prototype = Native.prototype;
+              Object.assign(Wrapped, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+              window.WebSocket = Wrapped;
+            })();
+            """);
+        await page.GotoAsync(fixture.BaseUrl + "/progress");
+        await page.WaitForSelectorAsync("[data-testid=interactive]", new() { State = WaitForSelectorState.Attached, Timeout = 20_000 });
+        var modal = page.Locator("#components-reconnect-modal");
+
+        await page.EvaluateAsync("() => { window.__offline = true; window.__sockets.forEach(s => s.close(4000, 'network dropped')); }");
+        await Expect(modal).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await fixture.ScreenshotAsync(page, "7-reconnecting");
+
+        await page.EvaluateAsync("() => { window.__offline = false; }");
+        await Expect(modal).ToBeHiddenAsync(new() { Timeout = 60_000 });
+        // The circuit is back: an action goes through to the server.
+        await page.Locator("[data-testid=refresh]").ClickAsync();
+        await Expect(page.Locator("[data-testid=progress-text]")).ToBeVisibleAsync();
+    }
+
     private async Task WaitForStatusAsync(int postId, PostStatus status) =>
         await WaitForAsync(async () => (await fixture.Api.GetFromJsonAsync<PostResponse>($"/api/posts/{postId}", ApiClientExtensions.Json))!.Status == status);
 

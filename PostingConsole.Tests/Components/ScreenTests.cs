@@ -79,6 +79,22 @@ public class QueuePageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task A_push_does_not_close_an_open_schedule_dialog()
+    {
+        var (_, post) = await SeedAsync();
+        var page = RenderPage<QueuePage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=edit-schedule]").Count.ShouldBe(1));
+
+        page.Find("[data-testid=edit-schedule]").Click();
+        Host.WaitForAssertion(() => Host.FindAll(".mud-dialog").Count.ShouldBe(1));
+        var refreshes = page.Instance.RefreshCount;
+
+        Service<EventHub>().Publish(new PostChanged(DateTime.UtcNow, post.Id, post.PersonaId, PostStatus.InProgress, null));
+        page.WaitForAssertion(() => page.Instance.RefreshCount.ShouldBe(refreshes + 1));
+        Host.FindAll(".mud-dialog").Count.ShouldBe(1, "the dialog stays open through a live refresh");
+    }
+
+    [Fact]
     public async Task A_published_event_changes_the_card_without_reload()
     {
         var (_, post) = await SeedAsync();

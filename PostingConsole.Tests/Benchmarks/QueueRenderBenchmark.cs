@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using PostingConsole.Domain;
+using PostingConsole.Tests.TestInfrastructure;
+using Xunit.Abstractions;
+
+namespace PostingConsole.Tests.Benchmarks;
+
+/// <summary>Issue 4's figure: with 10,000 posts in the database, the queue's first page rendered server-side.</summary>
+[Trait("Category", "Benchmark")]
+public class QueueRenderBenchmark(ITestOutputHelper output)
+{
+    [BenchmarkFact]
+    public async Task First_page_of_the_queue_with_10000_posts()
+    {
+        await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["Posting:AutoDispatch"] = "false" });
+        var client = app.CreateClient();
+        var now = DateTime.UtcNow;
+        await using (var db = app.CreateDbContext())
+        {
+            var personas = Enumerable.Range(0, 100).Select(i => Persona.Create($"페르소나{i}", $"1784{i:000000}", "x", "abcd", null, now)).ToList();
+            db.Personas.AddRange(personas);
+            await db.SaveChangesAsync();
+            var random = new Random(1);
+            for (var i = 0; i < 10_000; i++)
+            {
+                db.Posts.Add(Post.Create(personas[i % 100].Id, null, "demo/demo-01.jpg", $"포스팅 {i}", ["데일리"], now.AddMinutes(random.Next(-600, 60 * 24 * 7)), null, now));
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        // Warm up (JIT, EF query compilation), then time the server-side render of the first page.
+        for (var i = 0; i < 3; i++) (await client.GetAsync("/")).EnsureSuccessStatusCode();
+        var timings = new List<double>();
+        foreach (var url in Enumerable.Repeat("/", 20).Concat(Enumerable.Repeat("/?status=Scheduled", 10)).Concat(Enumerable.Repeat("/?persona=5", 10)))
+        {
+            var watch = Stopwatch.StartNew();
+            var html = await client.GetStringAsync(url);
+            watch.Stop();
+            if (!html.Contains("data-testid=\"post-card\"")) throw new InvalidOperationException("the first page rendered no cards");
+            timings.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        timings.Sort();
+        string[] lines =
+        [
+            "queue first page, server-side render, 10,000 posts over 100 personas (40 requests: all, by status, by persona)",
+            $"  p50 {timings[timings.Count / 2]:0.0} ms, p95 {timings[(int)(timings.Count * 0.95) - 1]:0.0} ms, max {timings[^1]:0.0} ms (target < 300 ms)",
+        ];
+        foreach (var line in lines) output.WriteLine(line);
+        BenchmarkReport.Write("queue-render", lines);
+    }
+}
