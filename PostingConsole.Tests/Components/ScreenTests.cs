@@ -242,6 +242,24 @@ public class FailuresPageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task Retry_all_asks_first_and_retries_what_the_reason_filter_shows()
+    {
+        await SeedAsync("지수", PostStatus.Failed);
+        var (_, throttled) = await SeedAsync("민준", PostStatus.Retrying);
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/failures?reason=Transient");
+        var page = RenderPage<FailuresPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=row-reason]").Count.ShouldBe(1));
+
+        page.Find("[data-testid=retry-all]").Click();
+        ConfirmWith("재시도");
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=no-failures]").Count.ShouldBe(1));
+        await using var db = Db();
+        (await db.Posts.CountAsync(p => p.Status == PostStatus.Scheduled)).ShouldBe(1);
+        (await db.Posts.SingleAsync(p => p.Id == throttled.Id)).Status.ShouldBe(PostStatus.Retrying, "outside the filter, untouched");
+    }
+
+    [Fact]
     public async Task Give_up_asks_first_and_cancels()
     {
         var (_, post) = await SeedAsync("지수", PostStatus.Failed);
@@ -280,6 +298,36 @@ public class PersonasPageTests : ConsoleComponentTest
         // A change made elsewhere (the API) reaches the open screen.
         await Service<PostingConsole.Operations.PersonaOperations>().ResumeAsync(persona.Id, CancellationToken.None);
         page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
+    }
+}
+
+public class PersonaReauthTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Reauthorize_takes_a_pasted_token_confirms_and_releases_held_posts()
+    {
+        var (persona, post) = await SeedAsync("지수");
+        await using (var db = Db())
+        {
+            (await db.Personas.SingleAsync(p => p.Id == persona.Id)).MarkNeedsReauth("190/463", Time.GetUtcNow().UtcDateTime);
+            (await db.Posts.SingleAsync(p => p.Id == post.Id)).Hold(FailureReason.AuthExpired, "190", Time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<PersonasPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("재인증 필요"));
+
+        page.Find("[data-testid=reauth]").Click();
+        Host.WaitForAssertion(() => Host.FindAll("[data-testid=reauth-token] input, input[type=password]").Count.ShouldBeGreaterThan(0));
+        Host.Find("input[type=password]").Input("EAA-new-pasted-token-WXYZ");
+        Host.Find("[data-testid=reauth-save]").Click();
+        ConfirmWith("교체");
+
+        page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
+        page.Markup.ShouldContain("••••WXYZ");
+        page.Markup.ShouldNotContain("EAA-new-pasted-token");
+        await using var check = Db();
+        (await check.Posts.SingleAsync(p => p.Id == post.Id)).Status.ShouldBe(PostStatus.Scheduled);
     }
 }
 
