@@ -297,6 +297,7 @@ public class PersonasPageTests : ConsoleComponentTest
 
         // A change made elsewhere (the API) reaches the open screen.
         await Service<PostingConsole.Operations.PersonaOperations>().ResumeAsync(persona.Id, CancellationToken.None);
+        Time.Advance(LiveComponentBase.MinRefreshInterval); // the pause's own push refreshed the screen a moment ago
         page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
     }
 }
@@ -370,14 +371,16 @@ public class LiveScreenDisposalTests : ConsoleComponentTest
         var page = Context.Render<QueuePage>();
         var hub = Service<EventHub>();
 
+        // 40 events over one second of (fake) time.
         for (var i = 0; i < 40; i++)
         {
             hub.Publish(new PostChanged(DateTime.UtcNow, i, 1, PostStatus.InProgress, null));
-            await Task.Delay(25);
+            Time.Advance(TimeSpan.FromMilliseconds(25));
         }
 
-        await Task.Delay(300);
-        // 40 events over about a second: at most one refresh per 250 ms (plus the one in flight at the end).
-        page.Instance.RefreshCount.ShouldBeInRange(1, 6);
+        // Refreshes at 0, 250, 500, 750 and 1000 ms: never more than one per quarter second.
+        page.WaitForAssertion(() => page.Instance.RefreshCount.ShouldBe(5));
+        Time.Advance(TimeSpan.FromSeconds(5));
+        page.Instance.RefreshCount.ShouldBe(5);
     }
 }

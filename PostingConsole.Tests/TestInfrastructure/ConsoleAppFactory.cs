@@ -9,8 +9,10 @@ using PostingConsole.Data;
 namespace PostingConsole.Tests.TestInfrastructure;
 
 /// <summary>
-/// The whole console in-process on its own temp data folder and real SQLite file. Demo seeding is off
-/// unless a test asks for it; every setting can be overridden per test.
+/// The whole console in-process on its own temp data folder and real SQLite file. Demo seeding and the
+/// background queue worker are off unless a test asks for them (an API test must not race a dispatcher
+/// that claims the post it is editing; the in-memory TestServer has no address for Graph calls anyway);
+/// every setting can be overridden per test.
 /// </summary>
 public class ConsoleAppFactory : WebApplicationFactory<Program>
 {
@@ -31,6 +33,7 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             ["DataFolder"] = dataFolder.Path,
             ["Api:Keys:0"] = ApiKey,
             ["Sandbox:SeedDemo"] = "false",
+            ["Posting:AutoDispatch"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests provoke unique-key races on purpose; EF logs each losing INSERT as an error.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",

@@ -14,19 +14,20 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 {
     public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly Lock gate = new();
     private IDisposable? subscription;
-    private bool refreshScheduled;
-    private long lastRefreshTicks;
+    private RefreshThrottle? throttle;
     private volatile bool disposed;
 
     [Inject] protected EventHub Hub { get; set; } = null!;
+
+    [Inject] private TimeProvider Time { get; set; } = null!;
 
     /// <summary>How many coalesced refreshes ran (tests read this).</summary>
     public int RefreshCount { get; private set; }
 
     protected override void OnInitialized()
     {
+        throttle = new RefreshThrottle(RefreshFromEventsAsync, MinRefreshInterval, Time);
         subscription = Hub.Subscribe(OnEventAsync);
     }
 
@@ -44,44 +45,30 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         if (disposed || !IsRelevant(evt)) return Task.CompletedTask;
 
         _ = InvokeAsync(() => { if (!disposed) OnEvent(evt); });
-        lock (gate)
-        {
-            if (refreshScheduled) return Task.CompletedTask;
-            refreshScheduled = true;
-        }
-
-        var wait = MinRefreshInterval - TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond - lastRefreshTicks);
-        _ = RefreshLaterAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        throttle!.Request();
         return Task.CompletedTask;
     }
 
-    private async Task RefreshLaterAsync(TimeSpan wait)
+    private Task RefreshFromEventsAsync() => InvokeAsync(async () =>
     {
-        if (wait > TimeSpan.Zero) await Task.Delay(wait);
-        lock (gate) refreshScheduled = false;
         if (disposed) return;
-
-        await InvokeAsync(async () =>
+        try
         {
-            if (disposed) return;
-            try
-            {
-                lastRefreshTicks = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-                RefreshCount++;
-                await RefreshAsync();
-                StateHasChanged();
-            }
-            catch (Exception ex)
-            {
-                await DispatchExceptionAsync(ex);
-            }
-        });
-    }
+            RefreshCount++;
+            await RefreshAsync();
+            StateHasChanged();
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
+    });
 
     public void Dispose()
     {
         disposed = true;
         subscription?.Dispose();
+        throttle?.Dispose();
         Dispose(true);
         GC.SuppressFinalize(this);
     }
