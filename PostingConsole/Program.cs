@@ -1,11 +1,15 @@
+using PostingConsole.Commands;
 using PostingConsole.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+if (await ConsoleCommands.TryRunAsync(args) is { } exitCode) return exitCode;
+
+var builder = ConsoleHost.CreateBuilder(args);
 builder.AddPostingConsole();
 
 var app = builder.Build();
 app.UsePostingConsole();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,3 +1,5 @@
+using PostingConsole.Tests.TestInfrastructure;
+
 namespace PostingConsole.Tests.Benchmarks;
 
 /// <summary>A benchmark: runs only with RUN_BENCHMARKS=1 (scripts/benchmark.sh), prints figures, asserts nothing about speed.</summary>
@@ -13,17 +15,6 @@ public sealed class BenchmarkFactAttribute : FactAttribute
 /// <summary>Writes benchmark figures to the test output and to artifacts/benchmarks/, where scripts/benchmark.sh prints them.</summary>
 public static class BenchmarkReport
 {
-    public static void Write(string name, IEnumerable<string> lines)
-    {
-        var folder = Path.Combine(FindRoot(), "artifacts", "benchmarks");
-        Directory.CreateDirectory(folder);
-        File.WriteAllLines(Path.Combine(folder, name + ".txt"), lines);
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PostingConsole.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
-    }
+    public static void Write(string name, IEnumerable<string> lines) =>
+        File.WriteAllLines(Path.Combine(RepositoryPaths.Artifacts("benchmarks"), name + ".txt"), lines);
 }

@@ -21,17 +21,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public HttpClient Api { get; private set; } = null!;
     public string BaseUrl => App.BaseUrl.AbsoluteUri.TrimEnd('/');
 
-    public static string ScreenshotFolder
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PostingConsole.sln"))) dir = dir.Parent;
-            var folder = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "artifacts", "screenshots");
-            Directory.CreateDirectory(folder);
-            return folder;
-        }
-    }
+    public static string ScreenshotFolder => RepositoryPaths.Artifacts("screenshots");
 
     public async Task InitializeAsync()
     {

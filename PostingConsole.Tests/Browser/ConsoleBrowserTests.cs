@@ -20,7 +20,8 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
         var persona = await fixture.App.AddPersonaAsync("브라우저");
         // Meta answers slowly for this account, so the running state is on screen long enough to see.
         fixture.App.Sandbox.SetFault(persona.IgUserId, SandboxFault.Slow);
-        var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddSeconds(4), "카드 상태 변화 테스트");
+        // Scheduled ahead, so the card is surely waiting when the page opens however slow the machine is.
+        var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddMinutes(10), "카드 상태 변화 테스트");
 
         var page = await fixture.OpenAsync($"/?persona={persona.Id}");
         await page.EvaluateAsync("() => window.__sameDocument = true");
@@ -28,6 +29,7 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
 
         await Expect(card).ToHaveAttributeAsync("data-status", "Scheduled");
         await Expect(card).ToContainTextAsync("🕒 대기");
+        (await fixture.Api.PostAsync($"/api/posts/{post.Id}/publish-now", null)).EnsureSuccessStatusCode();
         await Expect(card).ToHaveAttributeAsync("data-status", "InProgress", Slow);
         await Expect(card).ToContainTextAsync("⚙️ 진행중");
         await Expect(card).ToHaveAttributeAsync("data-status", "Published", Slow);

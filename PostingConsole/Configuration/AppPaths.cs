@@ -13,6 +13,8 @@ public sealed class AppPaths
         DataFolder = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured, Environment.CurrentDirectory);
         var mediaRoot = configuration["Media:LocalRoot"];
         MediaRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(mediaRoot) ? Path.Combine(DataFolder, "media") : mediaRoot, Environment.CurrentDirectory);
+        var connectionString = configuration.GetConnectionString("Posting");
+        DatabaseConnectionString = string.IsNullOrWhiteSpace(connectionString) ? $"Data Source={DefaultDatabaseFile}" : connectionString;
     }
 
     public string DataFolder { get; }
@@ -20,6 +22,13 @@ public sealed class AppPaths
     public string KeysFolder => Path.Combine(DataFolder, "keys");
     public string DefaultDatabaseFile => Path.Combine(DataFolder, "posting.db");
     public string BackupsFolder => Path.Combine(DataFolder, "backups");
+
+    /// <summary><c>ConnectionStrings:Posting</c>, or the SQLite file <c>posting.db</c> in the data folder.</summary>
+    public string DatabaseConnectionString { get; }
+
+    /// <summary>The SQLite file the connection string names (its path only: safe to print, unlike the whole string).</summary>
+    public string DatabaseFile =>
+        Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(DatabaseConnectionString).DataSource, Environment.CurrentDirectory);
 
     public void EnsureCreated()
     {

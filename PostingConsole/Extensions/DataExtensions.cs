@@ -10,15 +10,9 @@ public static class DataExtensions
 {
     public static WebApplicationBuilder AddPostingData(this WebApplicationBuilder builder, AppPaths paths)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Posting");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = $"Data Source={paths.DefaultDatabaseFile}";
-        }
-
         var writeGate = new SqliteWriteGate();
         builder.Services.AddDbContextFactory<PostingDbContext>(options => options
-            .UseSqlite(connectionString)
+            .UseSqlite(paths.DatabaseConnectionString)
             .AddInterceptors(new SqlitePragmaInterceptor(), writeGate));
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddSingleton<DemoSeeder>();

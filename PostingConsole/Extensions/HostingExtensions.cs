@@ -34,6 +34,7 @@ public static class HostingExtensions
 
     public static WebApplication UsePostingConsole(this WebApplication app)
     {
+        app.LogStartupBanner();
         app.UseSandboxGraphClock();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/Error", createScopeForErrors: true));

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace PostingConsole.Tests.Install;
+
+/// <summary>
+/// The published single file running as its own process on a loopback port, in an install folder of its own.
+/// Its output is kept for the test to read; disposing kills it (and anything it started).
+/// </summary>
+public sealed class InstalledConsole : IAsyncDisposable
+{
+    public const string ApiKey = "install-test-key-0123456789";
+
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private InstalledConsole(string executable, string installFolder, string extractFolder, int port)
+    {
+        Executable = executable;
+        InstallFolder = installFolder;
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+        var start = StartInfo(executable, installFolder, extractFolder, "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'));
+        process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Executable { get; }
+    public string InstallFolder { get; }
+    public Uri BaseUrl { get; }
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get { lock (output) return output.ToString(); }
+    }
+
+    /// <summary>Starts the file and waits until it answers GET / (or fails, with its output in the message).</summary>
+    public static async Task<InstalledConsole> StartAsync(string executable, string installFolder, string extractFolder)
+    {
+        var console = new InstalledConsole(executable, installFolder, extractFolder, FreeLoopbackPort());
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (console.process.HasExited) throw new InvalidOperationException($"The console exited with {console.process.ExitCode}:\n{console.Output}");
+            try
+            {
+                if ((await console.Http.GetAsync("/")).StatusCode == HttpStatusCode.OK) return console;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        await console.DisposeAsync();
+        throw new TimeoutException($"The console did not answer within 90 s:\n{console.Output}");
+    }
+
+    /// <summary>Runs the same file with a command (e.g. <c>backup</c>) in the install folder; returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
+    {
+        var start = StartInfo(Executable, InstallFolder, process.StartInfo.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"]!, args);
+        using var command = Process.Start(start)!;
+        var stdout = command.StandardOutput.ReadToEndAsync();
+        var stderr = command.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await command.WaitForExitAsync(timeout.Token);
+        return (command.ExitCode, await stdout + await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(string executable, string installFolder, string extractFolder, params string[] args)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = installFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"] = extractFolder;
+        start.Environment["Api__Keys__0"] = ApiKey;
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        return start;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+
+        process.Dispose();
+    }
+}
