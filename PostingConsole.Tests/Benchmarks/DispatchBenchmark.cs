@@ -32,12 +32,12 @@ public class DispatchBenchmark(ITestOutputHelper output)
     {
         await using var app = StartConsole(concurrency);
         var control = app.GetService<DispatchControl>();
-        await control.StopAsync(CancellationToken.None);
+        await control.StopAsync(TestActors.Admin, CancellationToken.None);
         await AddPostsAsync(app, posts, personas, _ => app.Now.AddSeconds(-1));
         app.Sandbox.Latency = TimeSpan.FromMilliseconds(GraphLatencyMs);
 
         var watch = Stopwatch.StartNew();
-        await control.StartAsync(CancellationToken.None);
+        await control.StartAsync(TestActors.Admin, CancellationToken.None);
         await WaitUntilAllPublishedAsync(app, posts, TimeSpan.FromMinutes(5));
         watch.Stop();
 

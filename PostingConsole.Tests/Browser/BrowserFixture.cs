@@ -23,6 +23,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public static string ScreenshotFolder => RepositoryPaths.Artifacts("screenshots");
 
+    /// <summary>Signed-in browser state per role (cookies), made once by signing in through the real form.</summary>
+    private readonly Dictionary<string, string> signedIn = [];
+
     public async Task InitializeAsync()
     {
         App = EngineHarness.Start(new Dictionary<string, string?>
@@ -42,15 +45,47 @@ public sealed class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+
+        foreach (var role in Security.Roles.All)
+        {
+            var userName = UserName(role);
+            await ConsoleSignIn.EnsureUserAsync(App.Services, userName, role);
+            await using var context = await Browser.NewContextAsync();
+            var page = await context.NewPageAsync();
+            await SignInAsync(page, userName, ConsoleSignIn.Password);
+            await page.WaitForURLAsync(BaseUrl + "/");
+            signedIn[role] = await context.StorageStateAsync();
+        }
     }
 
-    /// <summary>A new page that has waited for the Blazor circuit, so clicks reach the server.</summary>
-    public async Task<IPage> OpenAsync(string path, string locale = "ko-KR")
+    public static string UserName(string role) => $"{role.ToLowerInvariant()}-browser";
+
+    /// <summary>Fills and submits the sign-in form on <paramref name="page"/>.</summary>
+    public async Task SignInAsync(IPage page, string userName, string password)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = locale });
+        await page.GotoAsync(BaseUrl + "/account/login");
+        await page.FillAsync("[data-testid=login-user]", userName);
+        await page.FillAsync("[data-testid=login-password]", password);
+        await page.ClickAsync("[data-testid=login-submit]");
+    }
+
+    /// <summary>A new page, signed in with <paramref name="role"/>, that has waited for the Blazor circuit, so clicks reach the server.</summary>
+    public async Task<IPage> OpenAsync(string path, string locale = "ko-KR", string role = Security.Roles.Admin)
+    {
+        var page = await NewPageAsync(locale, role);
         await page.GotoAsync(BaseUrl + path);
         await page.WaitForSelectorAsync("[data-testid=interactive]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 20_000 });
         return page;
+    }
+
+    /// <summary>A blank page in a browser context signed in with <paramref name="role"/> (null: signed out).</summary>
+    public async Task<IPage> NewPageAsync(string locale = "ko-KR", string? role = Security.Roles.Admin)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = locale, StorageState = role is null ? null : signedIn[role],
+        });
+        return await context.NewPageAsync();
     }
 
     public async Task ScreenshotAsync(IPage page, string name) =>

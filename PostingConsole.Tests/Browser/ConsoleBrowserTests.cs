@@ -4,6 +4,8 @@ using PostingConsole.Api;
 using PostingConsole.Domain;
 using PostingConsole.Tests.TestInfrastructure;
 using PostingConsole.Worker;
+using PostingConsole.Security;
+using Microsoft.EntityFrameworkCore;
 using static Microsoft.Playwright.Assertions;
 
 namespace PostingConsole.Tests.Browser;
@@ -39,13 +41,13 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task A_post_failing_through_a_sandbox_fault_shows_on_the_failure_screen_and_its_retry_succeeds()
+    public async Task A_post_failing_through_a_sandbox_fault_shows_on_the_failure_screen_and_an_operators_retry_succeeds_and_is_audited()
     {
         var persona = await fixture.App.AddPersonaAsync("실패테스트");
         fixture.App.Sandbox.SetFault(persona.IgUserId, SandboxFault.ServerErrors);
         var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddSeconds(-1), "실패 후 재시도 테스트");
 
-        var page = await fixture.OpenAsync($"/failures?reason=Transient");
+        var page = await fixture.OpenAsync($"/failures?reason=Transient", role: Roles.Operator);
         var row = page.Locator("tr", new PageLocatorOptions { Has = page.Locator($"a[href='/posts/{post.Id}']") });
         await Expect(row).ToContainTextAsync("API 오류", new() { Timeout = 30_000 });
 
@@ -54,6 +56,59 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
 
         await Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await WaitForStatusAsync(post.Id, PostStatus.Published);
+        await using var db = fixture.App.CreateDbContext();
+        var audit = await db.AuditLog.Where(a => a.Action == AuditActions.PostRetry && a.Target == $"post {post.Id}").ToListAsync();
+        audit.ShouldHaveSingleItem().Actor.ShouldBe(BrowserFixture.UserName(Roles.Operator));
+        audit[0].Channel.ShouldBe("console");
+    }
+
+    [Fact]
+    public async Task An_anonymous_visit_lands_on_the_sign_in_page_and_a_wrong_password_is_refused()
+    {
+        var page = await fixture.NewPageAsync(role: null);
+        await page.GotoAsync(fixture.BaseUrl + "/failures");
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login\\?ReturnUrl=%2Ffailures"));
+        await Expect(page.Locator("[data-testid=login-form]")).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(page, "0-sign-in-ko");
+
+        await fixture.SignInAsync(page, BrowserFixture.UserName(Roles.Viewer), "not-the-password");
+        await Expect(page.Locator("[data-testid=login-error]")).ToContainTextAsync("올바르지 않습니다");
+
+        await fixture.SignInAsync(page, BrowserFixture.UserName(Roles.Viewer), ConsoleSignIn.Password);
+        await Expect(page.Locator("[data-testid=signed-in-user]")).ToContainTextAsync("조회자");
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_no_actions_and_the_api_refuses_a_viewers_retry_with_403()
+    {
+        var persona = await fixture.App.AddPersonaAsync("조회테스트");
+        fixture.App.Sandbox.SetFault(persona.IgUserId, SandboxFault.ServerErrors);
+        var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddSeconds(-1), "조회자는 재시도 불가");
+        await WaitForAsync(async () => (await fixture.Api.GetFromJsonAsync<PostResponse>($"/api/posts/{post.Id}", ApiClientExtensions.Json))!.Status == PostStatus.Retrying);
+
+        var failures = await fixture.OpenAsync("/failures", role: Roles.Viewer);
+        var row = failures.Locator("tr", new PageLocatorOptions { Has = failures.Locator($"a[href='/posts/{post.Id}']") });
+        await Expect(row).ToContainTextAsync("API 오류");
+        await Expect(failures.Locator("[data-testid=retry-one]")).ToHaveCountAsync(0);
+        await Expect(failures.Locator("[data-testid=retry-all]")).ToHaveCountAsync(0);
+        var detail = await fixture.OpenAsync($"/posts/{post.Id}", role: Roles.Viewer);
+        await Expect(detail.Locator("[data-testid=status-badge]")).ToBeVisibleAsync();
+        await Expect(detail.Locator("[data-testid=retry]")).ToHaveCountAsync(0);
+        var progress = await fixture.OpenAsync("/progress", role: Roles.Viewer);
+        await Expect(progress.Locator("[data-testid=refresh]")).ToBeVisibleAsync();
+        await Expect(progress.Locator("[data-testid=stop]")).ToHaveCountAsync(0);
+
+        // Called anyway, with a Viewer's key: refused, and nothing changed.
+        var issued = await fixture.App.GetService<ApiKeyStore>().IssueAsync(TestActors.Admin, "조회 스크립트", Roles.Viewer, CancellationToken.None);
+        using var viewerApi = new HttpClient { BaseAddress = fixture.App.BaseUrl };
+        viewerApi.DefaultRequestHeaders.Add("X-Api-Key", issued.Value!.Secret);
+        (await viewerApi.GetAsync($"/api/posts/{post.Id}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        var refused = await viewerApi.PostAsJsonAsync($"/api/posts/{post.Id}/retry", new { after = "now" });
+        refused.StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        (await viewerApi.PostAsync("/api/dispatch/stop", null)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        (await fixture.Api.GetFromJsonAsync<DispatchStatus>("/api/dispatch", ApiClientExtensions.Json))!.Running.ShouldBeTrue();
+        fixture.App.Sandbox.ClearFault(persona.IgUserId);
     }
 
     [Fact]
@@ -126,7 +181,7 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
     [Fact]
     public async Task A_dropped_connection_shows_the_reconnect_ui_and_recovers()
     {
-        var page = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await fixture.NewPageAsync();
         // Before Blazor starts: keep its sockets, and while "offline" hand it sockets to a refused loopback port.
         await page.AddInitScriptAsync("""
             (() => {

@@ -1,3 +1,4 @@
+using PostingConsole.Security;
 using PostingConsole.Tests.TestInfrastructure;
 
 namespace PostingConsole.Tests.Components;
@@ -14,7 +15,8 @@ public class ConsoleShellTests : IAsyncLifetime
     [Fact]
     public async Task The_home_page_is_the_mudblazor_shell_in_korean()
     {
-        var html = await app.CreateClient().GetStringAsync("/");
+        var client = await app.CreateSignedInClientAsync(Roles.Viewer);
+        var html = await client.GetStringAsync("/");
 
         html.ShouldContain("_content/MudBlazor/MudBlazor.min");
         html.ShouldContain("blazor.web.js");
@@ -28,7 +30,7 @@ public class ConsoleShellTests : IAsyncLifetime
     [InlineData(@"_content/MudBlazor/MudBlazor\.min[^""]*\.js")]
     public async Task Blazor_and_mudblazor_assets_are_served_with_content(string assetPattern)
     {
-        var client = app.CreateClient();
+        var client = await app.CreateSignedInClientAsync(Roles.Viewer);
         var html = await client.GetStringAsync("/");
         var href = System.Text.RegularExpressions.Regex.Match(html, $"(?:href|src)=\"({assetPattern})\"").Groups[1].Value;
 

@@ -296,7 +296,7 @@ public class PersonasPageTests : ConsoleComponentTest
         }
 
         // A change made elsewhere (the API) reaches the open screen.
-        await Service<PostingConsole.Operations.PersonaOperations>().ResumeAsync(persona.Id, CancellationToken.None);
+        await Service<PostingConsole.Operations.PersonaOperations>().ResumeAsync(TestActors.Admin, persona.Id, CancellationToken.None);
         Time.Advance(LiveComponentBase.MinRefreshInterval); // the pause's own push refreshed the screen a moment ago
         page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
     }

@@ -12,6 +12,8 @@ namespace PostingConsole.Tests.Install;
 public sealed class InstalledConsole : IAsyncDisposable
 {
     public const string ApiKey = "install-test-key-0123456789";
+    public const string AdminUser = "installer";
+    public const string AdminPassword = "install-admin-password-0123";
 
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -28,7 +30,7 @@ public sealed class InstalledConsole : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient(new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string Executable { get; }
@@ -41,7 +43,7 @@ public sealed class InstalledConsole : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
-    /// <summary>Starts the file and waits until it answers GET / (or fails, with its output in the message).</summary>
+    /// <summary>Starts the file and waits until it answers (or fails, with its output in the message).</summary>
     public static async Task<InstalledConsole> StartAsync(string executable, string installFolder, string extractFolder)
     {
         var console = new InstalledConsole(executable, installFolder, extractFolder, FreeLoopbackPort());
@@ -51,7 +53,7 @@ public sealed class InstalledConsole : IAsyncDisposable
             if (console.process.HasExited) throw new InvalidOperationException($"The console exited with {console.process.ExitCode}:\n{console.Output}");
             try
             {
-                if ((await console.Http.GetAsync("/")).StatusCode == HttpStatusCode.OK) return console;
+                if ((await console.Http.GetAsync("/healthz")).StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable) return console;
             }
             catch (HttpRequestException)
             {
@@ -89,6 +91,9 @@ public sealed class InstalledConsole : IAsyncDisposable
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"] = extractFolder;
         start.Environment["Api__Keys__0"] = ApiKey;
+        // The first admin, from configuration read once at the first start.
+        start.Environment["Bootstrap__AdminUser"] = AdminUser;
+        start.Environment["Bootstrap__AdminPassword"] = AdminPassword;
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         return start;

@@ -103,11 +103,19 @@ public class SingleFileInstallTests(SingleFilePublish published) : IClassFixture
         // Its data folder, with the database migrated, and the banner in the log.
         File.Exists(Path.Combine(install, "data", "posting.db")).ShouldBeTrue();
         console.Output.ShouldContain("PostingConsole 1.0.0 started: mode Sandbox");
-        console.Output.ShouldContain("Applying 2 database migration(s)");
+        console.Output.ShouldMatch(@"Applying \d+ database migration\(s\)");
+        console.Output.ShouldContain($"Created the first admin '{InstalledConsole.AdminUser}'");
+
+        // Signed out, a page sends the visitor to sign in; the first admin from configuration can.
+        var signedOut = await console.Http.GetAsync("/failures");
+        signedOut.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        signedOut.Headers.Location!.OriginalString.ShouldContain("/account/login");
+        (await console.Http.SignInAsync(InstalledConsole.AdminUser, InstalledConsole.AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         // Every page, and the scripts and stylesheets they load, with their full content.
         var home = await console.Http.GetStringAsync("/");
-        foreach (var page in new[] { "/progress", "/failures", "/personas" })
+        home.ShouldContain(InstalledConsole.AdminUser);
+        foreach (var page in new[] { "/progress", "/failures", "/personas", "/users", "/api-keys", "/audit", "/account/login" })
         {
             (await console.Http.GetAsync(page)).StatusCode.ShouldBe(HttpStatusCode.OK, page);
         }

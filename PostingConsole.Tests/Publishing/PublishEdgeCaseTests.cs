@@ -72,7 +72,7 @@ public class PublishEdgeCaseTests : IAsyncLifetime
 
         // A new token releases the held posts, and they go out.
         app.Sandbox.ClearFault(persona.IgUserId);
-        await app.GetService<PersonaOperations>().ReplaceTokenAsync(persona.Id, "EAA-new-token-1234", CancellationToken.None);
+        await app.GetService<PersonaOperations>().ReplaceTokenAsync(TestActors.Admin, persona.Id, "EAA-new-token-1234", CancellationToken.None);
         await app.RunOnceAsync();
         (await app.ReadPostAsync(first.Id)).Status.ShouldBe(PostStatus.Published);
         (await app.ReadPostAsync(later.Id)).Status.ShouldBe(PostStatus.Scheduled);

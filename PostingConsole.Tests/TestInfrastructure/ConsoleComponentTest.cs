@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,7 @@ using PostingConsole.Domain;
 using PostingConsole.Data;
 using PostingConsole.Notifications;
 using PostingConsole.Operations;
+using PostingConsole.Security;
 
 namespace PostingConsole.Tests.TestInfrastructure;
 
@@ -54,6 +56,12 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<ConsoleQueries>();
         services.AddSingleton<PostingConsole.Worker.DispatchControl>();
         services.AddSingleton<IOptions<PostingOptions>>(Options.Create(new PostingOptions()));
+        services.AddScoped<ConsoleActor>();
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<IOptionsMonitor<ApiOptions>>(new StaticOptionsMonitor<ApiOptions>(new ApiOptions()));
+        services.AddSingleton<ApiKeyStore>();
+        Authorization = Context.AddAuthorization();
+        SignInAs(Roles.Admin);
 
         // Last: reading the renderer builds the service provider.
         Context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
@@ -121,6 +129,17 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
 
     protected BunitContext Context { get; }
 
+    /// <summary>The signed-in user the screens see (Admin unless a test says otherwise with <see cref="SignInAs"/>).</summary>
+    protected BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>Signs the test's user in with <paramref name="role"/> (before the screen renders).</summary>
+    protected void SignInAs(string role)
+    {
+        Authorization.SetAuthorized($"test-{role.ToLowerInvariant()}");
+        Authorization.SetRoles(role);
+        Authorization.SetPolicies(Enum.GetValues<Permission>().Where(p => Roles.Allows(role, p)).Select(Roles.Policy).ToArray());
+    }
+
     protected FakeTimeProvider Time { get; }
 
     protected T Service<T>() where T : notnull => Context.Services.GetRequiredService<T>();
@@ -139,4 +158,14 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         SqliteConnection.ClearAllPools();
         folder.Dispose();
     }
+}
+
+/// <summary>A fixed options value for services that take <see cref="IOptionsMonitor{TOptions}"/>.</summary>
+public sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+{
+    public T CurrentValue => value;
+
+    public T Get(string? name) => value;
+
+    public IDisposable? OnChange(Action<T, string?> listener) => null;
 }

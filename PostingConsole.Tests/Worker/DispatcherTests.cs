@@ -121,14 +121,14 @@ public class DispatcherTests : IAsyncLifetime
         var post = await app.AddPostAsync(persona);
         var control = app.GetService<DispatchControl>();
 
-        await control.StopAsync(CancellationToken.None);
+        await control.StopAsync(TestActors.Admin, CancellationToken.None);
         (await app.RunOnceAsync()).ShouldBe(0);
         var stopped = await control.GetAsync(CancellationToken.None);
         stopped.Running.ShouldBeFalse();
         stopped.LastTickAt.ShouldBe(app.Now);
         (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Scheduled);
 
-        await control.StartAsync(CancellationToken.None);
+        await control.StartAsync(TestActors.Admin, CancellationToken.None);
         (await app.RunOnceAsync()).ShouldBe(1);
     }
 
@@ -137,7 +137,7 @@ public class DispatcherTests : IAsyncLifetime
     {
         var persona = await app.AddPersonaAsync();
         var post = await app.AddPostAsync(persona);
-        await app.GetService<PersonaOperations>().PauseAsync(persona.Id, "점검", CancellationToken.None);
+        await app.GetService<PersonaOperations>().PauseAsync(TestActors.Admin, persona.Id, "점검", CancellationToken.None);
 
         (await app.RunOnceAsync()).ShouldBe(0);
         (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Held);

@@ -1,3 +1,4 @@
+using PostingConsole.Operations;
 using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Results;
@@ -34,6 +35,17 @@ public static class Problems
     public static IResult NotFound(string? detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
     public static IResult Conflict(string? detail) => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    public static IResult Forbidden(string? detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    /// <summary>An operation's outcome as HTTP: <paramref name="success"/> for Ok/Created, problem details otherwise.</summary>
+    public static IResult Of<T>(OperationResult<T> result, Func<OperationResult<T>, IResult> success) => result.Status switch
+    {
+        OperationStatus.Ok or OperationStatus.Created => success(result),
+        OperationStatus.NotFound => NotFound(result.Error),
+        OperationStatus.Forbidden => Forbidden(result.Error),
+        _ => Conflict(result.Error),
+    };
 
     internal static string CamelCase(string name) =>
         string.IsNullOrEmpty(name) ? "body" : char.ToLowerInvariant(name[0]) + name[1..];

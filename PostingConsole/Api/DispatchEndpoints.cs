@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using PostingConsole.Security;
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Worker;
@@ -11,8 +13,12 @@ public static class DispatchEndpoints
     {
         var group = api.MapGroup("/dispatch").WithTags("Dispatch");
         group.MapGet("/", (DispatchControl control, CancellationToken ct) => control.GetAsync(ct));
-        group.MapPost("/stop", (DispatchControl control, CancellationToken ct) => control.StopAsync(ct));
-        group.MapPost("/start", (DispatchControl control, CancellationToken ct) => control.StartAsync(ct));
+        group.MapPost("/stop", async (ClaimsPrincipal user, DispatchControl control, CancellationToken ct) =>
+                Problems.Of(await control.StopAsync(user.ApiActor(), ct), r => Results.Ok(r.Value)))
+            .RequirePermission(Permission.Operate);
+        group.MapPost("/start", async (ClaimsPrincipal user, DispatchControl control, CancellationToken ct) =>
+                Problems.Of(await control.StartAsync(user.ApiActor(), ct), r => Results.Ok(r.Value)))
+            .RequirePermission(Permission.Operate);
         return api;
     }
 
@@ -34,7 +40,7 @@ public static class DispatchEndpoints
             {
                 return Results.Json(new { status = "database-unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        }).ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 }

@@ -16,6 +16,7 @@ public static class MediaEndpoints
             media.TryResolve(path, out var fullPath, out _)
                 ? Results.File(fullPath, ContentTypeFor(fullPath), enableRangeProcessing: false)
                 : Results.NotFound())
+            .AllowAnonymous()
             .ExcludeFromDescription();
         return app;
     }

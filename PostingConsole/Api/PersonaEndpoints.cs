@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using PostingConsole.Security;
 using PostingConsole.Domain;
 using PostingConsole.Operations;
 
@@ -16,28 +18,29 @@ public static class PersonaEndpoints
         group.MapGet("/{id:int}", async (int id, PersonaQueries queries, CancellationToken ct) =>
             await queries.GetAsync(id, ct) is { } persona ? Results.Ok(PersonaResponse.From(persona)) : Problems.NotFound($"Persona {id} does not exist."));
 
-        group.MapPost("/", async (CreatePersonaRequest body, PersonaOperations operations, CancellationToken ct) =>
-                ToResult(await operations.CreateAsync(body.Name!.Trim(), body.IgUserId!, body.AccessToken!, body.TimeZone, ct)))
+        group.MapPost("/", async (CreatePersonaRequest body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
+                ToResult(await operations.CreateAsync(user.ApiActor(), body.Name!.Trim(), body.IgUserId!, body.AccessToken!, body.TimeZone, ct)))
+            .RequirePermission(Permission.Administer)
             .AddEndpointFilter<ValidationFilter<CreatePersonaRequest>>();
 
-        group.MapPut("/{id:int}/token", async (int id, UpdateTokenRequest body, PersonaOperations operations, CancellationToken ct) =>
-                ToResult(await operations.ReplaceTokenAsync(id, body.AccessToken!, ct)))
+        group.MapPut("/{id:int}/token", async (int id, UpdateTokenRequest body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
+                ToResult(await operations.ReplaceTokenAsync(user.ApiActor(), id, body.AccessToken!, ct)))
+            .RequirePermission(Permission.Administer)
             .AddEndpointFilter<ValidationFilter<UpdateTokenRequest>>();
 
-        group.MapPost("/{id:int}/pause", async (int id, PauseRequest? body, PersonaOperations operations, CancellationToken ct) =>
-                ToResult(await operations.PauseAsync(id, body?.Reason, ct)));
+        group.MapPost("/{id:int}/pause", async (int id, PauseRequest? body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
+                ToResult(await operations.PauseAsync(user.ApiActor(), id, body?.Reason, ct)))
+            .RequirePermission(Permission.Administer);
 
-        group.MapPost("/{id:int}/resume", async (int id, PersonaOperations operations, CancellationToken ct) =>
-            ToResult(await operations.ResumeAsync(id, ct)));
+        group.MapPost("/{id:int}/resume", async (int id, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
+                ToResult(await operations.ResumeAsync(user.ApiActor(), id, ct)))
+            .RequirePermission(Permission.Administer);
 
         return api;
     }
 
-    private static IResult ToResult(OperationResult<Persona> result) => result.Status switch
-    {
-        OperationStatus.Created => Results.Created($"/api/personas/{result.Value!.Id}", PersonaResponse.From(result.Value, 0)),
-        OperationStatus.Ok => Results.Ok(PersonaResponse.From(result.Value!, 0)),
-        OperationStatus.NotFound => Problems.NotFound(result.Error),
-        _ => Problems.Conflict(result.Error),
-    };
+    private static IResult ToResult(OperationResult<Persona> result) =>
+        Problems.Of(result, r => r.Status == OperationStatus.Created
+            ? Results.Created($"/api/personas/{r.Value!.Id}", PersonaResponse.From(r.Value, 0))
+            : Results.Ok(PersonaResponse.From(r.Value!, 0)));
 }

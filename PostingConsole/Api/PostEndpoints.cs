@@ -1,5 +1,7 @@
 using PostingConsole.Domain;
+using System.Security.Claims;
 using PostingConsole.Operations;
+using PostingConsole.Security;
 
 namespace PostingConsole.Api;
 
@@ -10,15 +12,16 @@ public static class PostEndpoints
     {
         var group = api.MapGroup("/posts").WithTags("Posts");
 
-        group.MapPost("/", async (CreatePostRequest body, PostOperations operations, CancellationToken ct) =>
+        group.MapPost("/", async (CreatePostRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
                 IsoTime.TryParse(body.ScheduledAt, out var scheduledAt);
-                var result = await operations.CreateAsync(new NewPost(body.PersonaId!.Value, body.ImageUrl, NormalizePath(body.ImagePath),
+                var result = await operations.CreateAsync(user.ApiActor(), new NewPost(body.PersonaId!.Value, body.ImageUrl, NormalizePath(body.ImagePath),
                     body.Caption!, body.Hashtags, scheduledAt, body.ExternalId), ct);
-                return result.Status == OperationStatus.Created
-                    ? Results.Created($"/api/posts/{result.Value!.Id}", PostResponse.From(result.Value, withAttempts: true))
-                    : Results.Ok(PostResponse.From(result.Value!, withAttempts: true));
+                return Problems.Of(result, r => r.Status == OperationStatus.Created
+                    ? Results.Created($"/api/posts/{r.Value!.Id}", PostResponse.From(r.Value, withAttempts: true))
+                    : Results.Ok(PostResponse.From(r.Value!, withAttempts: true)));
             })
+            .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<CreatePostRequest>>();
 
         group.MapGet("/", async (PostStatus? status, int? personaId, string? from, string? to, int? page, int? pageSize,
@@ -40,43 +43,44 @@ public static class PostEndpoints
         group.MapGet("/{id:int}", async (int id, PostQueries queries, CancellationToken ct) =>
             await queries.GetAsync(id, ct) is { } post ? Results.Ok(PostResponse.From(post, withAttempts: true)) : Problems.NotFound($"Post {id} does not exist."));
 
-        group.MapPatch("/{id:int}", async (int id, EditPostRequest body, PostOperations operations, CancellationToken ct) =>
+        group.MapPatch("/{id:int}", async (int id, EditPostRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
                 DateTime? scheduledAt = IsoTime.TryParse(body.ScheduledAt, out var at) ? at : null;
-                return ToResult(await operations.EditAsync(id, new PostEdit(body.Caption, body.Hashtags, scheduledAt), ct));
+                return ToResult(await operations.EditAsync(user.ApiActor(), id, new PostEdit(body.Caption, body.Hashtags, scheduledAt), ct));
             })
+            .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<EditPostRequest>>();
 
-        group.MapPost("/{id:int}/publish-now", async (int id, PublishNowRequest? body, PostOperations operations, CancellationToken ct) =>
-            ToResult(await operations.PublishNowAsync(id, body?.Republish ?? false, ct)));
+        group.MapPost("/{id:int}/publish-now", async (int id, PublishNowRequest? body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
+                ToResult(await operations.PublishNowAsync(user.ApiActor(), id, body?.Republish ?? false, ct)))
+            .RequirePermission(Permission.Operate);
 
-        group.MapPost("/{id:int}/retry", async (int id, RetryRequest body, PostOperations operations, CancellationToken ct) =>
+        group.MapPost("/{id:int}/retry", async (int id, RetryRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
                 RetryDelay.TryParse(body.After, out var after);
-                return ToResult(await operations.RetryAsync(id, after, ct));
+                return ToResult(await operations.RetryAsync(user.ApiActor(), id, after, ct));
             })
+            .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<RetryRequest>>();
 
-        group.MapPost("/retry", async (RetryMatchingRequest body, PostOperations operations, CancellationToken ct) =>
+        group.MapPost("/retry", async (RetryMatchingRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
                 RetryDelay.TryParse(body.After, out var after);
-                var count = await operations.RetryMatchingAsync(new PostMatch(body.Status, body.FailureReason, body.PersonaId), after, ct);
-                return Results.Ok(new RetryMatchingResponse(count));
+                var result = await operations.RetryMatchingAsync(user.ApiActor(), new PostMatch(body.Status, body.FailureReason, body.PersonaId), after, ct);
+                return Problems.Of(result, r => Results.Ok(new RetryMatchingResponse(r.Value)));
             })
+            .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<RetryMatchingRequest>>();
 
-        group.MapPost("/{id:int}/cancel", async (int id, PostOperations operations, CancellationToken ct) =>
-            ToResult(await operations.CancelAsync(id, ct)));
+        group.MapPost("/{id:int}/cancel", async (int id, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
+                ToResult(await operations.CancelAsync(user.ApiActor(), id, ct)))
+            .RequirePermission(Permission.Operate);
 
         return api;
     }
 
     private static string? NormalizePath(string? path) => path?.Replace('\\', '/').Trim('/');
 
-    private static IResult ToResult(OperationResult<Post> result) => result.Status switch
-    {
-        OperationStatus.Ok or OperationStatus.Created => Results.Ok(PostResponse.From(result.Value!, withAttempts: false)),
-        OperationStatus.NotFound => Problems.NotFound(result.Error),
-        _ => Problems.Conflict(result.Error),
-    };
+    private static IResult ToResult(OperationResult<Post> result) =>
+        Problems.Of(result, r => Results.Ok(PostResponse.From(r.Value!, withAttempts: false)));
 }

@@ -1,6 +1,7 @@
 using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Extensions;
+using PostingConsole.Security;
 
 namespace PostingConsole.Commands;
 
@@ -17,6 +18,7 @@ public static class ConsoleCommands
         return args[0] switch
         {
             "backup" => await BackupAsync(args[1..]),
+            "create-admin" => await CreateAdminAsync(args[1..]),
             "help" or "--help" or "-h" => Help(),
             _ => null,
         };
@@ -43,10 +45,52 @@ public static class ConsoleCommands
         }
     }
 
+    /// <summary>
+    /// The first admin (or another one). The password is read from standard input when it is redirected
+    /// (<c>echo "$PASSWORD" | PostingConsole create-admin ops</c>), otherwise generated and shown once.
+    /// </summary>
+    private static async Task<int> CreateAdminAsync(string[] args)
+    {
+        var userName = args.FirstOrDefault(a => !a.StartsWith('-'));
+        if (string.IsNullOrWhiteSpace(userName))
+        {
+            Console.Error.WriteLine("Usage: PostingConsole create-admin <user name>   (password from standard input, or generated)");
+            return 2;
+        }
+
+        var builder = ConsoleHost.CreateBuilder(args.Where(a => a != userName).ToArray());
+        builder.AddPostingConsole();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        await using var app = builder.Build();
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        var accounts = app.Services.GetRequiredService<UserAccounts>();
+        await accounts.EnsureRolesAsync();
+
+        var generated = Console.IsInputRedirected ? null : UserAccounts.GeneratePassword();
+        var password = generated ?? (await Console.In.ReadLineAsync())?.Trim();
+        if (string.IsNullOrEmpty(password))
+        {
+            Console.Error.WriteLine("No password on standard input.");
+            return 2;
+        }
+
+        var result = await accounts.CreateAsync(UserAccounts.CommandLine, userName, password, Roles.Admin, CancellationToken.None);
+        if (!result.Succeeded)
+        {
+            Console.Error.WriteLine($"The admin was not created: {result.Error}");
+            return 1;
+        }
+
+        Console.WriteLine($"Admin '{result.Value!.UserName}' created.");
+        if (generated is not null) Console.WriteLine($"Password (shown once, change it after signing in): {generated}");
+        return 0;
+    }
+
     private static int Help()
     {
         Console.WriteLine("""
             PostingConsole [--Key=value ...]       start the console (configuration keys as in appsettings.json)
+            PostingConsole create-admin <user>     create an Admin (password from standard input, or generated and shown once)
             PostingConsole backup [file]           online backup of the database while the console runs
                                                    (default file: <DataFolder>/backups/posting-<UTC time>.db)
             """);

@@ -4,13 +4,15 @@ using PostingConsole.Publishing.Sandbox;
 
 namespace PostingConsole.Data;
 
-/// <summary>Before the server listens: migrate the database, then (Sandbox) create the demo data.</summary>
-public sealed class DatabaseStartup(DatabaseMigrator migrator, DemoSeeder seeder, IOptions<GraphOptions> graph, IOptions<SandboxOptions> sandbox)
+/// <summary>Before the server listens: migrate the database, the roles and first admin, then (Sandbox) the demo data.</summary>
+public sealed class DatabaseStartup(DatabaseMigrator migrator, Security.UserAccounts accounts, IConfiguration configuration, DemoSeeder seeder,
+    IOptions<GraphOptions> graph, IOptions<SandboxOptions> sandbox)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+        await accounts.EnsureAsync(configuration, cancellationToken);
         if (graph.Value.Mode == GraphMode.Sandbox && (sandbox.Value.SeedDemo ?? true))
         {
             await seeder.SeedIfEmptyAsync(cancellationToken);

@@ -94,3 +94,31 @@ public sealed class DispatcherStateEntityTypeConfiguration : IEntityTypeConfigur
         builder.HasData(new DispatcherState { Id = 1, Running = true, UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) });
     }
 }
+
+public sealed class AuditEntryEntityTypeConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("AuditLog");
+        builder.Property(a => a.Actor).HasMaxLength(200);
+        builder.Property(a => a.Role).HasMaxLength(16);
+        builder.Property(a => a.Channel).HasMaxLength(16);
+        builder.Property(a => a.Action).HasMaxLength(48);
+        builder.Property(a => a.Target).HasMaxLength(200);
+        builder.Property(a => a.Detail).HasMaxLength(500);
+        builder.HasIndex(a => a.At);
+    }
+}
+
+public sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<Security.ApiKey>
+{
+    public void Configure(EntityTypeBuilder<Security.ApiKey> builder)
+    {
+        builder.Property(k => k.Name).HasMaxLength(100);
+        builder.Property(k => k.Role).HasMaxLength(16);
+        builder.Property(k => k.Prefix).HasMaxLength(16);
+        builder.Property(k => k.Hash).HasMaxLength(64);
+        builder.Property(k => k.CreatedBy).HasMaxLength(200);
+        builder.HasIndex(k => k.Hash).IsUnique();
+    }
+}

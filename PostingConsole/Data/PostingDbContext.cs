@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PostingConsole.Domain;
@@ -5,11 +7,11 @@ using PostingConsole.Domain;
 namespace PostingConsole.Data;
 
 /// <summary>
-/// The console's database. Migrations are checked in under Data/Migrations and applied at start-up
+/// The console's database, users and roles (ASP.NET Core Identity) included. Migrations are checked in under Data/Migrations and applied at start-up
 /// by <see cref="DatabaseMigrator"/>. To add one, from the repository root:
 /// <code>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project PostingConsole --output-dir Data/Migrations</code>
 /// </summary>
-public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options) : DbContext(options)
+public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<Post> Posts => Set<Post>();
@@ -17,9 +19,14 @@ public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options)
     public DbSet<ActivityLogEntry> ActivityLog => Set<ActivityLogEntry>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<DispatcherState> DispatcherState => Set<DispatcherState>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<Security.ApiKey> ApiKeys => Set<Security.ApiKey>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PostingDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

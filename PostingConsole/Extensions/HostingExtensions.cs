@@ -27,6 +27,7 @@ public static class HostingExtensions
         builder.AddPostingData(paths);
         builder.AddPostingOperations();
         builder.AddPostingEngine();
+        builder.AddConsoleSecurity();
         builder.AddPostingApi();
         builder.AddConsoleUi();
         return builder;
@@ -54,10 +55,12 @@ public static class HostingExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapStaticAssets();
+        // Every endpoint needs a signed-in user with a role (the fallback policy) unless it allows anonymous here.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapMediaEndpoints();
         app.MapCultureEndpoint();
         app.MapHealthEndpoint();
+        app.MapAccountEndpoints();
         app.UsePostingEngine();
         app.MapPostingApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
@@ -75,6 +78,7 @@ public static class HostingExtensions
         services.AddSingleton<PostQueries>();
         services.AddSingleton<PersonaQueries>();
         services.AddSingleton<ConsoleQueries>();
+        services.AddSingleton<AuditQueries>();
         return builder;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
+using PostingConsole.Security;
 
 namespace PostingConsole.Operations;
 
@@ -11,8 +12,9 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
 {
     private static readonly PostStatus[] Waiting = [PostStatus.Scheduled, PostStatus.Retrying];
 
-    public async Task<OperationResult<Persona>> CreateAsync(string name, string igUserId, string accessToken, string? timeZone, CancellationToken cancellationToken)
+    public async Task<OperationResult<Persona>> CreateAsync(Actor actor, string name, string igUserId, string accessToken, string? timeZone, CancellationToken cancellationToken)
     {
+        if (!actor.Can(Permission.Administer)) return OperationResult<Persona>.Forbidden(actor, Permission.Administer);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Personas.AnyAsync(p => p.IgUserId == igUserId, cancellationToken))
         {
@@ -23,13 +25,14 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         var persona = Persona.Create(name, igUserId, tokens.Protect(accessToken), Persona.HintFor(accessToken), timeZone, journal.Now);
         db.Personas.Add(persona);
         journal.PersonaChanged(persona);
+        journal.Audit(actor, AuditActions.PersonaCreate, $"persona igUserId {igUserId}", persona.Name);
         await journal.CommitAsync(cancellationToken);
         return OperationResult<Persona>.Created(persona);
     }
 
     /// <summary>Re-authorizes: stores the new token, makes the persona Active and releases its Held posts.</summary>
-    public Task<OperationResult<Persona>> ReplaceTokenAsync(int personaId, string accessToken, CancellationToken cancellationToken) =>
-        ChangeAsync(personaId, async (persona, journal, db) =>
+    public Task<OperationResult<Persona>> ReplaceTokenAsync(Actor actor, int personaId, string accessToken, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PersonaToken, $"new token ••••{Persona.HintFor(accessToken)}", personaId, async (persona, journal, db) =>
         {
             persona.ReplaceToken(tokens.Protect(accessToken), Persona.HintFor(accessToken), journal.Now);
             journal.Log(ActivityLevel.Info, $"🔑 페르소나 '{persona.Name}' 토큰 갱신", personaId: persona.Id);
@@ -38,8 +41,8 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             await ReleaseHeldAsync(db, journal, persona, cancellationToken);
         }, cancellationToken);
 
-    public Task<OperationResult<Persona>> PauseAsync(int personaId, string? reason, CancellationToken cancellationToken) =>
-        ChangeAsync(personaId, async (persona, journal, db) =>
+    public Task<OperationResult<Persona>> PauseAsync(Actor actor, int personaId, string? reason, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PersonaPause, reason, personaId, async (persona, journal, db) =>
         {
             persona.Pause(reason, journal.Now);
             journal.Log(ActivityLevel.Warning, $"⏸ 페르소나 '{persona.Name}' 포스팅 일시 중단", personaId: persona.Id);
@@ -51,8 +54,8 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             }
         }, cancellationToken);
 
-    public Task<OperationResult<Persona>> ResumeAsync(int personaId, CancellationToken cancellationToken) =>
-        ChangeAsync(personaId, async (persona, journal, db) =>
+    public Task<OperationResult<Persona>> ResumeAsync(Actor actor, int personaId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PersonaResume, null, personaId, async (persona, journal, db) =>
         {
             persona.Resume(journal.Now);
             journal.Log(ActivityLevel.Info, $"▶ 페르소나 '{persona.Name}' 포스팅 재개", personaId: persona.Id);
@@ -72,14 +75,18 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         if (held.Count > 0) journal.Log(ActivityLevel.Info, $"페르소나 '{persona.Name}' 보류 포스팅 {held.Count}개 대기열 복귀", personaId: persona.Id);
     }
 
-    private async Task<OperationResult<Persona>> ChangeAsync(int personaId, Func<Persona, Journal, PostingDbContext, Task> change, CancellationToken cancellationToken)
+    /// <summary>Checks the actor may administer, loads the persona, applies the change and commits it with its audit row.</summary>
+    private async Task<OperationResult<Persona>> ChangeAsync(Actor actor, string action, string? detail, int personaId,
+        Func<Persona, Journal, PostingDbContext, Task> change, CancellationToken cancellationToken)
     {
+        if (!actor.Can(Permission.Administer)) return OperationResult<Persona>.Forbidden(actor, Permission.Administer);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var persona = await db.Personas.FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
         if (persona is null) return OperationResult<Persona>.NotFound($"Persona {personaId} does not exist.");
 
         var journal = new Journal(db, hub, time);
         await change(persona, journal, db);
+        journal.Audit(actor, action, $"persona {persona.Id}", detail);
         journal.PersonaChanged(persona);
         await journal.CommitAsync(cancellationToken);
         signal.Wake();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
+using PostingConsole.Security;
 
 namespace PostingConsole.Operations;
 
@@ -17,8 +18,10 @@ public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason,
 /// </summary>
 public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, DispatchSignal signal)
 {
-    public async Task<OperationResult<Post>> CreateAsync(NewPost request, CancellationToken cancellationToken)
+    /// <summary>Puts an approved post on the queue (not audited: the post itself records its intake).</summary>
+    public async Task<OperationResult<Post>> CreateAsync(Actor actor, NewPost request, CancellationToken cancellationToken)
     {
+        if (!actor.Can(Permission.Operate)) return OperationResult<Post>.Forbidden(actor, Permission.Operate);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         if (request.ExternalId is { } externalId
             && await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.ExternalId == externalId, cancellationToken) is { } existing)
@@ -55,16 +58,16 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         return OperationResult<Post>.Created(post);
     }
 
-    public Task<OperationResult<Post>> EditAsync(int postId, PostEdit edit, CancellationToken cancellationToken) =>
-        ChangeAsync(postId, (post, now) =>
+    public Task<OperationResult<Post>> EditAsync(Actor actor, int postId, PostEdit edit, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PostEdit, Describe(edit), postId, (post, now) =>
         {
             if (!post.IsEditable) return $"A {post.Status} post cannot be edited.";
             post.Edit(edit.Caption, edit.Hashtags, edit.ScheduledAtUtc, now);
             return null;
         }, cancellationToken);
 
-    public Task<OperationResult<Post>> PublishNowAsync(int postId, bool republish, CancellationToken cancellationToken) =>
-        ChangeAsync(postId, (post, now) =>
+    public Task<OperationResult<Post>> PublishNowAsync(Actor actor, int postId, bool republish, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PostPublishNow, republish ? "republish" : null, postId, (post, now) =>
         {
             if (post.Status == PostStatus.Published && !republish)
                 return "The post is already published; send {\"republish\":true} to post it again.";
@@ -74,8 +77,8 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             return null;
         }, cancellationToken);
 
-    public Task<OperationResult<Post>> RetryAsync(int postId, TimeSpan after, CancellationToken cancellationToken) =>
-        ChangeAsync(postId, (post, now) =>
+    public Task<OperationResult<Post>> RetryAsync(Actor actor, int postId, TimeSpan after, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PostRetry, $"after {after}", postId, (post, now) =>
         {
             if (post.Status is not (PostStatus.Failed or PostStatus.Retrying or PostStatus.Held))
                 return $"A {post.Status} post cannot be retried.";
@@ -83,8 +86,8 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             return null;
         }, cancellationToken);
 
-    public Task<OperationResult<Post>> CancelAsync(int postId, CancellationToken cancellationToken) =>
-        ChangeAsync(postId, (post, now) =>
+    public Task<OperationResult<Post>> CancelAsync(Actor actor, int postId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PostCancel, null, postId, (post, now) =>
         {
             if (!PostStateMachine.CanMove(post.Status, PostStatus.Cancelled))
                 return $"A {post.Status} post cannot be cancelled.";
@@ -93,8 +96,9 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         }, cancellationToken);
 
     /// <summary>Retries every Failed, Retrying or Held post that matches; returns how many.</summary>
-    public async Task<int> RetryMatchingAsync(PostMatch match, TimeSpan after, CancellationToken cancellationToken)
+    public async Task<OperationResult<int>> RetryMatchingAsync(Actor actor, PostMatch match, TimeSpan after, CancellationToken cancellationToken)
     {
+        if (!actor.Can(Permission.Operate)) return OperationResult<int>.Forbidden(actor, Permission.Operate);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
         PostStatus[] retryable = [PostStatus.Failed, PostStatus.Retrying, PostStatus.Held];
@@ -113,16 +117,23 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         if (posts.Count > 0)
         {
             journal.Log(ActivityLevel.Info, $"🔁 {posts.Count}개 포스팅 재시도 예약");
+            journal.Audit(actor, AuditActions.PostRetryMatching, $"{posts.Count} posts",
+                $"status={match.Status?.ToString() ?? "any"} reason={match.FailureReason?.ToString() ?? "any"} persona={match.PersonaId?.ToString() ?? "any"} after {after}");
             await journal.CommitAsync(cancellationToken);
             signal.Wake();
         }
 
-        return posts.Count;
+        return OperationResult<int>.Ok(posts.Count);
     }
 
-    /// <summary>Loads a post, applies <paramref name="change"/> (null, or why it is refused), commits and publishes.</summary>
-    private async Task<OperationResult<Post>> ChangeAsync(int postId, Func<Post, DateTime, string?> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the actor may operate, loads a post, applies <paramref name="change"/> (null, or why it is refused),
+    /// and commits it with its audit row, then publishes what changed.
+    /// </summary>
+    private async Task<OperationResult<Post>> ChangeAsync(Actor actor, string action, string? detail, int postId,
+        Func<Post, DateTime, string?> change, CancellationToken cancellationToken)
     {
+        if (!actor.Can(Permission.Operate)) return OperationResult<Post>.Forbidden(actor, Permission.Operate);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
         var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, cancellationToken);
@@ -130,9 +141,18 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
 
         if (change(post, journal.Now) is { } refusal) return OperationResult<Post>.Conflict(refusal);
 
+        journal.Audit(actor, action, $"post {post.Id}", detail);
         journal.PostChanged(post);
         await journal.CommitAsync(cancellationToken);
         if (post.NextAttemptAt is not null) signal.Wake();
         return OperationResult<Post>.Ok(post);
     }
+
+    private static string? Describe(PostEdit edit) =>
+        string.Join(", ", new[]
+        {
+            edit.ScheduledAtUtc is { } at ? $"scheduledAt {at:u}" : null,
+            edit.Caption is not null ? "caption" : null,
+            edit.Hashtags is not null ? "hashtags" : null,
+        }.OfType<string>()) is { Length: > 0 } changed ? changed : null;
 }

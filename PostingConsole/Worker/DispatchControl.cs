@@ -3,6 +3,7 @@ using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
 using PostingConsole.Operations;
+using PostingConsole.Security;
 
 namespace PostingConsole.Worker;
 
@@ -20,12 +21,15 @@ public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextF
     }
 
     /// <summary>No new claims; posts in flight finish.</summary>
-    public Task<DispatchStatus> StopAsync(CancellationToken cancellationToken) => SetRunningAsync(false, "⏹ 포스팅 중단 (진행 중인 포스팅은 완료됩니다)", cancellationToken);
+    public Task<OperationResult<DispatchStatus>> StopAsync(Actor actor, CancellationToken cancellationToken) =>
+        SetRunningAsync(actor, false, "⏹ 포스팅 중단 (진행 중인 포스팅은 완료됩니다)", cancellationToken);
 
-    public Task<DispatchStatus> StartAsync(CancellationToken cancellationToken) => SetRunningAsync(true, "▶ 포스팅 재개", cancellationToken);
+    public Task<OperationResult<DispatchStatus>> StartAsync(Actor actor, CancellationToken cancellationToken) =>
+        SetRunningAsync(actor, true, "▶ 포스팅 재개", cancellationToken);
 
-    private async Task<DispatchStatus> SetRunningAsync(bool running, string line, CancellationToken cancellationToken)
+    private async Task<OperationResult<DispatchStatus>> SetRunningAsync(Actor actor, bool running, string line, CancellationToken cancellationToken)
     {
+        if (!actor.Can(Permission.Operate)) return OperationResult<DispatchStatus>.Forbidden(actor, Permission.Operate);
         await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
         {
             var journal = new Journal(db, hub, time);
@@ -33,12 +37,13 @@ public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextF
             state.Running = running;
             state.UpdatedAt = journal.Now;
             journal.Log(running ? ActivityLevel.Info : ActivityLevel.Warning, line);
+            journal.Audit(actor, running ? AuditActions.DispatchStart : AuditActions.DispatchStop, "dispatch");
             await journal.CommitAsync(cancellationToken);
         }
 
         var status = await GetAsync(cancellationToken);
         hub.Publish(new DispatchChanged(time.GetUtcNow().UtcDateTime, status.Running, status.InFlight, status.LastTickAt));
         if (running) signal.Wake();
-        return status;
+        return OperationResult<DispatchStatus>.Ok(status);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using PostingConsole.Notifications;
+using PostingConsole.Security;
 
 namespace PostingConsole.Components.Shared;
 
@@ -21,6 +22,18 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     [Inject] protected EventHub Hub { get; set; } = null!;
 
     [Inject] private TimeProvider Time { get; set; } = null!;
+
+    [Inject] private ConsoleActor ConsoleActor { get; set; } = null!;
+
+    /// <summary>The signed-in user: what the screen shows (<see cref="Actor.Can"/>) and who its actions are done as.</summary>
+    protected Actor Me { get; private set; } = new("anonymous", null, Actor.ConsoleChannel);
+
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        parameters.SetParameterProperties(this);
+        if (Me.Role is null) Me = await ConsoleActor.GetAsync();
+        await base.SetParametersAsync(ParameterView.Empty);
+    }
 
     /// <summary>How many coalesced refreshes ran (tests read this).</summary>
     public int RefreshCount { get; private set; }

@@ -20,7 +20,8 @@ public static class SandboxGraph
 
     public static IEndpointRouteBuilder MapSandboxGraph(this IEndpointRouteBuilder app)
     {
-        var graph = app.MapGroup("/sandbox/graph/{version:regex(^v\\d+\\.\\d+$)}").ExcludeFromDescription()
+        // Meta's own rules apply here (a Bearer token per call), not the console's sign-in.
+        var graph = app.MapGroup("/sandbox/graph/{version:regex(^v\\d+\\.\\d+$)}").ExcludeFromDescription().AllowAnonymous()
             .AddEndpointFilter(AnswerTime);
         graph.MapPost("/{igUserId}/media", CreateContainer).DisableAntiforgery();
         graph.MapPost("/{igUserId}/media_publish", Publish).DisableAntiforgery();
@@ -28,12 +29,12 @@ public static class SandboxGraph
         graph.MapGet("/{igUserId}/media", ListMedia);
         graph.MapGet("/{id}", ReadObject);
         // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.
-        app.MapGet("/sandbox/cdn-down/{**path}", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable)).ExcludeFromDescription();
+        app.MapGet("/sandbox/cdn-down/{**path}", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable)).AllowAnonymous().ExcludeFromDescription();
         // A CDN with hotlink protection: it serves the media files to everyone but Meta's fetcher.
         app.MapGet("/sandbox/cdn-blocks-meta/{**path}", (string path, HttpContext http, Operations.MediaFiles media) =>
             http.Request.Headers.UserAgent.ToString().Contains(MetaFetcherAgent, StringComparison.Ordinal) || !media.TryResolve(path, out var file, out _)
                 ? Results.StatusCode(StatusCodes.Status403Forbidden)
-                : Results.File(file, "image/jpeg")).ExcludeFromDescription();
+                : Results.File(file, "image/jpeg")).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using PostingConsole.Security;
+
+namespace PostingConsole.Tests.TestInfrastructure;
+
+/// <summary>Users for tests, and signing in through the real sign-in form (antiforgery token included).</summary>
+public static class ConsoleSignIn
+{
+    public const string Password = "test-password-0123456789";
+
+    /// <summary>Creates <paramref name="userName"/> with <paramref name="role"/> (once) in the app's database.</summary>
+    public static async Task EnsureUserAsync(IServiceProvider services, string userName, string role)
+    {
+        var accounts = services.GetRequiredService<UserAccounts>();
+        if ((await accounts.ListAsync(CancellationToken.None)).Any(u => u.UserName == userName)) return;
+        var created = await accounts.CreateAsync(TestActors.Admin, userName, Password, role, CancellationToken.None);
+        created.Succeeded.ShouldBeTrue(created.Error);
+    }
+
+    /// <summary>A client of the in-process app, signed in as a new user with <paramref name="role"/>.</summary>
+    public static async Task<HttpClient> CreateSignedInClientAsync(this ConsoleAppFactory app, string role)
+    {
+        var userName = $"{role.ToLowerInvariant()}-user";
+        await EnsureUserAsync(app.Services, userName, role);
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        (await client.SignInAsync(userName, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect, "signed in");
+        return client;
+    }
+
+    /// <summary>Posts the sign-in form as a browser would; returns the answer (a redirect when it worked).</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string userName, string password)
+    {
+        var page = await client.GetStringAsync("/account/login");
+        var token = Regex.Match(page, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        token.ShouldNotBeNullOrEmpty("the sign-in form carries an antiforgery token");
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        }));
+    }
+}

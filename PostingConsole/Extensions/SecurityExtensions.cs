@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using PostingConsole.Data;
+using PostingConsole.Security;
+
+namespace PostingConsole.Extensions;
+
+/// <summary>
+/// Sign-in and roles: ASP.NET Core Identity on the console's database with a cookie for the screens, the
+/// <c>X-Api-Key</c> scheme for /api, one policy per <see cref="Permission"/>, and a fallback policy so every
+/// page needs a signed-in user with a role unless it says otherwise.
+/// </summary>
+public static class SecurityExtensions
+{
+    public const string LoginPath = "/account/login";
+    public const string LogoutPath = "/account/logout";
+
+    public static WebApplicationBuilder AddConsoleSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddScoped<ConsoleActor>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<UserAccounts>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "PostingConsole.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = LoginPath;
+            o.LogoutPath = LogoutPath;
+            o.AccessDeniedPath = "/account/denied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+        });
+
+        services.AddIdentityCore<IdentityUser>(o =>
+            {
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PostingDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Policy(Permission.View), p => p.RequireRole(Roles.Admin, Roles.Operator, Roles.Viewer))
+            .AddPolicy(Roles.Policy(Permission.Operate), p => p.RequireRole(Roles.Admin, Roles.Operator))
+            .AddPolicy(Roles.Policy(Permission.Administer), p => p.RequireRole(Roles.Admin))
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireRole(Roles.All).Build());
+        return builder;
+    }
+
+    /// <summary><c>POST /account/logout</c>: a form post, so antiforgery is checked.</summary>
+    public static WebApplication MapAccountEndpoints(this WebApplication app)
+    {
+        app.MapPost(LogoutPath, async ([FromForm] string? returnUrl, SignInManager<IdentityUser> signIn) =>
+            {
+                await signIn.SignOutAsync();
+                return Results.LocalRedirect(LoginPath);
+            })
+            .ExcludeFromDescription();
+        return app;
+    }
+}
