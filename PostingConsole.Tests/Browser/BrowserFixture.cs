@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
 using PostingConsole.Api;
+using PostingConsole.Security;
 using PostingConsole.Tests.Benchmarks;
 using PostingConsole.Tests.TestInfrastructure;
 
@@ -46,7 +47,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
 
-        foreach (var role in Security.Roles.All)
+        foreach (var role in Roles.All)
         {
             var userName = UserName(role);
             await ConsoleSignIn.EnsureUserAsync(App.Services, userName, role);
@@ -70,7 +71,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new page, signed in with <paramref name="role"/>, that has waited for the Blazor circuit, so clicks reach the server.</summary>
-    public async Task<IPage> OpenAsync(string path, string locale = "ko-KR", string role = Security.Roles.Admin)
+    public async Task<IPage> OpenAsync(string path, string locale = "ko-KR", string role = Roles.Admin)
     {
         var page = await NewPageAsync(locale, role);
         await page.GotoAsync(BaseUrl + path);
@@ -78,14 +79,22 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Everything Chromium reported as blocked by the Content-Security-Policy, on any page opened here.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
+
     /// <summary>A blank page in a browser context signed in with <paramref name="role"/> (null: signed out).</summary>
-    public async Task<IPage> NewPageAsync(string locale = "ko-KR", string? role = Security.Roles.Admin)
+    public async Task<IPage> NewPageAsync(string locale = "ko-KR", string? role = Roles.Admin)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = locale, StorageState = role is null ? null : signedIn[role],
         });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) CspViolations.Enqueue($"{page.Url}: {message.Text}");
+        };
+        return page;
     }
 
     public async Task ScreenshotAsync(IPage page, string name) =>

@@ -172,6 +172,12 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
         await Expect(english.GetByText("Posting progress")).ToBeVisibleAsync();
         await fixture.ScreenshotAsync(english, "6-progress-en");
 
+        var audit = await fixture.OpenAsync("/audit");
+        await Expect(audit.Locator("[data-testid=audit-table]")).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(audit, "8-audit-ko");
+
+        // Every screen ran under the Content-Security-Policy without anything blocked.
+        fixture.CspViolations.ShouldBeEmpty();
         foreach (var name in new[] { "1-queue-ko", "2-progress-ko", "3-post-detail-ko", "4-failures-ko", "5-personas-ko", "6-progress-en" })
         {
             new FileInfo(Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png")).Length.ShouldBeGreaterThan(20_000, name);
@@ -182,14 +188,15 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
     public async Task A_dropped_connection_shows_the_reconnect_ui_and_recovers()
     {
         var page = await fixture.NewPageAsync();
-        // Before Blazor starts: keep its sockets, and while "offline" hand it sockets to a refused loopback port.
+        // Before Blazor starts: keep its sockets, and while "offline" hand it sockets that cannot connect.
         await page.AddInitScriptAsync("""
             (() => {
               const Native = window.WebSocket;
               window.__sockets = [];
               window.__offline = false;
               function Wrapped(url, protocols) {
-                const socket = new Native(window.__offline ? 'ws://127.0.0.1:9/offline' : url, protocols);
+                // Offline: a same-origin socket whose handshake fails (the CSP allows only this origin).
+                const socket = new Native(window.__offline ? new URL('/offline-no-such-socket', location.href).href.replace(/^http/, 'ws') : url, protocols);
                 window.__sockets.push(socket);
                 return socket;
               }

@@ -187,7 +187,7 @@ public class PostDetailPageTests : ConsoleComponentTest
 
         page.WaitForAssertion(() => page.Find("[data-testid=final-caption]").TextContent.ShouldBe("지수의 포스팅\n\n#데일리"));
         page.Find("[data-testid=persona-name]").TextContent.ShouldBe("지수");
-        page.Find("[data-testid=post-image]").GetAttribute("src").ShouldBe("/media/demo/a.jpg");
+        page.Find("[data-testid=post-image]").GetAttribute("src").ShouldStartWith("/media/demo/a.jpg?t=", Case.Sensitive);
         page.Find("[data-testid=failure-reason]").TextContent.ShouldContain("API 오류");
         page.Find("[data-testid=attempts]").TextContent.ShouldContain("AARJAGNjss");
         page.Find("[data-testid=attempts]").TextContent.ShouldContain("2");

@@ -39,7 +39,7 @@ public class DemoSeedTests : IAsyncLifetime
     {
         await using var db = app.CreateDbContext();
         var post = await db.Posts.FirstAsync();
-        var response = await app.CreateClient().GetAsync("/media/" + post.ImagePath);
+        var response = await app.CreateClient().GetAsync("/" + app.GetService<PostingConsole.Security.MediaUrls>().PathAndQuery(post.ImagePath!));
 
         response.EnsureSuccessStatusCode();
         response.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");

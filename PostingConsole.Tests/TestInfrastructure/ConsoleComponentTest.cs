@@ -60,6 +60,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<IOptionsMonitor<ApiOptions>>(new StaticOptionsMonitor<ApiOptions>(new ApiOptions()));
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<MediaUrls>();
         Authorization = Context.AddAuthorization();
         SignInAs(Roles.Admin);
 

@@ -1,20 +1,20 @@
 using PostingConsole.Operations;
+using PostingConsole.Security;
 
 namespace PostingConsole.Api;
 
 /// <summary>
-/// Serves files of <c>Media:LocalRoot</c> at <c>/media/{path}</c>, without an API key: Meta's fetcher
-/// downloads local images from here. Only files inside the root are served.
+/// Serves files of <c>Media:LocalRoot</c> at <c>/media/{path}?t=…</c>, without a key or a sign-in: Meta's fetcher
+/// downloads local images from here. Only by a signed, unexpired link (<see cref="MediaUrls"/>; else 403),
+/// and only files inside the root (else 404).
 /// </summary>
 public static class MediaEndpoints
 {
-    public const string Prefix = "/media/";
-
     public static WebApplication MapMediaEndpoints(this WebApplication app)
     {
-        app.MapGet("/media/{**path}", (string path, MediaFiles media) =>
-            media.TryResolve(path, out var fullPath, out _)
-                ? Results.File(fullPath, ContentTypeFor(fullPath), enableRangeProcessing: false)
+        app.MapGet("/media/{**path}", (string path, [Microsoft.AspNetCore.Mvc.FromQuery(Name = MediaUrls.TokenParameter)] string? token, MediaUrls urls, MediaFiles media) =>
+                !urls.Verify(path, token) ? Results.StatusCode(StatusCodes.Status403Forbidden)
+                : media.TryResolve(path, out var fullPath, out _) ? Results.File(fullPath, ContentTypeFor(fullPath), enableRangeProcessing: false)
                 : Results.NotFound())
             .AllowAnonymous()
             .ExcludeFromDescription();

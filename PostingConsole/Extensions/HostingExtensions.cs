@@ -5,6 +5,7 @@ using PostingConsole.Configuration;
 using PostingConsole.Notifications;
 using PostingConsole.Operations;
 using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Security;
 
 namespace PostingConsole.Extensions;
 
@@ -36,12 +37,15 @@ public static class HostingExtensions
     public static WebApplication UsePostingConsole(this WebApplication app)
     {
         app.LogStartupBanner();
+        app.UseSecurityHeaders();
         app.UseSandboxGraphClock();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/Error", createScopeForErrors: true));
         if (!app.Environment.IsDevelopment())
         {
+            // Redirects to HTTPS once an HTTPS endpoint (or https_port behind a proxy) is configured.
             app.UseHsts();
+            app.UseHttpsRedirection();
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

@@ -23,6 +23,7 @@ public static class SecurityExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<ConsoleActor>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<MediaUrls>();
         services.AddSingleton<UserAccounts>();
 
         services.AddAuthentication(o =>

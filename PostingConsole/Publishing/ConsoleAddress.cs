@@ -9,7 +9,7 @@ namespace PostingConsole.Publishing;
 /// This console's own addresses: <see cref="Loopback"/> for calls it makes to itself (the Sandbox Graph API),
 /// <see cref="Public"/> for URLs Meta's fetcher downloads local images from (<c>Media:PublicBaseUrl</c>).
 /// </summary>
-public sealed class ConsoleAddress(IServer server, IOptions<MediaOptions> media)
+public sealed class ConsoleAddress(IServer server, IOptions<MediaOptions> media, Security.MediaUrls mediaUrls)
 {
     public Uri Loopback
     {
@@ -28,7 +28,6 @@ public sealed class ConsoleAddress(IServer server, IOptions<MediaOptions> media)
         ? Loopback
         : new Uri(media.Value.PublicBaseUrl.TrimEnd('/') + "/");
 
-    /// <summary>The public URL of a file under <c>Media:LocalRoot</c>.</summary>
-    public string MediaUrl(string imagePath) =>
-        new Uri(Public, "media/" + string.Join('/', imagePath.Split('/').Select(Uri.EscapeDataString))).AbsoluteUri;
+    /// <summary>The public, signed and expiring URL of a file under <c>Media:LocalRoot</c>.</summary>
+    public string MediaUrl(string imagePath) => new Uri(Public, mediaUrls.PathAndQuery(imagePath)).AbsoluteUri;
 }
