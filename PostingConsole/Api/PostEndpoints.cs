@@ -24,18 +24,25 @@ public static class PostEndpoints
             .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<CreatePostRequest>>();
 
-        group.MapGet("/", async (PostStatus? status, int? personaId, string? from, string? to, int? page, int? pageSize,
+        group.MapGet("/", async (string? status, int? personaId, string? from, string? to, int? page, int? pageSize,
             PostQueries queries, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             DateTime? fromUtc = null, toUtc = null;
             if (from is not null) { if (IsoTime.TryParse(from, out var f)) fromUtc = f; else errors["from"] = ["from must be ISO 8601 with an offset."]; }
             if (to is not null) { if (IsoTime.TryParse(to, out var t)) toUtc = t; else errors["to"] = ["to must be ISO 8601 with an offset."]; }
+            PostStatus? statusFilter = null;
+            if (status is not null)
+            {
+                if (Enum.GetNames<PostStatus>().Contains(status)) statusFilter = Enum.Parse<PostStatus>(status);
+                else errors["status"] = [$"status must be one of {string.Join(", ", Enum.GetNames<PostStatus>())}."];
+            }
+
             if (page is < 1) errors["page"] = ["page starts at 1."];
             if (pageSize is < 1 or > PostQueries.MaxPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {PostQueries.MaxPageSize}."];
             if (errors.Count > 0) return Problems.Validation(errors);
 
-            var filter = new PostFilter(status is { } s ? [s] : null, personaId, fromUtc, toUtc);
+            var filter = new PostFilter(statusFilter is { } s ? [s] : null, personaId, fromUtc, toUtc);
             var result = await queries.ListAsync(filter, page ?? 1, pageSize ?? 50, ct);
             return Results.Ok(new PostListResponse(result.Items.Select(p => PostResponse.From(p, withAttempts: false)).ToList(), result.Total));
         });

@@ -26,6 +26,8 @@ public static class ApiExtensions
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // Numbers are numbers: "personaId": "1" is refused like any other wrong type.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         return builder;
     }

@@ -39,8 +39,17 @@ public static class HostingExtensions
         app.LogStartupBanner();
         app.UseSecurityHeaders();
         app.UseSandboxGraphClock();
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), ui => ui.UseExceptionHandler("/Error", createScopeForErrors: true));
+        // The API answers errors as problem details (an unknown route 404, a wrong content type 415); the screens with pages.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), ui =>
+        {
+            ui.UseExceptionHandler("/Error", createScopeForErrors: true);
+            ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
         if (!app.Environment.IsDevelopment())
         {
             // Redirects to HTTPS once an HTTPS endpoint (or https_port behind a proxy) is configured.
@@ -48,7 +57,8 @@ public static class HostingExtensions
             app.UseHttpsRedirection();
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Routing after the error and status-code handlers, so a re-executed request (/not-found, /Error) is routed again.
+        app.UseRouting();
         app.UseRequestLocalization(options =>
         {
             // Korean first; English when the operator picks it (cookie), never from the browser's language.

@@ -15,6 +15,7 @@ public static class SecurityExtensions
 {
     public const string LoginPath = "/account/login";
     public const string LogoutPath = "/account/logout";
+    private const string ConsoleScheme = "Console";
 
     public static WebApplicationBuilder AddConsoleSecurity(this WebApplicationBuilder builder)
     {
@@ -26,11 +27,15 @@ public static class SecurityExtensions
         services.AddSingleton<MediaUrls>();
         services.AddSingleton<UserAccounts>();
 
+        // One default that picks per request: the X-Api-Key scheme under /api (so even a request no endpoint
+        // matches is answered 401/404/415 as problem details, never redirected to sign in), the cookie elsewhere.
         services.AddAuthentication(o =>
             {
-                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultScheme = ConsoleScheme;
                 o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
+            .AddPolicyScheme(ConsoleScheme, "Cookie for the screens, X-Api-Key for /api", o => o.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments("/api") ? Api.ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
