@@ -19,15 +19,21 @@ namespace PostingConsole.Tests.TestInfrastructure;
 public sealed class EngineHarness : ConsoleAppFactory
 {
     private readonly bool realTime;
+    private readonly ILoggerProvider? logs;
 
-    private EngineHarness(IDictionary<string, string?> settings, bool realTime, string environment) : base(settings, environment) => this.realTime = realTime;
+    private EngineHarness(IDictionary<string, string?> settings, bool realTime, string environment, ILoggerProvider? logs) : base(settings, environment)
+    {
+        this.realTime = realTime;
+        this.logs = logs;
+    }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     /// <param name="overrides">Settings on top of the harness defaults.</param>
     /// <param name="realTime">Keep the system clock (benchmarks); otherwise business time is <see cref="Time"/>.</param>
     /// <param name="environment">"Development" serves blazor.web.js and the css (browser tests).</param>
-    public static EngineHarness Start(IDictionary<string, string?>? overrides = null, bool realTime = false, string environment = "Testing")
+    /// <param name="logs">When given, the only log provider (everything the app logs goes there, nothing to the console).</param>
+    public static EngineHarness Start(IDictionary<string, string?>? overrides = null, bool realTime = false, string environment = "Testing", ILoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -36,7 +42,7 @@ public sealed class EngineHarness : ConsoleAppFactory
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 
-        var harness = new EngineHarness(settings, realTime, environment);
+        var harness = new EngineHarness(settings, realTime, environment, logs);
         harness.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         harness.StartServer();
         harness.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(30);
@@ -48,6 +54,14 @@ public sealed class EngineHarness : ConsoleAppFactory
     {
         base.ConfigureWebHost(builder);
         if (!realTime) builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                logging.AddProvider(logs);
+            });
+        }
     }
 
     public Dispatcher Dispatcher => GetService<Dispatcher>();

@@ -2,11 +2,13 @@ namespace PostingConsole.Publishing;
 
 /// <summary>
 /// Checks that a CDN image answers before Meta is asked to fetch it, so an unreachable CDN falls back to
-/// the local file at once. Only http/https, a short timeout, and no body is read beyond the headers.
+/// the local file at once. Only http/https, a short timeout, no body read beyond the headers, and an answer
+/// that declares more than Meta accepts (8 MiB) counts as unusable.
 /// </summary>
 public sealed class ImageProbe(HttpClient http)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    public const long MaxBytes = Sandbox.JpegInspector.MaxBytes;
 
     public async Task<bool> IsReachableAsync(string url, CancellationToken cancellationToken)
     {
@@ -16,7 +18,7 @@ public sealed class ImageProbe(HttpClient http)
         try
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            return response.IsSuccessStatusCode;
+            return response.IsSuccessStatusCode && response.Content.Headers.ContentLength is null or <= MaxBytes;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
