@@ -77,6 +77,11 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
 
         await fixture.SignInAsync(page, BrowserFixture.UserName(Roles.Viewer), ConsoleSignIn.Password);
         await Expect(page.Locator("[data-testid=signed-in-user]")).ToContainTextAsync("조회자");
+
+        // The user's name leads to the page where they change their password.
+        await page.WaitForSelectorAsync("[data-testid=interactive]", new() { State = WaitForSelectorState.Attached });
+        await page.Locator("[data-testid=signed-in-user]").ClickAsync();
+        await Expect(page.Locator("[data-testid=password-form]")).ToBeVisibleAsync();
     }
 
     [Fact]

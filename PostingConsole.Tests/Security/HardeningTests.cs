@@ -165,6 +165,25 @@ public class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_changes_their_password_and_only_the_new_one_signs_in()
+    {
+        var client = await app.CreateSignedInClientAsync(Roles.Viewer);
+        var page = await client.GetStringAsync("/account/password");
+        var token = Regex.Match(page, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+
+        var changed = await client.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "password", ["__RequestVerificationToken"] = token,
+            ["Input.Current"] = ConsoleSignIn.Password, ["Input.New"] = "a-brand-new-password-42",
+        }));
+        (await changed.Content.ReadAsStringAsync()).ShouldContain("data-testid=\"password-changed\"");
+
+        var fresh = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        (await fresh.SignInAsync("viewer-user", ConsoleSignIn.Password)).StatusCode.ShouldBe(HttpStatusCode.OK, "the old password no longer works");
+        (await fresh.SignInAsync("viewer-user", "a-brand-new-password-42")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task A_return_url_to_another_site_is_ignored()
     {
         await ConsoleSignIn.EnsureUserAsync(app.Services, "redirect-user", Roles.Viewer);

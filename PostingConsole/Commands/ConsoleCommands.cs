@@ -82,7 +82,7 @@ public static class ConsoleCommands
         }
 
         Console.WriteLine($"Admin '{result.Value!.UserName}' created.");
-        if (generated is not null) Console.WriteLine($"Password (shown once, change it after signing in): {generated}");
+        if (generated is not null) Console.WriteLine($"Password (shown once; change it on the console: click your name, top right): {generated}");
         return 0;
     }
 

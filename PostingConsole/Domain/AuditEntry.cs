@@ -14,6 +14,12 @@ public sealed class AuditEntry
     public string Action { get; set; } = "";
     public string Target { get; set; } = "";
     public string? Detail { get; set; }
+
+    public static AuditEntry For(Security.Actor actor, string action, string target, string? detail, DateTime at) => new()
+    {
+        At = at, Actor = actor.Name, Role = actor.Role, Channel = actor.Channel, Action = action, Target = target,
+        Detail = detail is { Length: > 500 } ? detail[..500] : detail,
+    };
 }
 
 /// <summary>Stable names of audited actions.</summary>

@@ -29,11 +29,7 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
 
     /// <summary>Records who did this unit of work's action; saved with the change itself, or not at all.</summary>
     public void Audit(Security.Actor actor, string action, string target, string? detail = null) =>
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = Now, Actor = actor.Name, Role = actor.Role, Channel = actor.Channel, Action = action, Target = target,
-            Detail = detail is { Length: > 500 } ? detail[..500] : detail,
-        });
+        db.AuditLog.Add(AuditEntry.For(actor, action, target, detail, Now));
 
     /// <summary>Raises an alert unless one for the same incident is still open. Returns true when a new one was raised.</summary>
     public async Task<bool> RaiseAlertAsync(AlertKind kind, string incidentKey, string message, int? personaId, int? postId, CancellationToken cancellationToken)

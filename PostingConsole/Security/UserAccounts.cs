@@ -131,11 +131,7 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, TimeProvider time,
             user.LockoutEnd is { } end && end > time.GetUtcNow(), user.AccessFailedCount);
 
     private void Audit(PostingDbContext db, Actor actor, string action, string target, string? detail) =>
-        db.AuditLog.Add(new AuditEntry
-        {
-            At = time.GetUtcNow().UtcDateTime, Actor = actor.Name, Role = actor.Role, Channel = actor.Channel,
-            Action = action, Target = $"user {target}", Detail = detail,
-        });
+        db.AuditLog.Add(AuditEntry.For(actor, action, $"user {target}", detail, time.GetUtcNow().UtcDateTime));
 
     private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
 }
