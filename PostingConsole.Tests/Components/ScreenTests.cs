@@ -384,3 +384,65 @@ public class LiveScreenDisposalTests : ConsoleComponentTest
         page.Instance.RefreshCount.ShouldBe(5);
     }
 }
+
+public class AdminScreenTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Issuing_a_key_shows_it_once_and_lists_only_its_prefix_and_revoking_asks_first()
+    {
+        var page = RenderPage<PostingConsole.Components.Pages.Admin.ApiKeysPage>();
+        page.Find("input[data-testid=new-key-name], [data-testid=new-key-name] input").Input("005-approval");
+        page.Find("[data-testid=issue-key]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=new-key-secret]").TextContent.ShouldContain("pc_"));
+        var secret = page.Find("[data-testid=new-key-secret] code").TextContent;
+        page.FindAll("[data-testid=key-row]").Count.ShouldBe(1);
+        page.Find("[data-testid=keys-table]").TextContent.ShouldNotContain(secret);
+
+        page.Find("[data-testid=revoke-key]").Click();
+        ConfirmWith("폐기");
+        page.WaitForAssertion(() => page.FindAll("[data-testid=revoke-key]").Count.ShouldBe(0));
+        await using var db = Db();
+        (await db.ApiKeys.SingleAsync()).RevokedAt.ShouldNotBeNull();
+        (await db.AuditLog.Select(a => a.Actor).Distinct().ToListAsync()).ShouldBe(["test-admin"]);
+    }
+
+    [Fact]
+    public async Task Adding_a_user_shows_a_generated_password_once_and_is_audited()
+    {
+        await Service<PostingConsole.Security.UserAccounts>().EnsureRolesAsync();
+        var page = RenderPage<PostingConsole.Components.Pages.Admin.UsersPage>();
+        page.Find("input[data-testid=new-user-name], [data-testid=new-user-name] input").Input("minjun");
+        page.Find("[data-testid=create-user]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=new-user-password] code").TextContent.Length.ShouldBe(16));
+        page.FindAll("[data-testid=user-row]").Select(r => r.TextContent).ShouldBe(["minjun"]);
+        await using var db = Db();
+        (await db.AuditLog.SingleAsync()).Action.ShouldBe(AuditActions.UserCreate);
+    }
+
+    [Fact]
+    public void A_viewer_sees_no_persona_actions()
+    {
+        SignInAs(PostingConsole.Security.Roles.Viewer);
+        SeedAsync("지수").GetAwaiter().GetResult();
+        var page = RenderPage<PersonasPage>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
+        page.FindAll("[data-testid=pause]").ShouldBeEmpty();
+        page.FindAll("[data-testid=reauth]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_operator_sees_queue_actions_but_not_persona_actions()
+    {
+        SignInAs(PostingConsole.Security.Roles.Operator);
+        await SeedAsync("지수");
+        var queue = RenderPage<QueuePage>();
+        queue.WaitForAssertion(() => queue.FindAll("[data-testid=publish-now]").Count.ShouldBe(1));
+
+        var personas = Context.Render<PersonasPage>();
+        personas.WaitForAssertion(() => personas.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
+        personas.FindAll("[data-testid=pause]").ShouldBeEmpty();
+    }
+}

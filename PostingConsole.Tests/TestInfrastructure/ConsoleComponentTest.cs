@@ -60,6 +60,10 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<IOptionsMonitor<ApiOptions>>(new StaticOptionsMonitor<ApiOptions>(new ApiOptions()));
         services.AddSingleton<ApiKeyStore>();
+        services.AddIdentityCore<Microsoft.AspNetCore.Identity.IdentityUser>(PostingConsole.Extensions.SecurityExtensions.ConfigureIdentity)
+            .AddRoles<Microsoft.AspNetCore.Identity.IdentityRole>()
+            .AddEntityFrameworkStores<PostingDbContext>();
+        services.AddSingleton<UserAccounts>();
         services.AddSingleton<MediaUrls>();
         Authorization = Context.AddAuthorization();
         SignInAs(Roles.Admin);

@@ -49,18 +49,7 @@ public static class SecurityExtensions
             o.SlidingExpiration = true;
         });
 
-        services.AddIdentityCore<IdentityUser>(o =>
-            {
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.Password.RequiredLength = 12;
-                o.Password.RequireDigit = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireNonAlphanumeric = false;
-                o.SignIn.RequireConfirmedAccount = false;
-            })
+        services.AddIdentityCore<IdentityUser>(ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PostingDbContext>()
             .AddSignInManager()
@@ -72,6 +61,20 @@ public static class SecurityExtensions
             .AddPolicy(Roles.Policy(Permission.Administer), p => p.RequireRole(Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireRole(Roles.All).Build());
         return builder;
+    }
+
+    /// <summary>Lockout after 5 failures for 15 minutes; passwords of 12+ characters, any kind (length is what counts).</summary>
+    public static void ConfigureIdentity(IdentityOptions o)
+    {
+        o.Lockout.AllowedForNewUsers = true;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        o.Password.RequiredLength = 12;
+        o.Password.RequireDigit = false;
+        o.Password.RequireLowercase = false;
+        o.Password.RequireUppercase = false;
+        o.Password.RequireNonAlphanumeric = false;
+        o.SignIn.RequireConfirmedAccount = false;
     }
 
     /// <summary><c>POST /account/logout</c>: a form post, so antiforgery is checked.</summary>
