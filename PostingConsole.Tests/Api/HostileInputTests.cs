@@ -199,6 +199,11 @@ public class HostileInputTests : IAsyncLifetime
             yield return ($"list ?{query}", HttpMethod.Get, $"/api/posts?{query}", null);
         }
 
+        foreach (var query in new[] { "to=2026-13-01", "from=0001-01-01", "to=0001-01-01", "from=x&to=y", "from=2026-11-25&to=2026-11-01", "from=1900-01-01&to=9999-12-31" })
+        {
+            yield return ($"stats ?{query}", HttpMethod.Get, $"/api/stats/daily?{query}", null);
+        }
+
         (string, HttpMethod, string, HttpContent?) With(string field, string value)
         {
             var body = ValidPost();

@@ -38,6 +38,7 @@ public static class ApiExtensions
         api.MapPersonaEndpoints();
         api.MapPostEndpoints();
         api.MapDispatchEndpoints();
+        api.MapStatsEndpoints();
         return app;
     }
 }

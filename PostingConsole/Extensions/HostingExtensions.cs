@@ -93,6 +93,7 @@ public static class HostingExtensions
         services.AddSingleton<PersonaQueries>();
         services.AddSingleton<ConsoleQueries>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<StatsQueries>();
         return builder;
     }
 
