@@ -13,7 +13,7 @@ namespace PostingConsole.Tests.Security;
 /// Tokens, keys and passwords never leave the process: a whole run at Trace level (tokens going in through the
 /// API, token errors from Meta, server errors, a lost publish answer, a restricted account, a new token, an API key
 /// issued, used and revoked, wrong and right passwords, a refused body) is captured, and no secret is in any log
-/// entry, database column outside the encrypted token, API answer or problem details.
+/// entry, database column outside the encrypted token, webhook body, API answer or problem details.
 /// </summary>
 public class SecretsTests
 {
@@ -102,7 +102,9 @@ public class SecretsTests
             string.Join("\n", await db.PostAttempts.Select(a => a.Message).ToListAsync()),
             string.Join("\n", await db.Posts.Select(p => p.LastError).ToListAsync()),
             string.Join("\n", await db.Personas.Select(p => p.LastError + p.StatusReason + p.TokenHint).ToListAsync()),
-            string.Join("\n", await db.ApiKeys.Select(k => k.Prefix + k.Name).ToListAsync()));
+            string.Join("\n", await db.ApiKeys.Select(k => k.Prefix + k.Name).ToListAsync()),
+            string.Join("\n", await db.WebhookMessages.Select(m => m.Body).ToListAsync()));
+        (await db.WebhookMessages.CountAsync()).ShouldBeGreaterThan(0, "webhook bodies were written and checked");
 
         foreach (var secret in secrets)
         {

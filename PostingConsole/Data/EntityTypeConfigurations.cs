@@ -122,3 +122,15 @@ public sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<Sec
         builder.HasIndex(k => k.Hash).IsUnique();
     }
 }
+
+public sealed class WebhookMessageEntityTypeConfiguration : IEntityTypeConfiguration<Notifications.WebhookMessage>
+{
+    public void Configure(EntityTypeBuilder<Notifications.WebhookMessage> builder)
+    {
+        builder.Property(m => m.EventId).HasMaxLength(32);
+        builder.Property(m => m.Type).HasMaxLength(40);
+        builder.Property(m => m.LastError).HasMaxLength(1000);
+        // The sender's query: what is not delivered yet, by when it is due.
+        builder.HasIndex(m => new { m.DeliveredAt, m.NextAttemptAt });
+    }
+}

@@ -21,6 +21,7 @@ public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options)
     public DbSet<DispatcherState> DispatcherState => Set<DispatcherState>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<Security.ApiKey> ApiKeys => Set<Security.ApiKey>();
+    public DbSet<Notifications.WebhookMessage> WebhookMessages => Set<Notifications.WebhookMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

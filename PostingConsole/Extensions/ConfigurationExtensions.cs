@@ -35,6 +35,7 @@ public static class ConfigurationExtensions
         services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
         services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section);
         services.AddValidatedOptions<ConsoleOptions, ConsoleOptionsValidator>(ConsoleOptions.Section);
+        services.AddValidatedOptions<NotificationOptions, NotificationOptionsValidator>(NotificationOptions.Section);
         services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section);
         return builder;
     }

@@ -40,6 +40,10 @@ public static class PublishingExtensions
             c.DefaultRequestHeaders.UserAgent.ParseAdd(SandboxGraph.MetaFetcherAgent);
         });
 
+        // Outbound events: the outbox is the retry, so no resilience handler here; a short timeout per POST.
+        services.AddHttpClient(Notifications.WebhookSender.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<Notifications.WebhookSender>();
+
         services.AddSingleton<PostPublisher>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<DispatchControl>();
@@ -47,7 +51,12 @@ public static class PublishingExtensions
         services.AddScheduler();
 
         var autoDispatch = builder.Configuration.GetValue($"{PostingOptions.Section}:{nameof(PostingOptions.AutoDispatch)}", true);
-        if (autoDispatch) services.AddHostedService<DispatchLoop>();
+        if (autoDispatch)
+        {
+            // The process that runs the queue also delivers the outbound events.
+            services.AddHostedService<DispatchLoop>();
+            services.AddHostedService<Notifications.WebhookLoop>();
+        }
         return builder;
     }
 

@@ -31,6 +31,15 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
     public void Audit(Security.Actor actor, string action, string target, string? detail = null) =>
         db.AuditLog.Add(AuditEntry.For(actor, action, target, detail, Now));
 
+    /// <summary>Queues an outbound event (api.md) with this unit of work: committed with it, or not at all.</summary>
+    public WebhookMessage Webhook(string type, object fields, TimeSpan delay = default)
+    {
+        var message = WebhookMessage.Create(type, fields, Now, delay);
+        db.WebhookMessages.Add(message);
+        pending.Add(() => new WebhookQueued(Now, type));
+        return message;
+    }
+
     /// <summary>Raises an alert unless one for the same incident is still open. Returns true when a new one was raised.</summary>
     public async Task<bool> RaiseAlertAsync(AlertKind kind, string incidentKey, string message, int? personaId, int? postId, CancellationToken cancellationToken)
     {
@@ -41,6 +50,8 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         var alert = new Alert { At = Now, Kind = kind, IncidentKey = incidentKey, Message = message, PersonaId = personaId, PostId = postId };
         db.Alerts.Add(alert);
         pending.Add(() => new AlertRaised(alert.At, alert.Id, alert.Kind, alert.Message, alert.PersonaId, alert.PostId));
+        // One outbound event per incident, as with the alert itself.
+        if (WebhookTypeOf(kind) is { } type) Webhook(type, new { personaId, postId, message });
         return true;
     }
 
@@ -64,6 +75,14 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         pending.Clear();
         hub.Publish(events);
     }
+
+    private static string? WebhookTypeOf(AlertKind kind) => kind switch
+    {
+        AlertKind.AuthExpired => WebhookTypes.PersonaNeedsReauth,
+        AlertKind.AccountSuspended => WebhookTypes.PersonaSuspended,
+        AlertKind.ImageNeedsRegeneration => WebhookTypes.ImageNeedsRegeneration,
+        _ => null,
+    };
 
     public static class Incidents
     {

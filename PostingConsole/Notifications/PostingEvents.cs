@@ -19,3 +19,6 @@ public sealed record AlertRaised(DateTime OccurredAt, long AlertId, AlertKind Ki
 
 public sealed record DispatchChanged(DateTime OccurredAt, bool Running, int InFlight, DateTime? LastTickAt)
     : PostingEvent(OccurredAt);
+
+/// <summary>An outbound event was committed to the outbox; the webhook sender wakes up.</summary>
+public sealed record WebhookQueued(DateTime OccurredAt, string Type) : PostingEvent(OccurredAt);

@@ -267,16 +267,24 @@ public sealed class PostPublisher(
             journal.PostChanged(post);
             journal.PersonaChanged(persona);
             journal.Log(ActivityLevel.Success, $"✅ 성공! 포스트 ID: {mediaId ?? "(확인 중)"}", post.Id, persona.Id);
+            // Committed with the publish itself; held back a few seconds so the permalink can join it.
+            var published = journal.Webhook(WebhookTypes.PostPublished, PublishedFields(mediaId, null), TimeSpan.FromSeconds(10));
             await journal.CommitAsync(ct);
 
             if (mediaId is null) return;
             // Best effort: a failed read never fails a live post.
             var permalink = await owner.graph.GetPermalinkAsync(mediaId, token, ct);
             Record(PublishSteps.Permalink, permalink, permalink.Value?.Permalink);
-            if (permalink.Value?.Permalink is { } url) post.RecordPermalink(url, Now);
+            if (permalink.Value?.Permalink is { } url)
+            {
+                post.RecordPermalink(url, Now);
+                if (published.DeliveredAt is null) published.SetBody(PublishedFields(mediaId, url));
+            }
             journal.PostChanged(post);
             await journal.CommitAsync(ct);
         }
+
+        private object PublishedFields(string? mediaId, string? permalink) => new { postId = post.Id, personaId = persona.Id, mediaId, permalink };
 
         /// <summary>A PUBLISHED container: its media id from the account's recent media, matched on caption and time.</summary>
         private async Task<string?> FindMediaIdAsync()
@@ -354,6 +362,11 @@ public sealed class PostPublisher(
                 default:
                     RetryOrFail(keepOutcomeUnknown || post.Stage == PublishStage.PublishRequested ? FailureReason.OutcomeUnknown : cls.Reason, detail);
                     break;
+            }
+
+            if (post.Status == PostStatus.Failed)
+            {
+                journal.Webhook(WebhookTypes.PostFailed, new { postId = post.Id, personaId = persona.Id, failureReason = post.FailureReason, message = post.LastError });
             }
 
             journal.PostChanged(post);

@@ -55,7 +55,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     private Task OnEventAsync(PostingEvent evt)
     {
-        if (disposed || !IsRelevant(evt)) return Task.CompletedTask;
+        if (disposed || evt is WebhookQueued || !IsRelevant(evt)) return Task.CompletedTask;
 
         _ = InvokeAsync(() => { if (!disposed) OnEvent(evt); });
         throttle!.Request();
