@@ -67,11 +67,17 @@ public sealed class InstalledConsole : IAsyncDisposable
         throw new TimeoutException($"The console did not answer within 90 s:\n{console.Output}");
     }
 
-    /// <summary>Runs the same file with a command (e.g. <c>backup</c>) in the install folder; returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
+    /// <summary>
+    /// Runs the same file with a command (e.g. <c>backup</c>) in the install folder, with <paramref name="input"/> on its
+    /// standard input; returns its exit code and output.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(string? input, params string[] args)
     {
         var start = StartInfo(Executable, InstallFolder, process.StartInfo.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"]!, args);
+        start.RedirectStandardInput = true;
         using var command = Process.Start(start)!;
+        if (input is not null) await command.StandardInput.WriteLineAsync(input);
+        command.StandardInput.Close();
         var stdout = command.StandardOutput.ReadToEndAsync();
         var stderr = command.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

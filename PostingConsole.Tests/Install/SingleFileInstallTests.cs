@@ -149,7 +149,7 @@ public class SingleFileInstallTests(SingleFilePublish published) : IClassFixture
 
         var before = await api.GetFromJsonAsync<PostListResponse>("/api/posts?pageSize=1", ApiClientExtensions.Json);
         var backupFile = Path.Combine(published.NewFolder("backups"), "posting-backup.db");
-        var (exitCode, output) = await console.RunCommandAsync("backup", backupFile);
+        var (exitCode, output) = await console.RunCommandAsync(null, "backup", backupFile);
         exitCode.ShouldBe(0, output);
         output.ShouldContain("integrity ok");
 
@@ -162,6 +162,15 @@ public class SingleFileInstallTests(SingleFilePublish published) : IClassFixture
         (await Scalar<long>(copy, "SELECT COUNT(*) FROM Posts WHERE Caption LIKE '백업 중 게시%' AND Status <> 'Published'"))
             .ShouldBeGreaterThan(0, "the backup was taken while these posts were still being published");
         (await api.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK, "the console runs on after the backup");
+
+        // The same file creates another admin while the console runs (password piped in), who can sign in.
+        const string password = "night-shift-password-42";
+        var (created, createdOutput) = await console.RunCommandAsync(password, "create-admin", "night-shift");
+        created.ShouldBe(0, createdOutput);
+        createdOutput.ShouldContain("Admin 'night-shift' created.");
+        createdOutput.ShouldNotContain(password, Case.Sensitive);
+        using var second = new HttpClient(new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = console.BaseUrl };
+        (await second.SignInAsync("night-shift", password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 
     private static async Task<PostResponse> CreatePostAsync(HttpClient api, int personaId, string caption)
