@@ -27,3 +27,37 @@ public class ImageProbeTests : IAsyncLifetime
         (await probe.IsReachableAsync("file:///etc/passwd", CancellationToken.None)).ShouldBeFalse("not http");
     }
 }
+
+public class PublicAddressGuardTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("172.16.0.1", false)]
+    [InlineData("172.31.255.255", false)]
+    [InlineData("192.168.0.10", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::1", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("fd00::1", false)]
+    [InlineData("::ffff:10.0.0.1", false)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("8.8.8.8", true)]
+    [InlineData("157.240.22.35", true)]
+    [InlineData("2a03:2880:f10d:83:face:b00c:0:25de", true)]
+    public void Only_public_addresses_pass(string address, bool isPublic) =>
+        PublicAddressGuard.IsPublic(System.Net.IPAddress.Parse(address)).ShouldBe(isPublic);
+
+    [Fact]
+    public async Task In_live_mode_the_pre_fetch_refuses_a_loopback_cdn_that_sandbox_mode_reaches()
+    {
+        await using var sandbox = EngineHarness.Start();
+        await using var live = new ConsoleAppFactory(new Dictionary<string, string?> { ["Graph:Mode"] = "Live" });
+        var url = new Uri(sandbox.BaseUrl, "sandbox/cdn-blocks-meta/demo/demo-01.jpg").AbsoluteUri;
+
+        (await sandbox.GetService<ImageProbe>().IsReachableAsync(url, CancellationToken.None)).ShouldBeTrue();
+        (await live.GetService<ImageProbe>().IsReachableAsync(url, CancellationToken.None)).ShouldBeFalse();
+    }
+}

@@ -31,14 +31,22 @@ public static class PublishingExtensions
             .AddHttpMessageHandler(sp => new ResilienceHandler(BuildGraphPipeline(sp.GetRequiredService<IOptions<GraphOptions>>().Value)))
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
 
+        // Live: the pre-fetch connects only to public addresses (no SSRF into the console's network). Sandbox: its
+        // simulated CDN is the console itself on loopback.
+        var live = builder.Configuration.GetValue($"{GraphOptions.Section}:{nameof(GraphOptions.Mode)}", GraphMode.Sandbox) == GraphMode.Live;
         services.AddHttpClient<ImageProbe>()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = true, MaxAutomaticRedirections = 3 })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = true, MaxAutomaticRedirections = 3,
+                ConnectCallback = live ? PublicAddressGuard.ConnectAsync : null,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         services.AddHttpClient(SandboxGraph.FetchClient, c =>
         {
             c.Timeout = TimeSpan.FromSeconds(15);
             c.DefaultRequestHeaders.UserAgent.ParseAdd(SandboxGraph.MetaFetcherAgent);
-        });
+        }).RemoveAllLoggers(); // its URLs carry signed media tokens
 
         // Outbound events: the outbox is the retry, so no resilience handler here; a short timeout per POST.
         services.AddHttpClient(Notifications.WebhookSender.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
