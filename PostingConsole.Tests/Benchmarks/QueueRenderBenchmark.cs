@@ -12,8 +12,8 @@ public class QueueRenderBenchmark(ITestOutputHelper output)
     [BenchmarkFact]
     public async Task First_page_of_the_queue_with_10000_posts()
     {
-        await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["Posting:AutoDispatch"] = "false" });
-        var client = app.CreateClient();
+        await using var app = new ConsoleAppFactory();
+        var client = await app.CreateSignedInClientAsync(PostingConsole.Security.Roles.Viewer);
         var now = DateTime.UtcNow;
         await using (var db = app.CreateDbContext())
         {

@@ -278,7 +278,8 @@ public sealed class PostPublisher(
             if (permalink.Value?.Permalink is { } url)
             {
                 post.RecordPermalink(url, Now);
-                if (published.DeliveredAt is null) published.SetBody(PublishedFields(mediaId, url));
+                // Usually still waiting in the outbox; had the sender been quicker, it went out without the permalink.
+                published.SetBody(PublishedFields(mediaId, url));
             }
             journal.PostChanged(post);
             await journal.CommitAsync(ct);
