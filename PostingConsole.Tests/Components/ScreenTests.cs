@@ -242,6 +242,30 @@ public class FailuresPageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task Posts_held_by_their_account_are_pointed_to_the_personas_board_and_retry_all_leaves_them_held()
+    {
+        await SeedAsync("지수", PostStatus.Failed);
+        var (_, held) = await SeedAsync("서연");
+        await using (var db = Db())
+        {
+            (await db.Posts.SingleAsync(p => p.Id == held.Id)).Hold(FailureReason.AccountSuspended, "25/2207050", Time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<FailuresPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=held-by-account]").TextContent.ShouldContain("계정 정지 1"));
+        page.Find("[data-testid=held-by-account] a").GetAttribute("href").ShouldBe("/personas");
+        page.FindAll("[data-testid=row-reason]").Count.ShouldBe(1, "the list holds what a retry can fix");
+
+        page.Find("[data-testid=retry-all]").Click();
+        ConfirmWith("재시도");
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=no-failures]").Count.ShouldBe(1));
+        await using var check = Db();
+        (await check.Posts.SingleAsync(p => p.Id == held.Id)).Status.ShouldBe(PostStatus.Held, "retrying cannot help while the account is suspended");
+    }
+
+    [Fact]
     public async Task Retry_all_asks_first_and_retries_what_the_reason_filter_shows()
     {
         await SeedAsync("지수", PostStatus.Failed);

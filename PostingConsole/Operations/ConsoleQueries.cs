@@ -35,6 +35,19 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
         return groups.OrderByDescending(g => g.Count).Select(g => new ReasonCount(g.Key, g.Count)).ToList();
     }
 
+    /// <summary>Reasons a post is held because of its account (not an operator's pause): fixed on the personas board.</summary>
+    public static readonly FailureReason[] AccountReasons = [FailureReason.AccountSuspended, FailureReason.AuthExpired, FailureReason.Policy];
+
+    /// <summary>Posts held because their account cannot publish, by reason.</summary>
+    public async Task<IReadOnlyList<ReasonCount>> HeldByAccountAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var groups = await db.Posts.Where(p => p.Status == PostStatus.Held && p.FailureReason != null && AccountReasons.Contains(p.FailureReason.Value))
+            .GroupBy(p => p.FailureReason).Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return groups.OrderByDescending(g => g.Count).Select(g => new ReasonCount(g.Key, g.Count)).ToList();
+    }
+
     public async Task<int> FailureCountAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

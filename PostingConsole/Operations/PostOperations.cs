@@ -10,7 +10,8 @@ public sealed record NewPost(int PersonaId, string? ImageUrl, string? ImagePath,
 
 public sealed record PostEdit(string? Caption, IReadOnlyList<string>? Hashtags, DateTime? ScheduledAtUtc);
 
-public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason, int? PersonaId);
+/// <param name="IncludeHeld">Held posts too (the API's "every match"); the failure screen retries only what it lists.</param>
+public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason, int? PersonaId, bool IncludeHeld = true);
 
 /// <summary>
 /// Operator actions on posts. The HTTP API and the screens both call these, so a rule lives in one place:
@@ -101,7 +102,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         if (!actor.Can(Permission.Operate)) return OperationResult<int>.Forbidden(actor, Permission.Operate);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
-        PostStatus[] retryable = [PostStatus.Failed, PostStatus.Retrying, PostStatus.Held];
+        PostStatus[] retryable = match.IncludeHeld ? [PostStatus.Failed, PostStatus.Retrying, PostStatus.Held] : [PostStatus.Failed, PostStatus.Retrying];
         var query = db.Posts.Where(p => retryable.Contains(p.Status));
         if (match.Status is { } status) query = query.Where(p => p.Status == status);
         if (match.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);
