@@ -96,7 +96,7 @@ public class SingleFileInstallTests(SingleFilePublish published) : IClassFixture
     {
         var install = published.NewFolder("install");
         File.Copy(published.Executable, Path.Combine(install, "PostingConsole"));
-        File.SetUnixFileMode(Path.Combine(install, "PostingConsole"), (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(install, "PostingConsole"), (UnixFileMode)0b111_101_101);
 
         await using var console = await InstalledConsole.StartAsync(Path.Combine(install, "PostingConsole"), install, published.NewFolder("extract"));
 

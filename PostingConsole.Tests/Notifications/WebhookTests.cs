@@ -122,7 +122,7 @@ public class WebhookTests : IAsyncLifetime
         var failed = OfType(WebhookTypes.PostFailed).ShouldHaveSingleItem();
         failed.GetProperty("postId").GetInt32().ShouldBe(post.Id);
         failed.GetProperty("failureReason").GetString().ShouldBe("ImageInvalid");
-        failed.GetProperty("message").GetString().ShouldContain("36001");
+        failed.GetProperty("message").GetString()!.ShouldContain("36001");
         OfType(WebhookTypes.ImageNeedsRegeneration).ShouldHaveSingleItem().GetProperty("postId").GetInt32().ShouldBe(post.Id);
     }
 

@@ -55,7 +55,7 @@ public class AccountsAndKeysTests : IAsyncLifetime
         (await accounts.ChangeRoleAsync(TestActors.Admin, op.Id, Roles.Operator, CancellationToken.None)).Value!.Role.ShouldBe(Roles.Operator);
         var refused = await accounts.ChangeRoleAsync(TestActors.Admin, admin.Id, Roles.Viewer, CancellationToken.None);
         refused.Status.ShouldBe(PostingConsole.Operations.OperationStatus.Conflict);
-        refused.Error.ShouldContain("last Admin");
+        refused.Error!.ShouldContain("last Admin");
 
         await using var db = app.CreateDbContext();
         var audit = await db.AuditLog.OrderBy(a => a.Id).ToListAsync();

@@ -183,6 +183,24 @@ public class SignInTests : IAsyncLifetime
         (await fresh.SignInAsync("viewer-user", "a-brand-new-password-42")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 
+    [Theory]
+    [InlineData("/audit")]
+    [InlineData("/users")]
+    [InlineData("/api-keys")]
+    public async Task An_admin_screen_sends_a_viewer_or_operator_to_access_denied(string path)
+    {
+        foreach (var role in new[] { Roles.Viewer, Roles.Operator })
+        {
+            var client = await app.CreateSignedInClientAsync(role);
+            var response = await client.GetAsync(path);
+            response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"{role} {path}");
+            response.Headers.Location!.ToString().ShouldContain("/account/denied");
+        }
+
+        var admin = await app.CreateSignedInClientAsync(Roles.Admin);
+        (await admin.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task A_return_url_to_another_site_is_ignored()
     {
