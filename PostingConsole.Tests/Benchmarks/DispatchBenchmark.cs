@@ -28,6 +28,14 @@ public class DispatchBenchmark(ITestOutputHelper output)
         BenchmarkReport.Write("dispatch", lines);
     }
 
+    /// <summary>The same measurements at a tiny scale in every test run, so a change that breaks them is seen. No figure is asserted.</summary>
+    [Fact]
+    public async Task Smoke_the_measurements_run_at_a_small_scale()
+    {
+        (await MakespanAsync(posts: 20, personas: 5, concurrency: 4)).Count().ShouldBe(3);
+        (await StartDelayAsync(posts: 10, personas: 5, spread: TimeSpan.FromSeconds(2))).Count().ShouldBe(2);
+    }
+
     private static async Task<IEnumerable<string>> MakespanAsync(int posts, int personas, int concurrency)
     {
         await using var app = StartConsole(concurrency);
