@@ -25,6 +25,8 @@ public class SecretsTests
         {
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Trace",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Trace",
         }, logs: logs);
         var api = app.CreateApiClient();
         api.BaseAddress = app.BaseUrl;

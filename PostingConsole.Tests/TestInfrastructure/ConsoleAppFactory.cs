@@ -35,6 +35,9 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             ["Sandbox:SeedDemo"] = "false",
             ["Posting:AutoDispatch"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Every test app starts a host and makes its own key ring: keep CI output for what went wrong.
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
             // Tests provoke unique-key races on purpose; EF logs each losing INSERT as an error.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         };
