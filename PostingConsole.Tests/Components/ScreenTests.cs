@@ -133,6 +133,20 @@ public class QueuePageTests : ConsoleComponentTest
 public class ProgressPageTests : ConsoleComponentTest
 {
     [Fact]
+    public async Task The_last_seven_days_show_what_was_published_and_failed_and_the_success_rate()
+    {
+        await SeedAsync("지수", PostStatus.Published);
+        await SeedAsync("민준", PostStatus.Failed);
+
+        var page = RenderPage<ProgressPage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=daily-row]").Count.ShouldBe(7));
+        var today = page.Find("[data-testid=daily-row][data-date='2026-11-24']");
+        today.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ShouldBe(["2026-11-24", "1", "1", (0.5).ToString("P0")]);
+        page.Find("[data-testid=daily-row][data-date='2026-11-23']").QuerySelectorAll("td").Last().TextContent.ShouldBe("—");
+    }
+
+    [Fact]
     public async Task Shows_todays_progress_the_log_and_appends_streamed_lines()
     {
         await SeedAsync("지수", PostStatus.Published);

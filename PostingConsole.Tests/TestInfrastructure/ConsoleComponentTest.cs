@@ -58,6 +58,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<IOptions<PostingOptions>>(Options.Create(new PostingOptions()));
         services.AddScoped<ConsoleActor>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<StatsQueries>();
         services.AddSingleton<IOptionsMonitor<ApiOptions>>(new StaticOptionsMonitor<ApiOptions>(new ApiOptions()));
         services.AddSingleton<ApiKeyStore>();
         services.AddIdentityCore<Microsoft.AspNetCore.Identity.IdentityUser>(PostingConsole.Extensions.SecurityExtensions.ConfigureIdentity)
