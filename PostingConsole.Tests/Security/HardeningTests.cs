@@ -168,8 +168,7 @@ public class SignInTests : IAsyncLifetime
     public async Task A_user_changes_their_password_and_only_the_new_one_signs_in()
     {
         var client = await app.CreateSignedInClientAsync(Roles.Viewer);
-        var page = await client.GetStringAsync("/account/password");
-        var token = Regex.Match(page, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        var token = await client.FormTokenAsync("/account/password");
 
         var changed = await client.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -206,8 +205,7 @@ public class SignInTests : IAsyncLifetime
     {
         await ConsoleSignIn.EnsureUserAsync(app.Services, "redirect-user", Roles.Viewer);
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var page = await client.GetStringAsync("/account/login?ReturnUrl=%2F%2Fevil.example%2F");
-        var token = Regex.Match(page, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        var token = await client.FormTokenAsync("/account/login?ReturnUrl=%2F%2Fevil.example%2F");
 
         var response = await client.PostAsync("/account/login?ReturnUrl=%2F%2Fevil.example%2F", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -217,4 +215,20 @@ public class SignInTests : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().ShouldBe("http://localhost/", "this site's own root, not the other site");
     }
+}
+
+public class LocalUrlTests
+{
+    [Theory]
+    [InlineData("/failures?reason=Transient", "/failures?reason=Transient")]
+    [InlineData("/", "/")]
+    [InlineData("//evil.example/", "/")]
+    [InlineData("/\\evil.example/", "/")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("javascript:alert(1)", "/")]
+    [InlineData("failures", "/")]
+    [InlineData("", "/")]
+    [InlineData(null, "/")]
+    public void Only_a_path_of_this_site_is_kept(string? url, string expected) =>
+        PostingConsole.Security.LocalUrl.OrRoot(url).ShouldBe(expected);
 }

@@ -30,12 +30,19 @@ public static class ConsoleSignIn
         return client;
     }
 
+    /// <summary>The antiforgery token of the form on the page at <paramref name="path"/>.</summary>
+    public static async Task<string> FormTokenAsync(this HttpClient client, string path)
+    {
+        var page = await client.GetStringAsync(path);
+        var token = Regex.Match(page, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        token.ShouldNotBeNullOrEmpty($"the form on {path} carries an antiforgery token");
+        return token;
+    }
+
     /// <summary>Posts the sign-in form as a browser would; returns the answer (a redirect when it worked).</summary>
     public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string userName, string password)
     {
-        var page = await client.GetStringAsync("/account/login");
-        var token = Regex.Match(page, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
-        token.ShouldNotBeNullOrEmpty("the sign-in form carries an antiforgery token");
+        var token = await client.FormTokenAsync("/account/login");
         return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login",

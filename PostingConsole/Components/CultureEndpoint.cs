@@ -13,8 +13,7 @@ public static class CultureEndpoint
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
-            var target = redirect is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//") ? r : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(Security.LocalUrl.OrRoot(redirect));
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
