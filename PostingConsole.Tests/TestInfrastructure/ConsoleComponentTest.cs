@@ -65,6 +65,14 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
             .AddRoles<Microsoft.AspNetCore.Identity.IdentityRole>()
             .AddEntityFrameworkStores<PostingDbContext>();
         services.AddSingleton<UserAccounts>();
+        // The personas board's account check: the real pieces, with Graph calls going to a refused loopback port.
+        services.AddSingleton<IOptions<GraphOptions>>(Options.Create(new GraphOptions { Mode = GraphMode.Live, BaseUrl = new Uri("http://127.0.0.1:9/") }));
+        services.AddSingleton<IOptions<MediaOptions>>(Options.Create(new MediaOptions()));
+        services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoServer>();
+        services.AddSingleton<PostingConsole.Publishing.ConsoleAddress>();
+        services.AddSingleton<PostingConsole.Publishing.Graph.GraphEndpoint>();
+        services.AddHttpClient<PostingConsole.Publishing.Graph.GraphClient>();
+        services.AddSingleton<PostingConsole.Worker.AccountCheck>();
         services.AddSingleton<MediaUrls>();
         Authorization = Context.AddAuthorization();
         SignInAs(Roles.Admin);
@@ -174,4 +182,17 @@ public sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
     public T Get(string? name) => value;
 
     public IDisposable? OnChange(Action<T, string?> listener) => null;
+}
+
+/// <summary>A server that listens nowhere: components under test get the console's services without a host.</summary>
+public sealed class NoServer : Microsoft.AspNetCore.Hosting.Server.IServer
+{
+    public Microsoft.AspNetCore.Http.Features.IFeatureCollection Features { get; } = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
+
+    public Task StartAsync<TContext>(Microsoft.AspNetCore.Hosting.Server.IHttpApplication<TContext> application, CancellationToken cancellationToken) where TContext : notnull =>
+        Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() { }
 }

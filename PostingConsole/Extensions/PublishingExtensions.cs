@@ -56,6 +56,8 @@ public static class PublishingExtensions
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<DispatchControl>();
         services.AddTransient<DispatchDuePosts>();
+        services.AddSingleton<AccountCheck>();
+        services.AddTransient<CheckAccounts>();
         services.AddScheduler();
 
         var autoDispatch = builder.Configuration.GetValue($"{PostingOptions.Section}:{nameof(PostingOptions.AutoDispatch)}", true);
@@ -77,10 +79,14 @@ public static class PublishingExtensions
 
         if (app.Services.GetRequiredService<IOptions<PostingOptions>>().Value.AutoDispatch)
         {
-            app.Services.UseScheduler(scheduler => scheduler
-                .Schedule<DispatchDuePosts>()
-                .EveryMinute()
-                .PreventOverlapping(nameof(DispatchDuePosts)));
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value.TimeZone);
+            app.Services.UseScheduler(scheduler =>
+            {
+                scheduler.Schedule<DispatchDuePosts>().EveryMinute().PreventOverlapping(nameof(DispatchDuePosts));
+                // Every account, each morning before the day's posting (operator's time), on a worker of its own.
+                scheduler.OnWorker(nameof(CheckAccounts));
+                scheduler.Schedule<CheckAccounts>().DailyAt(8, 0).Zoned(zone).PreventOverlapping(nameof(CheckAccounts));
+            });
         }
 
         return app;

@@ -309,20 +309,8 @@ public sealed class PostPublisher(
 
             switch (cls.Kind)
             {
-                case GraphErrorKind.TokenDead or GraphErrorKind.PermissionMissing:
-                    persona.MarkNeedsReauth(detail, Now);
-                    await HoldPersonaPostsAsync(FailureReason.AuthExpired, detail);
-                    await journal.RaiseAlertAsync(AlertKind.AuthExpired, Journal.Incidents.AuthExpired(persona.Id),
-                        $"{Who}: 계정 인증 만료, 재인증 필요", persona.Id, post.Id, ct);
-                    journal.Log(ActivityLevel.Error, $"❌ {Who} 계정 인증 만료, 재인증 필요 ({detail})", post.Id, persona.Id);
-                    break;
-
-                case GraphErrorKind.AccountRestricted or GraphErrorKind.PolicyBlock:
-                    persona.MarkSuspended(detail, Now);
-                    await HoldPersonaPostsAsync(cls.Reason, detail);
-                    await journal.RaiseAlertAsync(AlertKind.AccountSuspended, Journal.Incidents.Suspended(persona.Id),
-                        $"{Who} 계정 정지됨", persona.Id, post.Id, ct);
-                    journal.Log(ActivityLevel.Error, $"❌ {Who} 계정 정지됨 — 포스팅 일시 중단 ({detail})", post.Id, persona.Id);
+                case GraphErrorKind.TokenDead or GraphErrorKind.PermissionMissing or GraphErrorKind.AccountRestricted or GraphErrorKind.PolicyBlock:
+                    await PersonaIncidents.TryHandleAsync(db, journal, persona, cls, detail, post, ct);
                     break;
 
                 case GraphErrorKind.Throttled or GraphErrorKind.SpamSuspected:
@@ -407,18 +395,6 @@ public sealed class PostPublisher(
                 journal.PostChanged(post);
                 journal.PersonaChanged(persona);
                 await journal.CommitAsync(ct);
-            }
-        }
-
-        private async Task HoldPersonaPostsAsync(FailureReason reason, string detail)
-        {
-            post.Hold(reason, detail, Now);
-            PostStatus[] waiting = [PostStatus.Scheduled, PostStatus.Retrying];
-            var others = await db.Posts.Where(p => p.PersonaId == persona.Id && p.Id != post.Id && waiting.Contains(p.Status)).ToListAsync(ct);
-            foreach (var other in others)
-            {
-                other.Hold(reason, detail, Now);
-                journal.PostChanged(other);
             }
         }
 

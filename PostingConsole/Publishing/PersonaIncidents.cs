@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+
+namespace PostingConsole.Publishing;
+
+/// <summary>
+/// The account-level rules of graph-api.md, wherever the error is met (publishing a post, the daily account check):
+/// a dead token or missing permission → NeedsReauth; restricted or policy → Suspended. Either way the persona's
+/// waiting posts are Held (never failed) and one alert is raised for the incident.
+/// </summary>
+public static class PersonaIncidents
+{
+    /// <summary>Applies the rule when <paramref name="error"/> is about the account; false when it is not.</summary>
+    /// <param name="current">The post whose call met the error (held too), if any.</param>
+    public static async Task<bool> TryHandleAsync(PostingDbContext db, Journal journal, Persona persona, GraphErrorClass error, string detail,
+        Post? current, CancellationToken cancellationToken)
+    {
+        var who = $"페르소나 '{persona.Name}'";
+        switch (error.Kind)
+        {
+            case GraphErrorKind.TokenDead or GraphErrorKind.PermissionMissing:
+                persona.MarkNeedsReauth(detail, journal.Now);
+                await HoldAsync(db, journal, persona, current, FailureReason.AuthExpired, detail, cancellationToken);
+                await journal.RaiseAlertAsync(AlertKind.AuthExpired, Journal.Incidents.AuthExpired(persona.Id),
+                    $"{who}: 계정 인증 만료, 재인증 필요", persona.Id, current?.Id, cancellationToken);
+                journal.Log(ActivityLevel.Error, $"❌ {who} 계정 인증 만료, 재인증 필요 ({detail})", current?.Id, persona.Id);
+                return true;
+
+            case GraphErrorKind.AccountRestricted or GraphErrorKind.PolicyBlock:
+                persona.MarkSuspended(detail, journal.Now);
+                await HoldAsync(db, journal, persona, current, error.Reason, detail, cancellationToken);
+                await journal.RaiseAlertAsync(AlertKind.AccountSuspended, Journal.Incidents.Suspended(persona.Id),
+                    $"{who} 계정 정지됨", persona.Id, current?.Id, cancellationToken);
+                journal.Log(ActivityLevel.Error, $"❌ {who} 계정 정지됨 — 포스팅 일시 중단 ({detail})", current?.Id, persona.Id);
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    private static async Task HoldAsync(PostingDbContext db, Journal journal, Persona persona, Post? current, FailureReason reason, string detail,
+        CancellationToken cancellationToken)
+    {
+        current?.Hold(reason, detail, journal.Now);
+        PostStatus[] waiting = [PostStatus.Scheduled, PostStatus.Retrying];
+        var others = await db.Posts.Where(p => p.PersonaId == persona.Id && waiting.Contains(p.Status)).ToListAsync(cancellationToken);
+        foreach (var other in others.Where(p => p.Id != current?.Id))
+        {
+            other.Hold(reason, detail, journal.Now);
+            journal.PostChanged(other);
+        }
+    }
+}

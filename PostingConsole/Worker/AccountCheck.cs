@@ -1,0 +1,75 @@
+using Coravel.Invocable;
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+using PostingConsole.Publishing;
+using PostingConsole.Publishing.Graph;
+
+namespace PostingConsole.Worker;
+
+public sealed record AccountCheckResult(int Checked, int NeedsReauth, int Suspended, int Unanswered);
+
+/// <summary>
+/// Meta does not warn before a token dies (graph-api.md: "check each account daily"). Every active account is
+/// checked with the call the publisher makes first, <c>content_publishing_limit</c>. A dead token or a missing
+/// permission gets the same treatment as when a post meets it (<see cref="PersonaIncidents"/>: status, held posts,
+/// one alert), but hours before its next post is due. (A restricted account is refused publishing, not this read, so
+/// that is still found by the first publish.) The quota shown on the personas board is refreshed too.
+/// </summary>
+public sealed class AccountCheck(
+    IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, EventHub hub, TimeProvider time,
+    ILogger<AccountCheck> logger)
+{
+    /// <param name="requestedBy">An Admin who started the check by hand (audited); null for the daily run.</param>
+    public async Task<AccountCheckResult> RunAsync(CancellationToken cancellationToken, Security.Actor? requestedBy = null)
+    {
+        if (requestedBy is not null && !requestedBy.Can(Security.Permission.Administer))
+            throw new UnauthorizedAccessException($"{requestedBy.Name} may not run the account check.");
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var personas = await db.Personas.Where(p => p.Status == PersonaStatus.Active).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        int reauth = 0, suspended = 0, unanswered = 0;
+        foreach (var persona in personas)
+        {
+            var journal = new Journal(db, hub, time);
+            var limit = await graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken);
+            if (limit.Value is { } quota)
+            {
+                persona.RecordQuota(quota.QuotaUsage, quota.Config.QuotaTotal, journal.Now);
+            }
+            else
+            {
+                var detail = limit.Error!.ToString();
+                if (await PersonaIncidents.TryHandleAsync(db, journal, persona, GraphErrorClassifier.Classify(limit.Error), detail, null, cancellationToken))
+                {
+                    persona.RecordError(detail, journal.Now);
+                    if (persona.Status == PersonaStatus.NeedsReauth) reauth++; else suspended++;
+                }
+                else
+                {
+                    unanswered++; // throttled or server trouble: nothing is concluded, tomorrow's check tries again
+                    logger.LogWarning("Account check of persona {PersonaId} got no usable answer: {Error}", persona.Id, detail);
+                }
+            }
+
+            journal.PersonaChanged(persona);
+            await journal.CommitAsync(cancellationToken);
+        }
+
+        var result = new AccountCheckResult(personas.Count, reauth, suspended, unanswered);
+        var summary = new Journal(db, hub, time);
+        summary.Log(reauth + suspended > 0 ? ActivityLevel.Warning : ActivityLevel.Info,
+            $"🔎 계정 점검: {result.Checked}개 확인 — 재인증 필요 {reauth}, 계정 정지 {suspended}, 응답 없음 {unanswered}");
+        if (requestedBy is not null) summary.Audit(requestedBy, AuditActions.PersonaCheck, "personas", $"{result}");
+        await summary.CommitAsync(cancellationToken);
+        return result;
+    }
+}
+
+/// <summary>Coravel's daily run of <see cref="AccountCheck"/> (on its own worker, so the minute tick is never held up).</summary>
+public sealed class CheckAccounts(AccountCheck check) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public Task Invoke() => check.RunAsync(CancellationToken);
+}
