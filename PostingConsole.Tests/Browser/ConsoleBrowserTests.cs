@@ -117,6 +117,20 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task An_admin_runs_the_account_check_from_the_personas_board_and_sees_the_outcome()
+    {
+        var persona = await fixture.App.AddPersonaAsync("점검테스트", SandboxFault.TokenExpired);
+        var page = await fixture.OpenAsync("/personas");
+
+        await page.Locator("[data-testid=check-accounts]").ClickAsync();
+
+        await Expect(page.Locator(".mud-snackbar", new() { HasText = "계정 점검 —" })).ToContainTextAsync("재인증 필요", new() { Timeout = 60_000 });
+        var row = page.Locator($"[data-testid=persona-row][data-persona-id='{persona.Id}']").Locator("xpath=..");
+        await Expect(row.Locator("[data-testid=persona-status]")).ToHaveTextAsync("재인증 필요");
+        (await fixture.App.ReadPersonaAsync(persona.Id)).Status.ShouldBe(PersonaStatus.NeedsReauth);
+    }
+
+    [Fact]
     public async Task The_stop_button_asks_first_and_stops_dispatch()
     {
         var page = await fixture.OpenAsync("/progress");
