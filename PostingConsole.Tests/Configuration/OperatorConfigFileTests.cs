@@ -12,22 +12,14 @@ public class OperatorConfigFileTests
     {
         using var folder = new TestInfrastructure.TempFolder("pc-cwd");
         File.WriteAllText(Path.Combine(folder.Path, "appsettings.json"), """{ "Posting": { "MaxConcurrency": 7, "PerPersonaHourlyLimit": 4 } }""");
-        var previous = Environment.CurrentDirectory;
-        try
-        {
-            Environment.CurrentDirectory = folder.Path;
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-            builder.Configuration.Sources.Insert(builder.Configuration.Sources.Count,
-                new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = new Dictionary<string, string?> { ["Posting:PerPersonaHourlyLimit"] = "9" } });
-            builder.AddOperatorConfigFile();
+        // The folder is given, not made the working directory: that is process-wide, and other tests run alongside.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.Sources.Insert(builder.Configuration.Sources.Count,
+            new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = new Dictionary<string, string?> { ["Posting:PerPersonaHourlyLimit"] = "9" } });
+        builder.AddOperatorConfigFile(folder.Path);
 
-            builder.Configuration["Posting:MaxConcurrency"].ShouldBe("7");
-            builder.Configuration["Posting:PerPersonaHourlyLimit"].ShouldBe("9", "a source added after the file (env, command line) wins");
-        }
-        finally
-        {
-            Environment.CurrentDirectory = previous;
-        }
+        builder.Configuration["Posting:MaxConcurrency"].ShouldBe("7");
+        builder.Configuration["Posting:PerPersonaHourlyLimit"].ShouldBe("9", "a source added after the file (env, command line) wins");
     }
 
     [Fact]

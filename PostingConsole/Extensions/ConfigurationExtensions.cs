@@ -10,10 +10,11 @@ public static class ConfigurationExtensions
     /// for <c>dotnet run --project PostingConsole</c>, the install folder for the published binary. It is read
     /// after any <c>appsettings.json</c> beside the binary and before environment variables and the command line.
     /// </summary>
-    public static WebApplicationBuilder AddOperatorConfigFile(this WebApplicationBuilder builder)
+    /// <param name="directory">Where the file is; the working directory unless given (tests give theirs).</param>
+    public static WebApplicationBuilder AddOperatorConfigFile(this WebApplicationBuilder builder, string? directory = null)
     {
         var sources = builder.Configuration.Sources;
-        var path = Path.Combine(Environment.CurrentDirectory, "appsettings.json");
+        var path = Path.Combine(directory ?? Environment.CurrentDirectory, "appsettings.json");
         var index = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
         var fileSource = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
         {
