@@ -66,6 +66,45 @@ public class AccountsAndKeysTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_who_left_is_removed_and_audited_but_never_oneself_or_the_last_admin()
+    {
+        var accounts = app.GetService<UserAccounts>();
+        var boss = (await accounts.CreateAsync(TestActors.Admin, "boss", "long-enough-password-1", Roles.Admin, CancellationToken.None)).Value!;
+        var leaver = (await accounts.CreateAsync(TestActors.Admin, "leaver", "long-enough-password-2", Roles.Operator, CancellationToken.None)).Value!;
+        var bossActor = new Actor("boss", Roles.Admin, "test");
+
+        (await accounts.RemoveAsync(bossActor, boss.Id, CancellationToken.None)).Error.ShouldBe("You cannot remove yourself.");
+        (await accounts.RemoveAsync(TestActors.Admin, boss.Id, CancellationToken.None)).Error.ShouldBe("The last Admin cannot be removed.");
+        (await accounts.RemoveAsync(TestActors.Operator, leaver.Id, CancellationToken.None)).Status.ShouldBe(PostingConsole.Operations.OperationStatus.Forbidden);
+        (await accounts.RemoveAsync(bossActor, leaver.Id, CancellationToken.None)).Succeeded.ShouldBeTrue();
+
+        (await accounts.ListAsync(CancellationToken.None)).Select(u => u.UserName).ShouldBe(["boss"]);
+        await using var db = app.CreateDbContext();
+        var removal = await db.AuditLog.SingleAsync(a => a.Action == AuditActions.UserRemove);
+        removal.Target.ShouldBe("user leaver");
+        removal.Actor.ShouldBe("boss");
+    }
+
+    [Fact]
+    public async Task An_admin_unlocks_a_locked_out_user_at_once()
+    {
+        var accounts = app.GetService<UserAccounts>();
+        await ConsoleSignIn.EnsureUserAsync(app.Services, "locked", Roles.Viewer);
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = app.BaseUrl });
+        for (var i = 0; i < 5; i++) await client.SignInAsync("locked", $"wrong-{i}-password");
+        var locked = (await accounts.ListAsync(CancellationToken.None)).Single(u => u.UserName == "locked");
+        locked.LockedOut.ShouldBeTrue();
+
+        var unlocked = await accounts.UnlockAsync(TestActors.Admin, locked.Id, CancellationToken.None);
+
+        unlocked.Value!.LockedOut.ShouldBeFalse();
+        unlocked.Value.FailedSignIns.ShouldBe(0);
+        (await (await client.SignInAsync("locked", ConsoleSignIn.Password)).Content.ReadAsStringAsync()).ShouldContain("data-testid=\"signed-in-user\"");
+        await using var db = app.CreateDbContext();
+        (await db.AuditLog.CountAsync(a => a.Action == AuditActions.UserUnlock)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_weak_password_creates_no_user_and_no_audit_row()
     {
         var result = await app.GetService<UserAccounts>().CreateAsync(TestActors.Admin, "weak", "short", Roles.Viewer, CancellationToken.None);

@@ -39,6 +39,8 @@ public static class AuditActions
     public const string DispatchStart = "dispatch.start";
     public const string UserCreate = "user.create";
     public const string UserRole = "user.role_change";
+    public const string UserRemove = "user.remove";
+    public const string UserUnlock = "user.unlock";
     public const string ApiKeyIssue = "apikey.issue";
     public const string ApiKeyRevoke = "apikey.revoke";
 }

@@ -49,6 +49,8 @@ public static class SecurityExtensions
             o.SlidingExpiration = true;
         });
 
+        // A removed user, a new role or a new password reaches every cookie within a minute (default: 30).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddIdentityCore<IdentityUser>(ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PostingDbContext>()

@@ -106,6 +106,45 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, TimeProvider time,
         return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
     }
 
+    /// <summary>Removes a user (someone who left); never oneself and never the last Admin.</summary>
+    public async Task<OperationResult<UserSummary>> RemoveAsync(Actor actor, string userId, CancellationToken cancellationToken)
+    {
+        if (!actor.Can(Permission.Administer)) return OperationResult<UserSummary>.Forbidden(actor, Permission.Administer);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<PostingDbContext>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return OperationResult<UserSummary>.NotFound($"User {userId} does not exist.");
+        if (user.UserName == actor.Name) return OperationResult<UserSummary>.Conflict("You cannot remove yourself.");
+        var summary = await SummarizeAsync(users, user);
+        if (summary.Role == Roles.Admin && (await users.GetUsersInRoleAsync(Roles.Admin)).Count == 1)
+            return OperationResult<UserSummary>.Conflict("The last Admin cannot be removed.");
+
+        Audit(db, actor, AuditActions.UserRemove, user.UserName!, summary.Role);
+        var result = await users.DeleteAsync(user); // saves the audit row with the removal
+        return result.Succeeded ? OperationResult<UserSummary>.Ok(summary) : OperationResult<UserSummary>.Conflict(Describe(result));
+    }
+
+    /// <summary>Ends a lockout now (an Admin vouches for the user) and clears the failed sign-in count.</summary>
+    public async Task<OperationResult<UserSummary>> UnlockAsync(Actor actor, string userId, CancellationToken cancellationToken)
+    {
+        if (!actor.Can(Permission.Administer)) return OperationResult<UserSummary>.Forbidden(actor, Permission.Administer);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<PostingDbContext>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return OperationResult<UserSummary>.NotFound($"User {userId} does not exist.");
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        Audit(db, actor, AuditActions.UserUnlock, user.UserName!, null);
+        var result = await users.SetLockoutEndDateAsync(user, null);
+        if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
+        if (!result.Succeeded) return OperationResult<UserSummary>.Conflict(Describe(result));
+
+        await transaction.CommitAsync(cancellationToken);
+        return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
+    }
+
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
