@@ -13,7 +13,7 @@ public static class StatsEndpoints
 
     public static RouteGroupBuilder MapStatsEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/stats/daily", async (string? from, string? to, StatsQueries stats, Components.Shared.ConsoleClock clock, TimeProvider time, CancellationToken ct) =>
+        api.MapGet("/stats/daily", async (string? from, string? to, StatsQueries stats, ConsoleClock clock, TimeProvider time, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             var today = stats.Today(time.GetUtcNow().UtcDateTime);

@@ -105,7 +105,7 @@ public static class HostingExtensions
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddMudServices();
-        builder.Services.AddSingleton<Components.Shared.ConsoleClock>();
+        builder.Services.AddSingleton<ConsoleClock>();
         return builder;
     }
 }

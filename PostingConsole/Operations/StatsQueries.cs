@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using PostingConsole.Components.Shared;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 

@@ -79,70 +79,65 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, TimeProvider time,
         return OperationResult<UserSummary>.Created(new UserSummary(user.Id, user.UserName!, role, false, 0));
     }
 
-    public async Task<OperationResult<UserSummary>> ChangeRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken)
-    {
-        if (!actor.Can(Permission.Administer)) return OperationResult<UserSummary>.Forbidden(actor, Permission.Administer);
-        if (!Roles.All.Contains(role)) return OperationResult<UserSummary>.Conflict($"role: one of {string.Join(", ", Roles.All)}.");
+    public Task<OperationResult<UserSummary>> ChangeRoleAsync(Actor actor, string userId, string role, CancellationToken cancellationToken) =>
+        ChangeUserAsync(actor, userId, async (users, db, user) =>
+        {
+            if (!Roles.All.Contains(role)) return OperationResult<UserSummary>.Conflict($"role: one of {string.Join(", ", Roles.All)}.");
+            var current = (await users.GetRolesAsync(user)).ToList();
+            if (current is [var only] && only == role) return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
+            if (current.Contains(Roles.Admin) && role != Roles.Admin && (await users.GetUsersInRoleAsync(Roles.Admin)).Count == 1)
+                return OperationResult<UserSummary>.Conflict("The last Admin cannot lose the Admin role.");
 
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<PostingDbContext>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null) return OperationResult<UserSummary>.NotFound($"User {userId} does not exist.");
-        var current = (await users.GetRolesAsync(user)).ToList();
-        if (current is [var only] && only == role) return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
-        if (current.Contains(Roles.Admin) && role != Roles.Admin && (await users.GetUsersInRoleAsync(Roles.Admin)).Count == 1)
-            return OperationResult<UserSummary>.Conflict("The last Admin cannot lose the Admin role.");
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            Audit(db, actor, AuditActions.UserRole, user.UserName!, $"{string.Join(",", current)} → {role}");
+            var result = await users.RemoveFromRolesAsync(user, current);
+            if (result.Succeeded) result = await users.AddToRoleAsync(user, role);
+            // A new stamp signs the user's open screens out at their next revalidation.
+            if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
+            if (!result.Succeeded) return OperationResult<UserSummary>.Conflict(Describe(result));
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Audit(db, actor, AuditActions.UserRole, user.UserName!, $"{string.Join(",", current)} → {role}");
-        var result = await users.RemoveFromRolesAsync(user, current);
-        if (result.Succeeded) result = await users.AddToRoleAsync(user, role);
-        // A new stamp signs the user's open screens out at their next revalidation.
-        if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
-        if (!result.Succeeded) return OperationResult<UserSummary>.Conflict(Describe(result));
-
-        await transaction.CommitAsync(cancellationToken);
-        return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
-    }
+            await transaction.CommitAsync(cancellationToken);
+            return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
+        });
 
     /// <summary>Removes a user (someone who left); never oneself and never the last Admin.</summary>
-    public async Task<OperationResult<UserSummary>> RemoveAsync(Actor actor, string userId, CancellationToken cancellationToken)
-    {
-        if (!actor.Can(Permission.Administer)) return OperationResult<UserSummary>.Forbidden(actor, Permission.Administer);
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<PostingDbContext>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null) return OperationResult<UserSummary>.NotFound($"User {userId} does not exist.");
-        if (user.UserName == actor.Name) return OperationResult<UserSummary>.Conflict("You cannot remove yourself.");
-        var summary = await SummarizeAsync(users, user);
-        if (summary.Role == Roles.Admin && (await users.GetUsersInRoleAsync(Roles.Admin)).Count == 1)
-            return OperationResult<UserSummary>.Conflict("The last Admin cannot be removed.");
+    public Task<OperationResult<UserSummary>> RemoveAsync(Actor actor, string userId, CancellationToken cancellationToken) =>
+        ChangeUserAsync(actor, userId, async (users, db, user) =>
+        {
+            if (user.UserName == actor.Name) return OperationResult<UserSummary>.Conflict("You cannot remove yourself.");
+            var summary = await SummarizeAsync(users, user);
+            if (summary.Role == Roles.Admin && (await users.GetUsersInRoleAsync(Roles.Admin)).Count == 1)
+                return OperationResult<UserSummary>.Conflict("The last Admin cannot be removed.");
 
-        Audit(db, actor, AuditActions.UserRemove, user.UserName!, summary.Role);
-        var result = await users.DeleteAsync(user); // saves the audit row with the removal
-        return result.Succeeded ? OperationResult<UserSummary>.Ok(summary) : OperationResult<UserSummary>.Conflict(Describe(result));
-    }
+            Audit(db, actor, AuditActions.UserRemove, user.UserName!, summary.Role);
+            var result = await users.DeleteAsync(user); // saves the audit row with the removal
+            return result.Succeeded ? OperationResult<UserSummary>.Ok(summary) : OperationResult<UserSummary>.Conflict(Describe(result));
+        });
 
     /// <summary>Ends a lockout now (an Admin vouches for the user) and clears the failed sign-in count.</summary>
-    public async Task<OperationResult<UserSummary>> UnlockAsync(Actor actor, string userId, CancellationToken cancellationToken)
+    public Task<OperationResult<UserSummary>> UnlockAsync(Actor actor, string userId, CancellationToken cancellationToken) =>
+        ChangeUserAsync(actor, userId, async (users, db, user) =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            Audit(db, actor, AuditActions.UserUnlock, user.UserName!, null);
+            var result = await users.SetLockoutEndDateAsync(user, null);
+            if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
+            if (!result.Succeeded) return OperationResult<UserSummary>.Conflict(Describe(result));
+
+            await transaction.CommitAsync(cancellationToken);
+            return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
+        });
+
+    /// <summary>What every change to an existing user starts with: the Admin check, a scope of its own, the user.</summary>
+    private async Task<OperationResult<UserSummary>> ChangeUserAsync(Actor actor, string userId,
+        Func<UserManager<IdentityUser>, PostingDbContext, IdentityUser, Task<OperationResult<UserSummary>>> change)
     {
         if (!actor.Can(Permission.Administer)) return OperationResult<UserSummary>.Forbidden(actor, Permission.Administer);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<PostingDbContext>();
         var user = await users.FindByIdAsync(userId);
         if (user is null) return OperationResult<UserSummary>.NotFound($"User {userId} does not exist.");
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Audit(db, actor, AuditActions.UserUnlock, user.UserName!, null);
-        var result = await users.SetLockoutEndDateAsync(user, null);
-        if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
-        if (!result.Succeeded) return OperationResult<UserSummary>.Conflict(Describe(result));
-
-        await transaction.CommitAsync(cancellationToken);
-        return OperationResult<UserSummary>.Ok(await SummarizeAsync(users, user));
+        return await change(users, scope.ServiceProvider.GetRequiredService<PostingDbContext>(), user);
     }
 
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
 
-namespace PostingConsole.Components.Shared;
+namespace PostingConsole.Operations;
 
 /// <summary>Shows UTC times in the operator's time zone (<c>Console:TimeZone</c>, default Asia/Seoul), with the date.</summary>
 public sealed class ConsoleClock(IOptions<ConsoleOptions> options)
