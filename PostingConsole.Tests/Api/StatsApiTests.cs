@@ -18,14 +18,14 @@ public class StatsApiTests : IAsyncLifetime
         Post Make(DateTime at)
         {
             var post = Post.Create(persona.Id, "https://cdn.example/a.jpg", null, "통계", null, at, null, at);
-            post.Claim("t", at, at);
+            post.Claim("t", 1, at, at);
             db.Posts.Add(post);
             return post;
         }
 
         // Seoul is UTC+9: 14:59Z is 23:59 on the 23rd there, 15:01Z is 00:01 on the 24th.
-        Make(Utc("2026-11-23T14:59:00")).MarkPublished("m1", Utc("2026-11-23T14:59:00"));
-        Make(Utc("2026-11-23T15:01:00")).MarkPublished("m2", Utc("2026-11-23T15:01:00"));
+        Make(Utc("2026-11-23T14:59:00")).MarkPublished("m1", null, Utc("2026-11-23T14:59:00"));
+        Make(Utc("2026-11-23T15:01:00")).MarkPublished("m2", null, Utc("2026-11-23T15:01:00"));
         Make(Utc("2026-11-24T03:00:00")).Fail(FailureReason.Transient, "HTTP 500 code 2", Utc("2026-11-24T03:00:00"));
         Make(Utc("2026-11-24T04:00:00")).Fail(FailureReason.ImageInvalid, "36001/2207005", Utc("2026-11-24T04:00:00"));
         Make(Utc("2026-11-24T05:00:00")).ScheduleRetry(FailureReason.RateLimited, "code 4", Utc("2026-11-24T06:00:00"), Utc("2026-11-24T05:00:00"));

@@ -104,8 +104,8 @@ public class QueuePageTests : ConsoleComponentTest
         await using (var db = Db())
         {
             var tracked = await db.Posts.SingleAsync(p => p.Id == post.Id);
-            tracked.Claim("t", Time.GetUtcNow().UtcDateTime, Time.GetUtcNow().UtcDateTime);
-            tracked.MarkPublished("42", Time.GetUtcNow().UtcDateTime);
+            tracked.Claim("t", 1, Time.GetUtcNow().UtcDateTime, Time.GetUtcNow().UtcDateTime);
+            tracked.MarkPublished("42", null, Time.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync();
         }
 

@@ -23,11 +23,11 @@ public class PostTests
     [Fact]
     public void Claim_then_publish_records_the_media_and_releases_the_lease()
     {
-        var post = NewPost();
-        post.Claim("worker-1", Now.AddMinutes(10), Now);
+        var post = NewPost(Now);
+        post.Claim("worker-1", 1, Now.AddMinutes(10), Now);
         post.RecordContainer("c1", Now);
         post.RecordPublishRequested(Now);
-        post.MarkPublished("m1", Now);
+        post.MarkPublished("m1", null, Now);
 
         post.Status.ShouldBe(PostStatus.Published);
         post.MediaId.ShouldBe("m1");
@@ -39,9 +39,9 @@ public class PostTests
     [Fact]
     public void A_published_post_is_not_published_again_without_the_republish_confirmation()
     {
-        var post = NewPost();
-        post.Claim("w", Now, Now);
-        post.MarkPublished("m1", Now);
+        var post = NewPost(Now);
+        post.Claim("w", 1, Now, Now);
+        post.MarkPublished("m1", null, Now);
 
         Should.Throw<InvalidPostTransitionException>(() => post.PublishNow(republish: false, Now));
         post.Status.ShouldBe(PostStatus.Published);
@@ -55,14 +55,14 @@ public class PostTests
     [Fact]
     public void Transient_retries_are_counted_and_an_operator_retry_resets_the_count()
     {
-        var post = NewPost();
-        post.Claim("w", Now, Now);
+        var post = NewPost(Now);
+        post.Claim("w", 1, Now, Now);
         post.ScheduleTransientRetry(FailureReason.Transient, "500", Now.AddMinutes(5), Now);
         post.TransientRetries.ShouldBe(1);
         post.Status.ShouldBe(PostStatus.Retrying);
         post.NextAttemptAt.ShouldBe(Now.AddMinutes(5));
 
-        post.Claim("w", Now, Now);
+        post.Claim("w", 2, Now.AddMinutes(5), Now.AddMinutes(5));
         post.Fail(FailureReason.Transient, "500", Now);
         post.RetryManually(Now.AddMinutes(30), Now);
 
@@ -93,8 +93,8 @@ public class PostTests
         post.Cancel(Now);
 
         post.IsEditable.ShouldBeFalse();
-        Should.Throw<InvalidPostTransitionException>(() => post.Edit("x", null, null, Now));
-        Should.Throw<InvalidPostTransitionException>(() => post.Claim("w", Now, Now));
+        Should.Throw<InvalidPostTransitionException>(() => post.Edit("x", null, null, true, Now));
+        Should.Throw<InvalidPostTransitionException>(() => post.Claim("w", 1, Now, Now));
         Should.Throw<InvalidPostTransitionException>(() => post.RetryManually(Now, Now));
     }
 
@@ -102,7 +102,7 @@ public class PostTests
     public void Editing_the_schedule_moves_the_due_time_and_recomposes_the_caption()
     {
         var post = NewPost();
-        post.Edit("새 캡션", ["봄"], Now.AddHours(5), Now);
+        post.Edit("새 캡션", ["봄"], Now.AddHours(5), true, Now);
 
         post.ScheduledAt.ShouldBe(Now.AddHours(5));
         post.NextAttemptAt.ShouldBe(Now.AddHours(5));

@@ -72,6 +72,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<PostingConsole.Publishing.ConsoleAddress>();
         services.AddSingleton<PostingConsole.Publishing.Graph.GraphEndpoint>();
         services.AddHttpClient<PostingConsole.Publishing.Graph.GraphClient>();
+        services.AddSingleton<PostingConsole.Publishing.ContainerCheck>();
         services.AddSingleton<PostingConsole.Worker.AccountCheck>();
         services.AddSingleton<MediaUrls>();
         Authorization = Context.AddAuthorization();
@@ -120,18 +121,19 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         }
 
         var post = Post.Create(persona.Id, null, "demo/a.jpg", $"{name}의 포스팅", ["데일리"], at ?? now, null, now);
+        var due = at is { } a && a > now ? a : now; // a claim needs the post due
         switch (target)
         {
             case PostStatus.Published:
-                post.Claim("t", now, now);
-                post.MarkPublished("1789", now);
+                post.Claim("t", 1, due, due);
+                post.MarkPublished("1789", null, now);
                 break;
             case PostStatus.Failed:
-                post.Claim("t", now, now);
+                post.Claim("t", 1, due, due);
                 post.Fail(FailureReason.Transient, "HTTP 500 code 2", now);
                 break;
             case PostStatus.Retrying:
-                post.Claim("t", now, now);
+                post.Claim("t", 1, due, due);
                 post.ScheduleRetry(FailureReason.RateLimited, "code 4", now.AddHours(1), now);
                 break;
         }

@@ -44,6 +44,7 @@ public static class Problems
         OperationStatus.Ok or OperationStatus.Created => success(result),
         OperationStatus.NotFound => NotFound(result.Error),
         OperationStatus.Forbidden => Forbidden(result.Error),
+        OperationStatus.Invalid => Validation(result.Errors!.ToDictionary()),
         _ => Conflict(result.Error),
     };
 

@@ -33,15 +33,10 @@ internal static class CaptionRules
             .OverridePropertyName("hashtags").WithMessage("hashtags: '{PropertyValue}' is not a single hashtag word.");
         validator.RuleFor(x => hashtags(x)).Must(t => t is null || t.Count <= 100)
             .OverridePropertyName("hashtags").WithMessage("hashtags: at most 100 entries.");
-        validator.RuleFor(x => Final(caption(x), hashtags(x)))
-            .Must(f => PostCaption.Length(f) <= PostCaption.MaxLength).OverridePropertyName("caption")
-            .WithMessage(x => $"caption: the final caption with hashtags is {PostCaption.Length(Final(caption(x), hashtags(x)))} characters; at most {PostCaption.MaxLength}.");
-        validator.RuleFor(x => Final(caption(x), hashtags(x)))
-            .Must(f => PostCaption.CountHashtags(f) <= PostCaption.MaxHashtags).OverridePropertyName("hashtags")
-            .WithMessage(x => $"hashtags: the final caption has {PostCaption.CountHashtags(Final(caption(x), hashtags(x)))} hashtags; at most {PostCaption.MaxHashtags}.");
-        validator.RuleFor(x => Final(caption(x), hashtags(x)))
-            .Must(f => PostCaption.CountMentions(f) <= PostCaption.MaxMentions).OverridePropertyName("caption")
-            .WithMessage(x => $"caption: {PostCaption.CountMentions(Final(caption(x), hashtags(x)))} @mentions; at most {PostCaption.MaxMentions}.");
+        validator.RuleFor(x => Final(caption(x), hashtags(x))).Custom((final, context) =>
+        {
+            foreach (var (field, message) in PostCaption.Check(final)) context.AddFailure(field, message);
+        });
     }
 
     private static string Final(string? caption, List<string>? hashtags)

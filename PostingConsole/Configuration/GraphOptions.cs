@@ -13,6 +13,10 @@ public sealed class GraphOptions
 {
     public const string Section = "Graph";
 
+    /// <summary>How often a failed safe (GET) call is repeated inside one step, and the longest pause between two tries.</summary>
+    public const int InCallRetries = 2;
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+
     public GraphMode Mode { get; set; } = GraphMode.Sandbox;
     public Uri BaseUrl { get; set; } = new("https://graph.facebook.com/");
     public string ApiVersion { get; set; } = "v25.0";
@@ -22,6 +26,12 @@ public sealed class GraphOptions
     public TimeSpan ContainerPollInterval { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>How long a container may stay IN_PROGRESS before the attempt is given up as transient.</summary>
     public TimeSpan ContainerWaitLimit { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The longest one pipeline step can take between two lease renewals of its own: a call with its in-call retries and
+    /// their pauses, after the image probe's cap. <c>Posting:LeaseDuration</c> must be longer.
+    /// </summary>
+    public TimeSpan LongestStep => CallTimeout * (InCallRetries + 1) + MaxRetryDelay * InCallRetries + Publishing.ImageProbe.Timeout;
 }
 
 public sealed class GraphOptionsValidator : AbstractValidator<GraphOptions>

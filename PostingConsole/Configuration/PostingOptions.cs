@@ -20,7 +20,7 @@ public sealed class PostingOptions
 
 public sealed class PostingOptionsValidator : AbstractValidator<PostingOptions>
 {
-    public PostingOptionsValidator()
+    public PostingOptionsValidator(Microsoft.Extensions.Options.IOptions<GraphOptions> graph)
     {
         RuleFor(o => o.MaxConcurrency).InclusiveBetween(1, 100).WithName("Posting:MaxConcurrency");
         RuleFor(o => o.PerPersonaHourlyLimit).InclusiveBetween(1, 100).WithName("Posting:PerPersonaHourlyLimit");
@@ -28,5 +28,10 @@ public sealed class PostingOptionsValidator : AbstractValidator<PostingOptions>
         RuleFor(o => o.MaxTransientRetries).InclusiveBetween(0, 20).WithName("Posting:MaxTransientRetries");
         RuleFor(o => o.RateLimitRetryDelay).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)).WithName("Posting:RateLimitRetryDelay");
         RuleFor(o => o.LeaseDuration).InclusiveBetween(TimeSpan.FromSeconds(30), TimeSpan.FromHours(2)).WithName("Posting:LeaseDuration");
+        // A claim must outlive the longest single step, or another dispatcher could take the post over mid-call.
+        RuleFor(o => o.LeaseDuration).Must(lease => lease > graph.Value.LongestStep).WithName("Posting:LeaseDuration")
+            .WithMessage(o => $"Posting:LeaseDuration ({o.LeaseDuration}) must be longer than the longest Graph step, " +
+                              $"Graph:CallTimeout ({graph.Value.CallTimeout}) × {GraphOptions.InCallRetries + 1} tries + back-off + the image probe's cap = {graph.Value.LongestStep}. " +
+                              "Raise Posting:LeaseDuration or lower Graph:CallTimeout.");
     }
 }

@@ -35,6 +35,9 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         builder.Property(p => p.Permalink).HasMaxLength(512);
         builder.Property(p => p.ClaimedBy).HasMaxLength(64);
         builder.PrimitiveCollection(p => p.Hashtags);
+        // Every tracked UPDATE of a post is conditional on both: a stale read (Version) or a lost claim (ClaimNumber) changes nothing.
+        builder.Property(p => p.Version).IsConcurrencyToken();
+        builder.Property(p => p.ClaimNumber).IsConcurrencyToken();
 
         builder.HasOne(p => p.Persona).WithMany().HasForeignKey(p => p.PersonaId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(p => p.Attempts).WithOne().HasForeignKey(a => a.PostId).OnDelete(DeleteBehavior.Cascade);

@@ -23,6 +23,33 @@ public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options)
     public DbSet<Security.ApiKey> ApiKeys => Set<Security.ApiKey>();
     public DbSet<Notifications.WebhookMessage> WebhookMessages => Set<Notifications.WebhookMessage>();
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampPostVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampPostVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Optimistic concurrency on <see cref="Post"/>: each saved change carries the next row version, and the UPDATE only
+    /// applies where the row still has the version (and claim number) it was read with. SQLite generates no row
+    /// versions, so the context does; the dispatcher's claim UPDATE bumps it too.
+    /// </summary>
+    private void StampPostVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<Post>())
+        {
+            if (entry.State != EntityState.Modified) continue;
+            var version = entry.Property(p => p.Version);
+            version.CurrentValue = version.OriginalValue + 1;
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -40,6 +40,16 @@ public sealed class Post
     public string? ClaimedBy { get; private set; }
     public DateTime? LeaseUntil { get; private set; }
 
+    /// <summary>
+    /// The fencing token: grows by one with every claim (and every recovery of an expired lease). A run knows the
+    /// number it claimed with; every write it makes, and a check before every POST to Meta, is conditional on it,
+    /// so a run that lost its claim can neither write nor send.
+    /// </summary>
+    public long ClaimNumber { get; private set; }
+
+    /// <summary>Row version: grows with every saved change (set by the context, and by the claim's UPDATE). A save over a stale read fails.</summary>
+    public int Version { get; private set; }
+
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
@@ -72,29 +82,58 @@ public sealed class Post
     /// <summary>The image the pipeline sends to Meta: the CDN URL unless it has fallen back to the local file.</summary>
     public bool SendsLocalImage => ImageUrl is null || UseLocalImage;
 
-    public void Edit(string? caption, IEnumerable<string>? hashtags, DateTime? scheduledAtUtc, DateTime now)
+    /// <summary>
+    /// An operator's edit. A new <paramref name="scheduledAtUtc"/> puts a Retrying or Failed post back to Scheduled at that
+    /// time, and a Held one too when <paramref name="personaCanPublish"/>. A content change drops a stored container that
+    /// was not published (the caller has made sure of that with Meta), so what goes out is the post as it stands.
+    /// </summary>
+    /// <returns>True when caption or hashtags changed.</returns>
+    public bool Edit(string? caption, IEnumerable<string>? hashtags, DateTime? scheduledAtUtc, bool personaCanPublish, DateTime now)
     {
         if (!IsEditable)
         {
             throw new InvalidPostTransitionException(Status, Status);
         }
 
+        var finalBefore = FinalCaption;
         if (caption is not null) Caption = caption;
         if (hashtags is not null) Hashtags = PostCaption.NormalizeHashtags(hashtags);
         FinalCaption = PostCaption.Compose(Caption, Hashtags);
+        var contentChanged = FinalCaption != finalBefore;
+        if (contentChanged && ContainerId is not null) ForgetContainer(now);
+
         if (scheduledAtUtc is { } at)
         {
             ScheduledAt = at;
-            if (Status is PostStatus.Scheduled or PostStatus.Retrying) NextAttemptAt = at;
+            if (Status == PostStatus.Scheduled) NextAttemptAt = at;
+            else if (Status is PostStatus.Retrying or PostStatus.Failed || (Status == PostStatus.Held && personaCanPublish)) RetryManually(at, now);
         }
 
         UpdatedAt = now;
+        return contentChanged;
     }
 
-    /// <summary>The dispatcher's claim, mirrored in memory after the conditional UPDATE succeeded.</summary>
-    public void Claim(string owner, DateTime leaseUntil, DateTime now)
+    /// <summary>True when an edit to <paramref name="caption"/>/<paramref name="hashtags"/> would change what Instagram receives.</summary>
+    public bool WouldChangeContent(string? caption, IEnumerable<string>? hashtags) =>
+        PostCaption.Compose(caption ?? Caption, hashtags is null ? Hashtags : PostCaption.NormalizeHashtags(hashtags)) != FinalCaption;
+
+    /// <summary>The caption Instagram would receive after an edit (for validating the merged post).</summary>
+    public string FinalCaptionAfter(string? caption, IEnumerable<string>? hashtags) =>
+        PostCaption.Compose(caption ?? Caption, hashtags is null ? Hashtags : PostCaption.NormalizeHashtags(hashtags));
+
+    /// <summary>
+    /// The claim rule, one expression for the dispatcher's conditional UPDATE and for <see cref="Claim"/>: a status that
+    /// may move to InProgress (<see cref="PostStateMachine.Claimable"/>) and due.
+    /// </summary>
+    public static System.Linq.Expressions.Expression<Func<Post, bool>> ClaimableAt(DateTime now) =>
+        p => PostStateMachine.Claimable.Contains(p.Status) && p.NextAttemptAt <= now;
+
+    /// <summary>The dispatcher's claim in memory (the database does the same in one conditional UPDATE).</summary>
+    public void Claim(string owner, long claimNumber, DateTime leaseUntil, DateTime now)
     {
+        if (!(PostStateMachine.Claimable.Contains(Status) && NextAttemptAt <= now)) throw new InvalidPostTransitionException(Status, PostStatus.InProgress);
         MoveTo(PostStatus.InProgress, now);
+        ClaimNumber = claimNumber;
         ClaimedBy = owner;
         LeaseUntil = leaseUntil;
     }
@@ -112,6 +151,15 @@ public sealed class Post
         EnsureInProgress();
         Stage = PublishStage.PublishRequested;
         PublishRequestedAt = now;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Meta answered media_publish with the media id: the post is live. Only the permalink read is left, inside the same run.</summary>
+    public void RecordMediaId(string mediaId, DateTime now)
+    {
+        EnsureInProgress();
+        MediaId = mediaId;
+        Stage = PublishStage.MediaPublished;
         UpdatedAt = now;
     }
 
@@ -139,10 +187,11 @@ public sealed class Post
     }
 
     /// <summary>Live on Instagram. <paramref name="mediaId"/> is null only when a reconciled post could not be matched in the media list.</summary>
-    public void MarkPublished(string? mediaId, DateTime now)
+    public void MarkPublished(string? mediaId, string? permalink, DateTime now)
     {
         MoveTo(PostStatus.Published, now);
         MediaId = mediaId;
+        Permalink = permalink ?? Permalink;
         PublishedAt = now;
         FailureReason = null;
         LastError = null;

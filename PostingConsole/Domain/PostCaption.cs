@@ -28,6 +28,19 @@ public static partial class PostCaption
         return body.Length == 0 ? string.Join(' ', toAppend) : body + "\n\n" + string.Join(' ', toAppend);
     }
 
+    /// <summary>What Instagram would refuse in a final caption, as (field, message) pairs; empty when it fits every limit.</summary>
+    public static IReadOnlyList<(string Field, string Message)> Check(string finalCaption)
+    {
+        var problems = new List<(string, string)>();
+        var length = Length(finalCaption);
+        if (length > MaxLength) problems.Add(("caption", $"caption: the final caption with hashtags is {length} characters; at most {MaxLength}."));
+        var tags = CountHashtags(finalCaption);
+        if (tags > MaxHashtags) problems.Add(("hashtags", $"hashtags: the final caption has {tags} hashtags; at most {MaxHashtags}."));
+        var mentions = CountMentions(finalCaption);
+        if (mentions > MaxMentions) problems.Add(("caption", $"caption: {mentions} @mentions; at most {MaxMentions}."));
+        return problems;
+    }
+
     /// <summary>Length in Unicode scalar values, so a Korean syllable or an emoji counts as one.</summary>
     public static int Length(string text) => text.EnumerateRunes().Count();
 

@@ -20,8 +20,8 @@ public static class PostStateMachine
             [PostStatus.Cancelled] = Set(),
         }.ToFrozenDictionary();
 
-    /// <summary>Statuses the dispatcher may claim once they are due.</summary>
-    public static readonly IReadOnlyList<PostStatus> Claimable = [PostStatus.Scheduled, PostStatus.Retrying];
+    /// <summary>Statuses the dispatcher may claim once they are due: those that may move to InProgress (one rule for the claim's UPDATE and <c>Post.Claim</c>).</summary>
+    public static readonly PostStatus[] Claimable = [.. Moves.Where(m => m.Value.Contains(PostStatus.InProgress)).Select(m => m.Key).Order()];
 
     /// <summary>Statuses in which an operator may edit schedule, caption or hashtags.</summary>
     public static readonly IReadOnlyList<PostStatus> Editable = [PostStatus.Scheduled, PostStatus.Retrying, PostStatus.Failed, PostStatus.Held];

@@ -45,4 +45,6 @@ public enum PublishStage
     NotStarted,
     ContainerCreated,
     PublishRequested,
+    /// <summary>media_publish answered with the media id (stored): live on Instagram; the permalink read is what is left.</summary>
+    MediaPublished,
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Coravel;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using PostingConsole.Configuration;
@@ -16,19 +17,22 @@ public static class PublishingExtensions
     public static WebApplicationBuilder AddPostingEngine(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.TryAddSingleton(GraphClock.System);
+        services.AddSingleton<ClaimLeases>();
         services.AddSingleton<ConsoleAddress>();
         services.AddSingleton<GraphEndpoint>();
         services.AddSingleton<SandboxGraphState>();
 
         // One pipeline for every Graph call: a per-call timeout inside a short retry that only repeats GETs
         // (safe to repeat). media_publish is a POST and is never retried here: the publisher reconciles instead.
-        // Built on real time on purpose: waits for Meta are real even when business time is a FakeTimeProvider.
+        // On the GraphClock (real time) on purpose: waits for Meta are real even when business time is a FakeTimeProvider.
         services.AddHttpClient<GraphClient>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             // Every call is recorded as a PostAttempt; the factory's per-request log lines (with headers) are not wanted.
             .RemoveAllLoggers()
-            .AddHttpMessageHandler(sp => new ResilienceHandler(BuildGraphPipeline(sp.GetRequiredService<IOptions<GraphOptions>>().Value)))
+            .AddHttpMessageHandler(sp => new ResilienceHandler(BuildGraphPipeline(sp.GetRequiredService<IOptions<GraphOptions>>().Value,
+                sp.GetRequiredService<GraphClock>().Time)))
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
 
         // Live: the pre-fetch connects only to public addresses (no SSRF into the console's network). Sandbox: its
@@ -53,6 +57,7 @@ public static class PublishingExtensions
         services.AddSingleton<Notifications.WebhookSender>();
 
         services.AddSingleton<PostPublisher>();
+        services.AddSingleton<ContainerCheck>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<DispatchControl>();
         services.AddTransient<DispatchDuePosts>();
@@ -92,12 +97,13 @@ public static class PublishingExtensions
         return app;
     }
 
-    internal static ResiliencePipeline<HttpResponseMessage> BuildGraphPipeline(GraphOptions options)
+    internal static ResiliencePipeline<HttpResponseMessage> BuildGraphPipeline(GraphOptions options, TimeProvider clock)
     {
         var retry = new HttpRetryStrategyOptions
         {
-            MaxRetryAttempts = 2,
+            MaxRetryAttempts = GraphOptions.InCallRetries,
             Delay = TimeSpan.FromMilliseconds(300),
+            MaxDelay = GraphOptions.MaxRetryDelay,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             // Throttling answers (403/429) are not retried: more calls lengthen Meta's block.
@@ -110,7 +116,7 @@ public static class PublishingExtensions
         };
         retry.DisableForUnsafeHttpMethods();
 
-        return new ResiliencePipelineBuilder<HttpResponseMessage>()
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }
             .AddRetry(retry)
             .AddTimeout(options.CallTimeout)
             .Build();

@@ -88,7 +88,16 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         await change(persona, journal, db);
         journal.Audit(actor, action, $"persona {persona.Id}", detail);
         journal.PersonaChanged(persona);
-        await journal.CommitAsync(cancellationToken);
+        try
+        {
+            await journal.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // One of the persona's posts was claimed or changed between the read and the save: nothing was written.
+            return OperationResult<Persona>.Conflict(OperationResult<Post>.ChangedMeanwhile().Error!);
+        }
+
         signal.Wake();
         return OperationResult<Persona>.Ok(persona);
     }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
+using PostingConsole.Publishing;
 using PostingConsole.Security;
 
 namespace PostingConsole.Operations;
@@ -17,7 +18,8 @@ public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason,
 /// Operator actions on posts. The HTTP API and the screens both call these, so a rule lives in one place:
 /// each loads the post, applies the domain method, commits, and publishes what changed.
 /// </summary>
-public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, DispatchSignal signal)
+public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, DispatchSignal signal,
+    ContainerCheck containers)
 {
     /// <summary>Puts an approved post on the queue (not audited: the post itself records its intake).</summary>
     public async Task<OperationResult<Post>> CreateAsync(Actor actor, NewPost request, CancellationToken cancellationToken)
@@ -59,27 +61,73 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         return OperationResult<Post>.Created(post);
     }
 
-    public Task<OperationResult<Post>> EditAsync(Actor actor, int postId, PostEdit edit, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, AuditActions.PostEdit, Describe(edit), postId, (post, now) =>
+    /// <summary>
+    /// Edits schedule, caption or hashtags. The merged post is validated as a whole (stored hashtags count). What
+    /// Instagram receives is the post as it stands: a content change drops a stored container, but one that may have
+    /// gone out (publish requested, answer unknown) is first asked about at Meta; if it is live, the edit is refused
+    /// and the post is put on the queue to be reconciled as Published.
+    /// </summary>
+    public async Task<OperationResult<Post>> EditAsync(Actor actor, int postId, PostEdit edit, CancellationToken cancellationToken)
+    {
+        if (!actor.Can(Permission.Operate)) return OperationResult<Post>.Forbidden(actor, Permission.Operate);
+        Post? read;
+        await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            read = await db.Posts.AsNoTracking().Include(p => p.Persona).FirstOrDefaultAsync(p => p.Id == postId, cancellationToken);
+        }
+
+        if (read is null) return OperationResult<Post>.NotFound($"Post {postId} does not exist.");
+        if (!read.IsEditable) return OperationResult<Post>.Conflict($"A {read.Status} post cannot be edited.");
+
+        var problems = PostCaption.Check(read.FinalCaptionAfter(edit.Caption, edit.Hashtags));
+        if (problems.Count > 0)
+        {
+            return OperationResult<Post>.Invalid(problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
+        }
+
+        if (read.WouldChangeContent(edit.Caption, edit.Hashtags) && read.Stage == PublishStage.PublishRequested && read.ContainerId is { } containerId)
+        {
+            switch (await containers.ReadAsync(read.Persona!, containerId, cancellationToken))
+            {
+                case ContainerFate.Published:
+                    // Live with the caption it had: the dispatcher reconciles it to Published at once.
+                    await ChangeAsync(actor, AuditActions.PostRetry, "reconcile: container already published", postId, read.Version, (post, now) =>
+                    {
+                        if (!PostStateMachine.CanMove(post.Status, PostStatus.Scheduled)) return "no longer waiting";
+                        post.RetryManually(now, now);
+                        return null;
+                    }, cancellationToken);
+                    return OperationResult<Post>.Conflict(
+                        "이 포스트는 이미 인스타그램에 게시되었습니다 — 수정할 수 없습니다. 곧 완료로 표시됩니다. " +
+                        "(This post is already live on Instagram, so it cannot be edited; it will show as published shortly.)");
+                case ContainerFate.Unknown:
+                    return OperationResult<Post>.Conflict(
+                        "인스타그램에서 이 포스트의 게시 여부를 확인하지 못했습니다. 잠시 후 다시 시도하세요. " +
+                        "(Instagram could not confirm whether this post went out; nothing was changed. Try again shortly.)");
+            }
+        }
+
+        return await ChangeAsync(actor, AuditActions.PostEdit, Describe(edit), postId, read.Version, (post, now) =>
         {
             if (!post.IsEditable) return $"A {post.Status} post cannot be edited.";
-            post.Edit(edit.Caption, edit.Hashtags, edit.ScheduledAtUtc, now);
+            post.Edit(edit.Caption, edit.Hashtags, edit.ScheduledAtUtc, post.Persona!.CanPublish, now);
             return null;
         }, cancellationToken);
+    }
 
     public Task<OperationResult<Post>> PublishNowAsync(Actor actor, int postId, bool republish, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, AuditActions.PostPublishNow, republish ? "republish" : null, postId, (post, now) =>
+        ChangeAsync(actor, AuditActions.PostPublishNow, republish ? "republish" : null, postId, null, (post, now) =>
         {
             if (post.Status == PostStatus.Published && !republish)
                 return "The post is already published; send {\"republish\":true} to post it again.";
-            if (post.Status != PostStatus.Published && !PostStateMachine.CanMove(post.Status, PostStatus.Scheduled))
+            if (post.Status is PostStatus.InProgress || (post.Status != PostStatus.Published && !PostStateMachine.CanMove(post.Status, PostStatus.Scheduled)))
                 return $"A {post.Status} post cannot be published now.";
             post.PublishNow(republish, now);
             return null;
         }, cancellationToken);
 
     public Task<OperationResult<Post>> RetryAsync(Actor actor, int postId, TimeSpan after, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, AuditActions.PostRetry, $"after {after}", postId, (post, now) =>
+        ChangeAsync(actor, AuditActions.PostRetry, $"after {after}", postId, null, (post, now) =>
         {
             if (post.Status is not (PostStatus.Failed or PostStatus.Retrying or PostStatus.Held))
                 return $"A {post.Status} post cannot be retried.";
@@ -88,7 +136,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         }, cancellationToken);
 
     public Task<OperationResult<Post>> CancelAsync(Actor actor, int postId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, AuditActions.PostCancel, null, postId, (post, now) =>
+        ChangeAsync(actor, AuditActions.PostCancel, null, postId, null, (post, now) =>
         {
             if (!PostStateMachine.CanMove(post.Status, PostStatus.Cancelled))
                 return $"A {post.Status} post cannot be cancelled.";
@@ -120,7 +168,14 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             journal.Log(ActivityLevel.Info, $"🔁 {posts.Count}개 포스팅 재시도 예약");
             journal.Audit(actor, AuditActions.PostRetryMatching, $"{posts.Count} posts",
                 $"status={match.Status?.ToString() ?? "any"} reason={match.FailureReason?.ToString() ?? "any"} persona={match.PersonaId?.ToString() ?? "any"} after {after}");
-            await journal.CommitAsync(cancellationToken);
+            try
+            {
+                await journal.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return OperationResult<int>.Conflict(OperationResult<Post>.ChangedMeanwhile().Error!);
+            }
             signal.Wake();
         }
 
@@ -129,22 +184,33 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
 
     /// <summary>
     /// Checks the actor may operate, loads a post, applies <paramref name="change"/> (null, or why it is refused),
-    /// and commits it with its audit row, then publishes what changed.
+    /// and commits it with its audit row, then publishes what changed. The save is conditional on the row version it
+    /// read (and on <paramref name="expectedVersion"/> when the caller decided on an earlier read): a post claimed or
+    /// changed in between is not overwritten; the caller gets a conflict.
     /// </summary>
-    private async Task<OperationResult<Post>> ChangeAsync(Actor actor, string action, string? detail, int postId,
+    private async Task<OperationResult<Post>> ChangeAsync(Actor actor, string action, string? detail, int postId, int? expectedVersion,
         Func<Post, DateTime, string?> change, CancellationToken cancellationToken)
     {
         if (!actor.Can(Permission.Operate)) return OperationResult<Post>.Forbidden(actor, Permission.Operate);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
-        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, cancellationToken);
+        var post = await db.Posts.Include(p => p.Persona).FirstOrDefaultAsync(p => p.Id == postId, cancellationToken);
         if (post is null) return OperationResult<Post>.NotFound($"Post {postId} does not exist.");
+        if (expectedVersion is { } version && post.Version != version) return OperationResult<Post>.ChangedMeanwhile();
 
         if (change(post, journal.Now) is { } refusal) return OperationResult<Post>.Conflict(refusal);
 
         journal.Audit(actor, action, $"post {post.Id}", detail);
         journal.PostChanged(post);
-        await journal.CommitAsync(cancellationToken);
+        try
+        {
+            await journal.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return OperationResult<Post>.ChangedMeanwhile();
+        }
+
         if (post.NextAttemptAt is not null) signal.Wake();
         return OperationResult<Post>.Ok(post);
     }

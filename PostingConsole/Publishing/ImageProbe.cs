@@ -5,7 +5,7 @@ namespace PostingConsole.Publishing;
 /// the local file at once. Only http/https, a short timeout, no body read beyond the headers, and an answer
 /// that declares more than Meta accepts (8 MiB) counts as unusable.
 /// </summary>
-public sealed class ImageProbe(HttpClient http)
+public sealed class ImageProbe(HttpClient http, GraphClock clock)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     public const long MaxBytes = Sandbox.JpegInspector.MaxBytes;
@@ -13,8 +13,8 @@ public sealed class ImageProbe(HttpClient http)
     public async Task<bool> IsReachableAsync(string url, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)) return false;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        using var cap = new CancellationTokenSource(Timeout, clock.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cap.Token);
         try
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);

@@ -11,12 +11,16 @@ namespace PostingConsole.Publishing;
 
 /// <summary>
 /// Publishes one claimed post: persona state → (reconcile anything mid-flight) → quota → an image Meta can
-/// fetch → container (id stored) → FINISHED → publishing (stage stored) → media_publish → media id stored →
-/// permalink (best effort). Business times come from <see cref="TimeProvider"/>; waits for Meta use real time.
+/// fetch → claim checked → container (id stored) → FINISHED → publishing (stage stored, claim checked) → media_publish →
+/// media id stored → permalink (best effort) → Published. Every save is conditional on the claim number the run was
+/// started with; a run that lost its claim stops before sending anything. Business times come from
+/// <see cref="TimeProvider"/>; waits for Meta from <see cref="GraphClock"/>.
 /// </summary>
 public sealed class PostPublisher(
     IDbContextFactory<PostingDbContext> contextFactory,
     GraphClient graph,
+    ClaimLeases leases,
+    GraphClock graphClock,
     TokenProtector tokens,
     ConsoleAddress address,
     ImageProbe imageProbe,
@@ -28,6 +32,8 @@ public sealed class PostPublisher(
 {
     // Fields over the constructor's parameters, for the nested Run.
     private readonly GraphClient graph = graph;
+    private readonly ClaimLeases leases = leases;
+    private readonly GraphClock graphClock = graphClock;
     private readonly TokenProtector tokens = tokens;
     private readonly ConsoleAddress address = address;
     private readonly ImageProbe imageProbe = imageProbe;
@@ -37,18 +43,33 @@ public sealed class PostPublisher(
     private readonly IOptions<GraphOptions> graphOptions = graphOptions;
     private readonly ILogger<PostPublisher> logger = logger;
 
-    public async Task RunAsync(int postId, CancellationToken cancellationToken)
+    public async Task RunAsync(PostClaim claim, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var post = await db.Posts.Include(p => p.Persona).FirstAsync(p => p.Id == postId, cancellationToken);
-        if (post.Status != PostStatus.InProgress) return;
+        var post = await db.Posts.Include(p => p.Persona).FirstAsync(p => p.Id == claim.PostId, cancellationToken);
+        if (post.Status != PostStatus.InProgress || post.ClaimNumber != claim.Number)
+        {
+            LogLostClaim(claim, "before it started");
+            return;
+        }
 
-        var run = new Run(this, db, post, cancellationToken);
-        await run.ExecuteAsync();
+        var run = new Run(this, db, post, claim, cancellationToken);
+        try
+        {
+            await run.ExecuteAsync();
+        }
+        catch (DbUpdateConcurrencyException ex) when (ex.Entries.Any(e => e.Entity == post))
+        {
+            // The claim number (or the row version) moved on: another dispatcher owns the post; nothing of this run is written.
+            LogLostClaim(claim, "at a save");
+        }
     }
 
+    private void LogLostClaim(PostClaim claim, string where) =>
+        logger.LogWarning("Post {PostId}: claim {ClaimNumber} was lost ({Where}); this run stops without sending anything more", claim.PostId, claim.Number, where);
+
     /// <summary>One post's pass through the pipeline; holds what the steps share.</summary>
-    private sealed class Run(PostPublisher owner, PostingDbContext db, Post post, CancellationToken ct)
+    private sealed class Run(PostPublisher owner, PostingDbContext db, Post post, PostClaim claim, CancellationToken ct)
     {
         private readonly Persona persona = post.Persona!;
         private readonly Journal journal = new(db, owner.hub, owner.time);
@@ -96,6 +117,13 @@ public sealed class PostPublisher(
 
         private async Task<Next> ReconcileAsync()
         {
+            if (post.Stage == PublishStage.MediaPublished && post.MediaId is not null)
+            {
+                // Live already (its media id was stored); only the permalink read was left.
+                await CompleteAsync(post.MediaId);
+                return Next.Stop;
+            }
+
             if (post.ContainerId is null)
             {
                 post.ForgetContainer(Now);
@@ -113,7 +141,8 @@ public sealed class PostPublisher(
             switch (status.Value!.StatusCode)
             {
                 case ContainerStatus.Published:
-                    await CompleteAsync(await FindMediaIdAsync());
+                    var found = await FindMediaAsync();
+                    await CompleteAsync(found?.Id, found?.Permalink);
                     return Next.Stop;
                 case ContainerStatus.Finished or ContainerStatus.InProgress:
                     post.RecordPublishRefused(Now);
@@ -155,6 +184,12 @@ public sealed class PostPublisher(
         private async Task<bool> CreateContainerAsync()
         {
             var imageUrl = await ChooseImageUrlAsync();
+            if (!await owner.leases.RenewAsync(claim, ct))
+            {
+                owner.LogLostClaim(claim, "before creating the container");
+                return false;
+            }
+
             var created = await owner.graph.CreateContainerAsync(persona.IgUserId, token, imageUrl, post.FinalCaption, ct);
             Record(PublishSteps.CreateContainer, created, created.Value is { } id ? $"container {id}" : null);
             if (!created.Succeeded)
@@ -213,7 +248,8 @@ public sealed class PostPublisher(
                         case ContainerStatus.Finished:
                             return true;
                         case ContainerStatus.Published:
-                            await CompleteAsync(await FindMediaIdAsync());
+                            var found = await FindMediaAsync();
+                            await CompleteAsync(found?.Id, found?.Permalink);
                             return false;
                         case ContainerStatus.Error or ContainerStatus.Expired:
                             post.ForgetContainer(Now);
@@ -228,14 +264,14 @@ public sealed class PostPublisher(
                     }
                 }
 
-                post.ExtendLease(Now + options.LeaseDuration);
                 await SaveAsync();
-                await Task.Delay(graphOptions.ContainerPollInterval, ct);
+                await Task.Delay(graphOptions.ContainerPollInterval, owner.graphClock.Time, ct);
             }
         }
 
         private async Task PublishAsync()
         {
+            // Conditional on the claim number: a run that lost its claim fails here and never sends media_publish.
             post.RecordPublishRequested(Now);
             await SaveAsync();
 
@@ -243,7 +279,7 @@ public sealed class PostPublisher(
             Record(PublishSteps.Publish, published, published.Value is { } id ? $"media {id}" : null);
             if (published.Succeeded)
             {
-                await CompleteAsync(published.Value);
+                await CompleteAsync(published.Value!);
                 return;
             }
 
@@ -260,35 +296,37 @@ public sealed class PostPublisher(
             await FailAsync(error, published.Usage);
         }
 
-        private async Task CompleteAsync(string? mediaId)
+        /// <summary>
+        /// The post is live: its media id is stored first (a crash after that only reads the permalink again), then the
+        /// permalink is read (best effort: a failed read never fails a live post) and the post becomes Published. The post
+        /// stays InProgress, holding its concurrency slot, until this last call is done.
+        /// </summary>
+        private async Task CompleteAsync(string? mediaId, string? permalink = null)
         {
-            post.MarkPublished(mediaId, Now);
+            if (mediaId is not null && permalink is null)
+            {
+                if (post.Stage != PublishStage.MediaPublished)
+                {
+                    post.RecordMediaId(mediaId, Now);
+                    await SaveAsync();
+                }
+
+                var read = await owner.graph.GetPermalinkAsync(mediaId, token, ct);
+                Record(PublishSteps.Permalink, read, read.Value?.Permalink);
+                permalink = read.Value?.Permalink;
+            }
+
+            post.MarkPublished(mediaId, permalink, Now);
             persona.RecordPublished(Now);
             journal.PostChanged(post);
             journal.PersonaChanged(persona);
             journal.Log(ActivityLevel.Success, $"✅ 성공! 포스트 ID: {mediaId ?? "(확인 중)"}", post.Id, persona.Id);
-            // Committed with the publish itself; held back a few seconds so the permalink can join it.
-            var published = journal.Webhook(WebhookTypes.PostPublished, PublishedFields(mediaId, null), TimeSpan.FromSeconds(10));
-            await journal.CommitAsync(ct);
-
-            if (mediaId is null) return;
-            // Best effort: a failed read never fails a live post.
-            var permalink = await owner.graph.GetPermalinkAsync(mediaId, token, ct);
-            Record(PublishSteps.Permalink, permalink, permalink.Value?.Permalink);
-            if (permalink.Value?.Permalink is { } url)
-            {
-                post.RecordPermalink(url, Now);
-                // Usually still waiting in the outbox; had the sender been quicker, it went out without the permalink.
-                published.SetBody(PublishedFields(mediaId, url));
-            }
-            journal.PostChanged(post);
+            journal.Webhook(WebhookTypes.PostPublished, new { postId = post.Id, personaId = persona.Id, mediaId, permalink });
             await journal.CommitAsync(ct);
         }
 
-        private object PublishedFields(string? mediaId, string? permalink) => new { postId = post.Id, personaId = persona.Id, mediaId, permalink };
-
-        /// <summary>A PUBLISHED container: its media id from the account's recent media, matched on caption and time.</summary>
-        private async Task<string?> FindMediaIdAsync()
+        /// <summary>A PUBLISHED container: its media (id and permalink) from the account's recent media, matched on caption and time.</summary>
+        private async Task<MediaItem?> FindMediaAsync()
         {
             var since = (post.PublishRequestedAt ?? post.UpdatedAt).AddMinutes(-30);
             var list = await owner.graph.ListRecentMediaAsync(persona.IgUserId, token, since, ct);
@@ -297,7 +335,6 @@ public sealed class PostPublisher(
             return list.Value?
                 .Where(m => m.Caption == post.FinalCaption)
                 .OrderBy(m => Math.Abs((ParseTimestamp(m.Timestamp) - around).TotalSeconds))
-                .Select(m => m.Id)
                 .FirstOrDefault();
         }
 

@@ -11,20 +11,23 @@ using PostingConsole.Publishing;
 namespace PostingConsole.Worker;
 
 /// <summary>
-/// Claims due posts and runs them through <see cref="PostPublisher"/>. A claim is one conditional UPDATE
-/// (status still claimable, still due, no other post of the persona in flight) that sets a lease, so a post
-/// never runs twice even with two dispatchers on one database. Limits defer posts; they never fail them.
+/// Claims due posts and runs them through <see cref="PostPublisher"/>. A claim is one conditional UPDATE (the post
+/// unchanged since it was read, still claimable and due, no other post of the persona in flight, fewer than
+/// <c>Posting:MaxConcurrency</c> posts in flight in the whole database) that sets a lease and a new claim number (the
+/// fencing token), so a post never runs twice even with several console processes on one database, and the
+/// concurrency budget is shared by all of them. Limits defer posts; they never fail them.
 /// </summary>
 public sealed class Dispatcher(
     IDbContextFactory<PostingDbContext> contextFactory,
     PostPublisher publisher,
+    ClaimLeases leases,
     DispatchSignal signal,
     EventHub hub,
     TimeProvider time,
     IOptions<PostingOptions> options,
     ILogger<Dispatcher> logger) : IAsyncDisposable
 {
-    private static readonly PostStatus[] Claimable = [.. PostStateMachine.Claimable];
+    private static readonly PostStatus[] Claimable = PostStateMachine.Claimable;
     private readonly ConcurrentDictionary<int, Task> inFlight = new();
     private readonly SemaphoreSlim tickGate = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
@@ -108,18 +111,27 @@ public sealed class Dispatcher(
 
     private async Task<int> RecoverExpiredLeasesAsync(PostingDbContext db, DateTime now, CancellationToken cancellationToken)
     {
-        var expired = await db.Posts.Where(p => p.Status == PostStatus.InProgress && p.LeaseUntil < now).Select(p => p.Id).ToListAsync(cancellationToken);
+        var expired = await db.Posts.Where(p => p.Status == PostStatus.InProgress && p.LeaseUntil < now)
+            .Select(p => new { p.Id, p.ClaimNumber }).ToListAsync(cancellationToken);
         var recovered = 0;
-        foreach (var id in expired)
+        foreach (var post in expired)
         {
+            // Still running here (its heartbeat could not write in time): never a second run beside it.
+            if (inFlight.ContainsKey(post.Id)) continue;
+
+            var claim = new PostClaim(post.Id, post.ClaimNumber + 1);
             var leaseUntil = now + options.Value.LeaseDuration;
             var rows = await db.Posts
-                .Where(p => p.Id == id && p.Status == PostStatus.InProgress && p.LeaseUntil < now)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.ClaimedBy, InstanceId).SetProperty(p => p.LeaseUntil, leaseUntil), cancellationToken);
+                .Where(p => p.Id == post.Id && p.ClaimNumber == post.ClaimNumber && p.Status == PostStatus.InProgress && p.LeaseUntil < now)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.ClaimNumber, claim.Number)
+                    .SetProperty(p => p.Version, p => p.Version + 1)
+                    .SetProperty(p => p.ClaimedBy, InstanceId)
+                    .SetProperty(p => p.LeaseUntil, leaseUntil), cancellationToken);
             if (rows != 1) continue;
 
-            logger.LogWarning("Recovering post {PostId}: its lease expired mid-flight", id);
-            Start(id);
+            logger.LogWarning("Recovering post {PostId} (claim {ClaimNumber}): its lease expired mid-flight", post.Id, claim.Number);
+            Start(claim);
             recovered++;
         }
 
@@ -129,13 +141,14 @@ public sealed class Dispatcher(
     private async Task<int> ClaimDueAsync(PostingDbContext db, DateTime now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var free = settings.MaxConcurrency - await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken);
+        var max = settings.MaxConcurrency;
+        var free = max - await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken);
         if (free <= 0) return 0;
 
         var due = await db.Posts.AsNoTracking()
-            .Where(p => Claimable.Contains(p.Status) && p.NextAttemptAt <= now)
+            .Where(Post.ClaimableAt(now))
             .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
-            .Select(p => new { p.Id, p.PersonaId })
+            .Select(p => new { p.Id, p.PersonaId, p.ClaimNumber })
             .Take(Math.Max(free * 8, 100))
             .ToListAsync(cancellationToken);
         if (due.Count == 0) return 0;
@@ -160,20 +173,27 @@ public sealed class Dispatcher(
                 continue;
             }
 
+            // One statement, so it is atomic against every other dispatcher on the database: the post as read (claim
+            // number), the claim rule, one per persona, and the shared concurrency budget counted in the same UPDATE.
+            var claim = new PostClaim(candidate.Id, candidate.ClaimNumber + 1);
             var leaseUntil = now + settings.LeaseDuration;
             var rows = await db.Posts
-                .Where(p => p.Id == candidate.Id && Claimable.Contains(p.Status) && p.NextAttemptAt <= now
-                            && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress))
+                .Where(Post.ClaimableAt(now))
+                .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber
+                            && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress)
+                            && db.Posts.Count(o => o.Status == PostStatus.InProgress) < max)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(p => p.Status, PostStatus.InProgress)
+                    .SetProperty(p => p.ClaimNumber, claim.Number)
+                    .SetProperty(p => p.Version, p => p.Version + 1)
                     .SetProperty(p => p.ClaimedBy, InstanceId)
                     .SetProperty(p => p.LeaseUntil, leaseUntil)
                     .SetProperty(p => p.UpdatedAt, now), cancellationToken);
             busy.Add(candidate.PersonaId);
-            if (rows != 1) continue; // another dispatcher was quicker
+            if (rows != 1) continue; // another dispatcher was quicker, an operator changed the post, or the budget is spent
 
             hub.Publish(new PostChanged(now, candidate.Id, candidate.PersonaId, PostStatus.InProgress, null));
-            Start(candidate.Id);
+            Start(claim);
             claimed++;
             if (--free == 0) break;
         }
@@ -189,32 +209,56 @@ public sealed class Dispatcher(
         post.Defer(until, post.FailureReason, $"Posting:PerPersonaHourlyLimit reached; next slot {until:u}", Now);
         journal.PostChanged(post);
         journal.Log(ActivityLevel.Warning, $"⏳ 페르소나 '{post.Persona!.Name}' 시간당 한도 도달 — 다음 가능 시각까지 대기", post.Id, post.PersonaId);
-        await journal.CommitAsync(cancellationToken);
+        try
+        {
+            await journal.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Claimed or changed by someone else since it was read: theirs to decide; the next pass looks again.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
-    private void Start(int postId)
+    private void Start(PostClaim claim)
     {
         var token = stopping.Token;
-        inFlight[postId] = Task.Run(async () =>
+        // The task is in the dictionary before it runs, so its own removal can never come first and leave it there.
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = Task.Run(async () =>
         {
+            await registered.Task;
             try
             {
-                await publisher.RunAsync(postId, token);
+                using var lost = CancellationTokenSource.CreateLinkedTokenSource(token);
+                await using (leases.KeepAlive(claim, lost.Cancel))
+                {
+                    await publisher.RunAsync(claim, lost.Token);
+                }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 // Abandoned: the lease expires and the next pass reconciles the post.
             }
+            catch (OperationCanceledException)
+            {
+                // The claim was lost (the heartbeat said so): the post is another dispatcher's now.
+            }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Publishing post {PostId} stopped unexpectedly; it will be reconciled when its lease expires", postId);
+                logger.LogError(ex, "Publishing post {PostId} stopped unexpectedly; it will be reconciled when its lease expires", claim.PostId);
             }
             finally
             {
-                inFlight.TryRemove(postId, out _);
+                inFlight.TryRemove(claim.PostId, out _);
                 // A slot is free: the wake-up loop claims the next due post at once.
                 signal.Wake();
             }
         }, CancellationToken.None);
+        inFlight[claim.PostId] = run;
+        registered.SetResult();
     }
 }

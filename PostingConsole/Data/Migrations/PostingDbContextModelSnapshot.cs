@@ -453,6 +453,10 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ClaimNumber")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -536,6 +540,10 @@ namespace PostingConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("UseLocalImage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");

@@ -163,12 +163,14 @@ public static class SandboxGraph
     private static async ValueTask<object?> AnswerTime(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var arrived = http.Items.TryGetValue(ArrivedKey, out var stamp) ? (long)stamp! : System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await next(context);
+        var clock = http.RequestServices.GetRequiredService<GraphClock>().Time;
+        var arrived = http.Items.TryGetValue(ArrivedKey, out var stamp) ? (long)stamp! : clock.GetTimestamp();
         var state = http.RequestServices.GetRequiredService<SandboxGraphState>();
+        using var call = state.CallStarted();
+        var result = await next(context);
         var latency = http.Items.TryGetValue(SlowKey, out _) ? state.SlowLatency : state.Latency;
-        var remaining = latency - System.Diagnostics.Stopwatch.GetElapsedTime(arrived);
-        if (remaining > TimeSpan.Zero) await Task.Delay(remaining, http.RequestAborted);
+        var remaining = latency - clock.GetElapsedTime(arrived);
+        if (remaining > TimeSpan.Zero) await Task.Delay(remaining, clock, http.RequestAborted);
         return result;
     }
 
@@ -179,7 +181,7 @@ public static class SandboxGraph
     public static IApplicationBuilder UseSandboxGraphClock(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/sandbox/graph")) context.Items[ArrivedKey] = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (context.Request.Path.StartsWithSegments("/sandbox/graph")) context.Items[ArrivedKey] = context.RequestServices.GetRequiredService<GraphClock>().Time.GetTimestamp();
             return next(context);
         });
 

@@ -29,6 +29,48 @@ public sealed class SandboxGraphState(TimeProvider time)
 
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
+    private int callsInFlight;
+    private int maxCallsInFlight;
+
+    /// <summary>Graph calls being answered right now, measured at the Graph side.</summary>
+    public int CallsInFlight => Volatile.Read(ref callsInFlight);
+
+    /// <summary>The most Graph calls ever answered at one moment since the last <see cref="ResetCallCount"/>.</summary>
+    public int MaxCallsInFlight => Volatile.Read(ref maxCallsInFlight);
+
+    /// <summary>Every Graph call answered since the last <see cref="ResetCallCount"/>.</summary>
+    public int Calls => Volatile.Read(ref calls);
+    private int calls;
+
+    public void ResetCallCount()
+    {
+        Volatile.Write(ref maxCallsInFlight, CallsInFlight);
+        Volatile.Write(ref calls, 0);
+    }
+
+    /// <summary>Counts a call from its arrival until its answer leaves (dispose).</summary>
+    public IDisposable CallStarted()
+    {
+        Interlocked.Increment(ref calls);
+        var now = Interlocked.Increment(ref callsInFlight);
+        int seen;
+        while (now > (seen = Volatile.Read(ref maxCallsInFlight)) && Interlocked.CompareExchange(ref maxCallsInFlight, now, seen) != seen)
+        {
+        }
+
+        return new CallScope(this);
+    }
+
+    private sealed class CallScope(SandboxGraphState state) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0) Interlocked.Decrement(ref state.callsInFlight);
+        }
+    }
+
     public string NewId() => Interlocked.Increment(ref nextId).ToString();
 
     /// <summary>Plays <paramref name="fault"/> for the account; with <paramref name="times"/> only that many times.</summary>

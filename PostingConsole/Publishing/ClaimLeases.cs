@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Publishing;
+
+/// <summary>A dispatcher's claim on a post: the post and the fencing token (<see cref="Post.ClaimNumber"/>) it was claimed with.</summary>
+public sealed record PostClaim(int PostId, long Number);
+
+/// <summary>
+/// Keeps claims alive and checks them. A lease is renewed by a heartbeat while the run is alive, independent of the
+/// pipeline's steps, and renewed once more right before every POST to Meta. Each renewal is one conditional UPDATE on
+/// the claim number: when it changes no row, another dispatcher has taken the post over, and the run must stop.
+/// </summary>
+public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time, IOptions<PostingOptions> options, ILogger<ClaimLeases> logger)
+{
+    private readonly TimeProvider time = time;
+    private readonly ILogger<ClaimLeases> logger = logger;
+
+    /// <summary>Renews the lease if the claim is still this run's; false when it was lost.</summary>
+    public async Task<bool> RenewAsync(PostClaim claim, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var leaseUntil = time.GetUtcNow().UtcDateTime + options.Value.LeaseDuration;
+        var rows = await db.Posts
+            .Where(p => p.Id == claim.PostId && p.ClaimNumber == claim.Number && p.Status == PostStatus.InProgress)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, leaseUntil), cancellationToken);
+        return rows == 1;
+    }
+
+    /// <summary>
+    /// Renews the lease every quarter of <c>Posting:LeaseDuration</c> until disposed. When the claim turns out lost,
+    /// <paramref name="lost"/> is called once (the run cancels what it is doing) and the heartbeat stops.
+    /// </summary>
+    public Heartbeat KeepAlive(PostClaim claim, Action lost) => new(this, claim, lost, options.Value.LeaseDuration / 4);
+
+    public sealed class Heartbeat : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task loop;
+
+        internal Heartbeat(ClaimLeases leases, PostClaim claim, Action lost, TimeSpan period)
+        {
+            loop = BeatAsync(leases, claim, lost, period, stop.Token);
+        }
+
+        private static async Task BeatAsync(ClaimLeases leases, PostClaim claim, Action lost, TimeSpan period, CancellationToken stopping)
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(period, leases.time, stopping);
+                    if (await leases.RenewAsync(claim, stopping)) continue;
+                    leases.logger.LogWarning("Post {PostId}: claim {ClaimNumber} was taken over by another dispatcher; this run stops", claim.PostId, claim.Number);
+                    lost();
+                    return;
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // A busy or unreachable database: the lease still has three quarters left; try again next beat.
+                    leases.logger.LogWarning(ex, "Post {PostId}: lease renewal failed; trying again", claim.PostId);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+            stop.Dispose();
+        }
+    }
+}
