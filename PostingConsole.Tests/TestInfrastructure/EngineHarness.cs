@@ -20,11 +20,14 @@ public sealed class EngineHarness : ConsoleAppFactory
 {
     private readonly bool realTime;
     private readonly ILoggerProvider? logs;
+    private readonly TimeProvider? clock;
 
-    private EngineHarness(IDictionary<string, string?> settings, bool realTime, string environment, ILoggerProvider? logs) : base(settings, environment)
+    private EngineHarness(IDictionary<string, string?> settings, bool realTime, string environment, ILoggerProvider? logs, TimeProvider? clock)
+        : base(settings, environment)
     {
         this.realTime = realTime;
         this.logs = logs;
+        this.clock = clock;
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -33,7 +36,9 @@ public sealed class EngineHarness : ConsoleAppFactory
     /// <param name="realTime">Keep the system clock (benchmarks); otherwise business time is <see cref="Time"/>.</param>
     /// <param name="environment">"Development" serves blazor.web.js and the css (browser tests).</param>
     /// <param name="logs">When given, the only log provider (everything the app logs goes there, nothing to the console).</param>
-    public static EngineHarness Start(IDictionary<string, string?>? overrides = null, bool realTime = false, string environment = "Testing", ILoggerProvider? logs = null)
+    /// <param name="clock">When given, both business time and the waits for Meta (<see cref="PostingConsole.Publishing.GraphClock"/>) run on it.</param>
+    public static EngineHarness Start(IDictionary<string, string?>? overrides = null, bool realTime = false, string environment = "Testing",
+        ILoggerProvider? logs = null, TimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -42,7 +47,7 @@ public sealed class EngineHarness : ConsoleAppFactory
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 
-        var harness = new EngineHarness(settings, realTime, environment, logs);
+        var harness = new EngineHarness(settings, realTime, environment, logs, clock);
         harness.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         harness.StartServer();
         harness.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(30);
@@ -53,7 +58,18 @@ public sealed class EngineHarness : ConsoleAppFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        if (!realTime) builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (clock is not null)
+        {
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton(clock);
+                services.AddSingleton(new PostingConsole.Publishing.GraphClock(clock));
+            });
+        }
+        else if (!realTime)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
         if (logs is not null)
         {
             builder.ConfigureLogging(logging =>
@@ -65,6 +81,9 @@ public sealed class EngineHarness : ConsoleAppFactory
     }
 
     public Dispatcher Dispatcher => GetService<Dispatcher>();
+
+    /// <summary>Another dispatcher on the same database, as a second console process would have.</summary>
+    public Dispatcher CreateDispatcher() => ActivatorUtilities.CreateInstance<Dispatcher>(Services);
 
     /// <summary>Containers are FINISHED as soon as they are made (the benchmark measures the console, not Meta's processing).</summary>
     public EngineHarness WithInstantContainers()

@@ -14,10 +14,35 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ConditionalWeakTable<DbContext, object> holders = new();
+    private int waiting;
+
+    /// <summary>Saves waiting for the gate right now (a test uses it to know a save has read and is about to write).</summary>
+    internal int Waiting => Volatile.Read(ref waiting);
+
+    /// <summary>Holds every save of this process until the result is disposed (a test's way to order a race).</summary>
+    internal async Task<IDisposable> HoldAsync()
+    {
+        await gate.WaitAsync();
+        return new Releaser(gate);
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        gate.Wait();
+        Interlocked.Increment(ref waiting);
+        try
+        {
+            gate.Wait();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
+
         Hold(eventData.Context);
         return result;
     }
@@ -25,7 +50,16 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
     {
-        await gate.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref waiting);
+        try
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
+
         Hold(eventData.Context);
         return result;
     }
@@ -48,6 +82,20 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor
     {
         Release(eventData.Context);
         return Task.CompletedTask;
+    }
+
+    // EF reports an optimistic-concurrency failure here instead of SaveChangesFailed: the gate is released either way.
+    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Release(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        Release(eventData.Context);
+        return ValueTask.FromResult(result);
     }
 
     public override void SaveChangesCanceled(DbContextEventData eventData) => Release(eventData.Context);

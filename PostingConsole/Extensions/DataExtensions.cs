@@ -11,6 +11,7 @@ public static class DataExtensions
     public static WebApplicationBuilder AddPostingData(this WebApplicationBuilder builder, AppPaths paths)
     {
         var writeGate = new SqliteWriteGate();
+        builder.Services.AddSingleton(writeGate);
         builder.Services.AddDbContextFactory<PostingDbContext>(options => options
             .UseSqlite(paths.DatabaseConnectionString)
             .AddInterceptors(new SqlitePragmaInterceptor(), writeGate));

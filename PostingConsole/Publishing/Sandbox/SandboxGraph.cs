@@ -43,6 +43,7 @@ public static class SandboxGraph
         var fault = await FaultFor(igUserId, state, services);
         if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
 
+        if (state.TakeServerError(igUserId, SandboxCall.CreateContainer)) return SandboxErrors.ServerError();
         switch (fault)
         {
             case SandboxFault.Restricted:
@@ -81,6 +82,7 @@ public static class SandboxGraph
         var fault = await FaultFor(igUserId, state, services);
         if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
         if (fault == SandboxFault.Restricted) return SandboxErrors.Restricted();
+        if (state.TakeServerError(igUserId, SandboxCall.Publish)) return SandboxErrors.ServerError();
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var container = state.Container(form["creation_id"].ToString());
@@ -116,6 +118,7 @@ public static class SandboxGraph
     {
         var fault = await FaultFor(igUserId, state, services);
         if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         var usage = fault == SandboxFault.QuotaReached ? state.QuotaTotal : state.QuotaUsage(igUserId);
         return Results.Json(new PublishingLimitResponse([new PublishingLimit(usage, new PublishingLimitConfig(state.QuotaTotal, 86400))]));
     }
@@ -124,6 +127,7 @@ public static class SandboxGraph
     {
         var fault = await FaultFor(igUserId, state, services);
         if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         var from = since is { } s ? DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime : DateTime.MinValue;
         var items = state.MediaOf(igUserId, from).Select(m => new MediaItem(m.Id, m.Caption, Timestamp(m.PublishedAt), m.Permalink)).ToList();
         return Results.Json(new MediaListResponse(items));
@@ -135,6 +139,7 @@ public static class SandboxGraph
         {
             var fault = await FaultFor(container.IgUserId, state, services);
             if (await Gate(http, container.IgUserId, fault, state) is { } refused) return refused;
+            if (state.TakeServerError(container.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
             var code = container.StatusCode(state.Now);
             var text = code switch
             {
@@ -150,6 +155,7 @@ public static class SandboxGraph
         {
             var fault = await FaultFor(media.IgUserId, state, services);
             if (await Gate(http, media.IgUserId, fault, state) is { } refused) return refused;
+            if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
             return Results.Json(new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt)));
         }
 

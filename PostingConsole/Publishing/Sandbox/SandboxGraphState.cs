@@ -78,6 +78,25 @@ public sealed class SandboxGraphState(TimeProvider time)
 
     public void ClearFault(string igUserId) => faults.TryRemove(igUserId, out _);
 
+    private readonly ConcurrentDictionary<(string IgUserId, SandboxCall Call), int> serverErrors = new();
+
+    /// <summary>
+    /// The account's next <paramref name="times"/> calls of kind <paramref name="call"/> answer Meta's 500 (code 2) and do
+    /// nothing, on top of any fault (a publish refused without publishing, a status read that fails, …).
+    /// </summary>
+    public void FailNext(string igUserId, SandboxCall call, int times) => serverErrors[(igUserId, call)] = times;
+
+    /// <summary>Takes one scripted 500 for the call, if any is left.</summary>
+    public bool TakeServerError(string igUserId, SandboxCall call)
+    {
+        while (serverErrors.TryGetValue((igUserId, call), out var left) && left > 0)
+        {
+            if (serverErrors.TryUpdate((igUserId, call), left - 1, left)) return true;
+        }
+
+        return false;
+    }
+
     /// <summary>The fault set by <see cref="SetFault"/> (None once a counted one is used up), or null when none was set.</summary>
     public SandboxFault? OverrideFor(string igUserId) =>
         faults.TryGetValue(igUserId, out var entry) ? (entry.Remaining is 0 ? SandboxFault.None : entry.Fault) : null;
@@ -152,6 +171,15 @@ public sealed class SandboxGraphState(TimeProvider time)
         public SandboxFault Fault { get; } = fault;
         public int? Remaining { get; set; } = remaining;
     }
+}
+
+/// <summary>The kinds of Graph call an account's scripted answers apply to.</summary>
+public enum SandboxCall
+{
+    /// <summary>Any GET: quota, container status, media list, permalink.</summary>
+    Read,
+    CreateContainer,
+    Publish,
 }
 
 public sealed class SandboxContainer(string id, string igUserId, string imageUrl, string caption, DateTime createdAt, long readyAtTicks)

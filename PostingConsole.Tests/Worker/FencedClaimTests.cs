@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Configuration;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Operations;
+using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Worker;
+
+namespace PostingConsole.Tests.Worker;
+
+/// <summary>
+/// "Never twice" at the edges: Meta at its slowest against the shortest lease the options allow, a run whose claim is
+/// taken over mid-call, and an operator's action racing a claim.
+/// </summary>
+public class FencedClaimTests
+{
+    [Fact]
+    public async Task Meta_answering_every_call_in_25_s_with_the_shortest_lease_allowed_publishes_each_post_exactly_once()
+    {
+        // Graph:CallTimeout just above the answer time; the lease one second above the longest step that allows.
+        var callTimeout = TimeSpan.FromSeconds(26);
+        var lease = new GraphOptions { CallTimeout = callTimeout }.LongestStep + TimeSpan.FromSeconds(1);
+        var clock = new AcceleratedClock(speed: 50);
+        await using var app = EngineHarness.Start(new Dictionary<string, string?>
+        {
+            ["Graph:CallTimeout"] = callTimeout.ToString("c"),
+            ["Posting:LeaseDuration"] = lease.ToString("c"),
+        }, clock: clock);
+        app.Sandbox.Latency = TimeSpan.FromSeconds(25);
+        app.Sandbox.ContainerProcessing = TimeSpan.Zero;
+
+        var posts = new List<Post>();
+        for (var i = 0; i < 12; i++)
+        {
+            var persona = await app.AddPersonaAsync($"느린메타{i}");
+            // The slowest step there is: the quota read fails twice and is retried in-call, 3 × 25 s before the container POST.
+            app.Sandbox.FailNext(persona.IgUserId, SandboxCall.Read, times: 2);
+            posts.Add(await app.AddPostAsync(persona));
+        }
+
+        // Two dispatchers (as two processes would) pass every few business seconds while the runs are in flight.
+        var one = app.CreateDispatcher();
+        var two = app.CreateDispatcher();
+        var deadline = Stopwatch.StartNew();
+        while (await CountAsync(app, p => p.Status != PostStatus.Published) > 0)
+        {
+            deadline.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), "every post published");
+            await one.TickAsync(CancellationToken.None);
+            await two.TickAsync(CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(5), clock);
+        }
+
+        await one.WhenIdleAsync();
+        await two.WhenIdleAsync();
+        app.Sandbox.AllMedia.Count.ShouldBe(posts.Count, "one Instagram post per post");
+        app.Sandbox.AllMedia.GroupBy(m => m.Caption).ShouldAllBe(g => g.Count() == 1);
+        await using var db = app.CreateDbContext();
+        (await db.Posts.Select(p => p.ClaimNumber).ToListAsync()).ShouldAllBe(n => n == 1, "no claim was ever taken over: the heartbeat kept every lease");
+        (await db.PostAttempts.CountAsync(a => a.Step == "media_publish")).ShouldBe(posts.Count);
+    }
+
+    [Fact]
+    public async Task A_run_whose_claim_was_taken_over_mid_call_writes_nothing_and_sends_nothing_more()
+    {
+        var clock = new AcceleratedClock(speed: 50);
+        await using var app = EngineHarness.Start(clock: clock);
+        app.Sandbox.Latency = TimeSpan.FromSeconds(25);
+        var persona = await app.AddPersonaAsync();
+        var post = await app.AddPostAsync(persona);
+        var dispatcher = app.CreateDispatcher();
+
+        (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
+        await WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read is being answered
+        await using (var db = app.CreateDbContext())
+        {
+            // Another dispatcher takes the post over (as after a lease expiry): the claim number moves on.
+            await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ClaimNumber, p => p.ClaimNumber + 1));
+        }
+
+        await dispatcher.WhenIdleAsync();
+        app.Sandbox.Calls.ShouldBe(1, "only the quota read that was under way; no container was created");
+        app.Sandbox.AllMedia.ShouldBeEmpty();
+        var after = await app.ReadPostAsync(post.Id);
+        after.Status.ShouldBe(PostStatus.InProgress, "the post is the other dispatcher's now");
+        after.ClaimNumber.ShouldBe(2);
+        after.Attempts.ShouldBeEmpty("the run that lost its claim saved nothing");
+        after.ContainerId.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task An_operator_retry_that_read_the_post_before_a_claim_gets_a_409_and_the_claim_wins()
+    {
+        await using var app = EngineHarness.Start();
+        var persona = await app.AddPersonaAsync();
+        var post = await app.AddPostAsync(persona);
+        await MakeRetryingDueNowAsync(app, post.Id);
+        var gate = app.GetService<SqliteWriteGate>();
+        var dispatcher = app.CreateDispatcher();
+
+        Task<OperationResult<Post>> retry;
+        using (await gate.HoldAsync())
+        {
+            retry = app.GetService<PostOperations>().RetryAsync(TestActors.Operator, post.Id, TimeSpan.FromMinutes(30), CancellationToken.None);
+            await WaitUntilAsync(() => gate.Waiting == 1); // it has read the post (Retrying) and waits to save
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1, "the claim is one UPDATE, not held by the gate");
+        }
+
+        var result = await retry;
+        result.Status.ShouldBe(OperationStatus.Conflict);
+        result.Error.ShouldContain("새로고침 후 다시 시도하세요");
+        await dispatcher.WhenIdleAsync();
+        var done = await app.ReadPostAsync(post.Id);
+        done.Status.ShouldBe(PostStatus.Published, "the claim's run was not overwritten by the stale retry");
+        app.Sandbox.AllMedia.Count.ShouldBe(1);
+        await using var db = app.CreateDbContext();
+        (await db.AuditLog.CountAsync(a => a.Action == AuditActions.PostRetry)).ShouldBe(0, "the refused retry left no audit row");
+    }
+
+    [Fact]
+    public async Task An_operator_retry_racing_claims_never_lands_beside_one()
+    {
+        await using var app = EngineHarness.Start();
+        var persona = await app.AddPersonaAsync();
+        var operations = app.GetService<PostOperations>();
+        for (var round = 0; round < 25; round++)
+        {
+            var post = await app.AddPostAsync(persona);
+            await MakeRetryingDueNowAsync(app, post.Id);
+            var dispatcher = app.CreateDispatcher();
+            var claim = dispatcher.TickAsync(CancellationToken.None);
+            var retry = operations.RetryAsync(TestActors.Operator, post.Id, TimeSpan.FromMinutes(30), CancellationToken.None);
+            var (claimed, retried) = (await claim, await retry);
+            await dispatcher.WhenIdleAsync();
+
+            (claimed == 1 ^ retried.Succeeded).ShouldBeTrue($"round {round}: exactly one wins (claimed {claimed}, retry {retried.Status})");
+            var after = await app.ReadPostAsync(post.Id);
+            after.Status.ShouldBe(claimed == 1 ? PostStatus.Published : PostStatus.Scheduled, $"round {round}");
+            app.Time.Advance(TimeSpan.FromHours(1)); // out of the rolling hour's limit
+        }
+    }
+
+    private static async Task MakeRetryingDueNowAsync(EngineHarness app, int postId)
+    {
+        await using var db = app.CreateDbContext();
+        var post = await db.Posts.SingleAsync(p => p.Id == postId);
+        post.Claim("earlier-run", post.ClaimNumber + 1, app.Now, app.Now);
+        post.ScheduleRetry(FailureReason.RateLimited, "code 4", app.Now, app.Now);
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task<int> CountAsync(EngineHarness app, System.Linq.Expressions.Expression<Func<Post, bool>> predicate)
+    {
+        await using var db = app.CreateDbContext();
+        return await db.Posts.CountAsync(predicate);
+    }
+
+    /// <summary>Waits (real time, bounded) for a condition another thread makes true.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), "the condition came true");
+            await Task.Delay(5);
+        }
+    }
+}
