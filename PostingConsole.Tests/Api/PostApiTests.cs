@@ -131,6 +131,28 @@ public class PostApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_is_validated_on_the_merged_post_and_changes_nothing_when_refused()
+    {
+        var tags = Enumerable.Range(1, 25).Select(i => $"태그{i}").ToArray();
+        var created = await (await client.PostAsJsonAsync("/api/posts", new
+        {
+            personaId = persona.Id, imageUrl = "https://cdn.example.com/a.jpg", caption = "짧은 캡션", hashtags = tags, scheduledAt = "2030-01-01T12:00:00+09:00",
+        })).ReadAsync<PostResponse>();
+
+        // 2,190 characters fit alone, but not with the 25 stored hashtags appended.
+        var longCaption = await client.PatchAsJsonAsync($"/api/posts/{created.Id}", new { caption = new string('가', 2190) });
+        longCaption.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await longCaption.ReadProblemErrorsAsync()).Keys.ShouldBe(["caption"]);
+
+        // 6 tags in the caption fit alone, but not with the 25 stored ones (31).
+        var manyTags = await client.PatchAsJsonAsync($"/api/posts/{created.Id}", new { caption = "#a1 #a2 #a3 #a4 #a5 #a6" });
+        manyTags.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await manyTags.ReadProblemErrorsAsync()).Keys.ShouldBe(["hashtags"]);
+
+        (await (await client.GetAsync($"/api/posts/{created.Id}")).ReadAsync<PostResponse>()).Caption.ShouldBe("짧은 캡션");
+    }
+
+    [Fact]
     public async Task Publish_now_makes_the_post_due_at_once()
     {
         var post = await (await CreatePost()).ReadAsync<PostResponse>();
