@@ -31,7 +31,7 @@ public class PostTests
 
         post.Status.ShouldBe(PostStatus.Published);
         post.MediaId.ShouldBe("m1");
-        post.ClaimedBy.ShouldBeNull();
+        post.ClaimedBy.ShouldBe("worker-1", "kept: which dispatcher ran it");
         post.LeaseUntil.ShouldBeNull();
         post.NextAttemptAt.ShouldBeNull();
     }

@@ -6,8 +6,9 @@ using System.Text;
 namespace PostingConsole.Tests.Install;
 
 /// <summary>
-/// The published single file running as its own process on a loopback port, in an install folder of its own.
-/// Its output is kept for the test to read; disposing kills it (and anything it started).
+/// The console running as its own process on a loopback port, in an install folder of its own: the published single
+/// file, or the built <c>PostingConsole.dll</c> under <c>dotnet</c> (several processes on one database). Its output is
+/// kept for the test to read; disposing kills it (and anything it started).
 /// </summary>
 public sealed class InstalledConsole : IAsyncDisposable
 {
@@ -18,12 +19,13 @@ public sealed class InstalledConsole : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private InstalledConsole(string executable, string installFolder, string extractFolder, int port)
+    private InstalledConsole(string executable, string installFolder, string extractFolder, int port, IDictionary<string, string>? environment)
     {
         Executable = executable;
         InstallFolder = installFolder;
         BaseUrl = new Uri($"http://127.0.0.1:{port}/");
         var start = StartInfo(executable, installFolder, extractFolder, "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'));
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -43,10 +45,11 @@ public sealed class InstalledConsole : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
-    /// <summary>Starts the file and waits until it answers (or fails, with its output in the message).</summary>
-    public static async Task<InstalledConsole> StartAsync(string executable, string installFolder, string extractFolder)
+    /// <summary>Starts the file (a <c>.dll</c> under <c>dotnet</c>) and waits until it answers (or fails, with its output in the message).</summary>
+    /// <param name="environment">Settings on top of the install test's (environment variables, <c>Section__Key</c>).</param>
+    public static async Task<InstalledConsole> StartAsync(string executable, string installFolder, string extractFolder, IDictionary<string, string>? environment = null)
     {
-        var console = new InstalledConsole(executable, installFolder, extractFolder, FreeLoopbackPort());
+        var console = new InstalledConsole(executable, installFolder, extractFolder, FreeLoopbackPort(), environment);
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(90))
         {
@@ -87,13 +90,15 @@ public sealed class InstalledConsole : IAsyncDisposable
 
     private static ProcessStartInfo StartInfo(string executable, string installFolder, string extractFolder, params string[] args)
     {
-        var start = new ProcessStartInfo(executable)
+        var dll = executable.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(dll ? "dotnet" : executable)
         {
             WorkingDirectory = installFolder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (dll) start.ArgumentList.Add(executable);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"] = extractFolder;
         start.Environment["Api__Keys__0"] = ApiKey;

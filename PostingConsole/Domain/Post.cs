@@ -37,6 +37,7 @@ public sealed class Post
     /// <summary>Set when the CDN URL could not be fetched and the console serves the local file instead.</summary>
     public bool UseLocalImage { get; private set; }
 
+    /// <summary>The dispatcher (process) that claimed the post last; kept after the run, to tell which process ran it.</summary>
     public string? ClaimedBy { get; private set; }
     public DateTime? LeaseUntil { get; private set; }
 
@@ -318,7 +319,6 @@ public sealed class Post
 
     private void ReleaseLease()
     {
-        ClaimedBy = null;
         LeaseUntil = null;
     }
 }
