@@ -28,6 +28,28 @@ public class OptionsValidationTests
         messages.ShouldContain(key, Case.Insensitive);
     }
 
+    [Theory]
+    [InlineData("00:00:30", "00:00:40")] // 3 × 30 s + back-off + probe = 99 s > 40 s
+    [InlineData("00:00:26", "00:01:27")] // exactly the longest step (87 s): not longer, refused
+    public async Task A_lease_not_longer_than_the_longest_graph_step_stops_the_app_naming_both_keys(string callTimeout, string lease)
+    {
+        await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["Graph:CallTimeout"] = callTimeout, ["Posting:LeaseDuration"] = lease });
+
+        var ex = Should.Throw<Exception>(() => app.CreateClient());
+
+        var messages = string.Join(" | ", Flatten(ex).Select(e => e.Message));
+        messages.ShouldContain("Posting:LeaseDuration");
+        messages.ShouldContain("Graph:CallTimeout");
+    }
+
+    [Fact]
+    public async Task The_shortest_lease_allowed_is_one_step_longer_than_the_longest_graph_step()
+    {
+        // 26 s × 3 tries + 2 × 2 s back-off + 5 s image probe = 87 s; 88 s starts.
+        await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["Graph:CallTimeout"] = "00:00:26", ["Posting:LeaseDuration"] = "00:01:28" });
+        app.GetService<Microsoft.Extensions.Options.IOptions<PostingConsole.Configuration.PostingOptions>>().Value.LeaseDuration.ShouldBe(TimeSpan.FromSeconds(88));
+    }
+
     [Fact]
     public async Task Defaults_start_in_sandbox_mode()
     {

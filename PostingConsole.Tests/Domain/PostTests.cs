@@ -116,4 +116,63 @@ public class PostTests
         Should.Throw<InvalidOperationException>(() => post.RecordContainer("c", Now));
         Should.Throw<InvalidOperationException>(() => post.RecordPublishRequested(Now));
     }
+
+    [Theory]
+    [InlineData(PostStatus.Scheduled)]
+    [InlineData(PostStatus.Retrying)]
+    [InlineData(PostStatus.Failed)]
+    [InlineData(PostStatus.Held)]
+    [InlineData(PostStatus.Published)]
+    [InlineData(PostStatus.Cancelled)]
+    [InlineData(PostStatus.InProgress)]
+    public void The_claim_query_and_the_in_memory_claim_agree_for_every_status(PostStatus status)
+    {
+        var post = PostIn(status);
+        var byQuery = Post.ClaimableAt(Now).Compile()(post);
+        bool inMemory;
+        try
+        {
+            post.Claim("w", 9, Now, Now);
+            inMemory = true;
+        }
+        catch (InvalidPostTransitionException)
+        {
+            inMemory = false;
+        }
+
+        inMemory.ShouldBe(byQuery, $"{status}");
+        byQuery.ShouldBe(status is PostStatus.Scheduled or PostStatus.Retrying);
+    }
+
+    [Fact]
+    public void Editing_the_caption_drops_a_stored_container_and_a_new_time_requeues_a_failed_post()
+    {
+        var post = PostIn(PostStatus.Failed, withContainer: true);
+        post.Edit(null, null, Now.AddHours(3), personaCanPublish: true, Now).ShouldBeFalse("only the time changed");
+        post.Status.ShouldBe(PostStatus.Scheduled);
+        post.NextAttemptAt.ShouldBe(Now.AddHours(3));
+        post.ContainerId.ShouldBe("c1", "the content is unchanged, the container still fits");
+
+        post.Edit("다른 캡션", null, null, personaCanPublish: true, Now).ShouldBeTrue();
+        post.ContainerId.ShouldBeNull();
+        post.Stage.ShouldBe(PublishStage.NotStarted);
+    }
+
+    private static Post PostIn(PostStatus status, bool withContainer = false)
+    {
+        var post = NewPost(Now);
+        if (status == PostStatus.Scheduled) return post;
+        if (status == PostStatus.Cancelled) { post.Cancel(Now); return post; }
+        if (status == PostStatus.Held) { post.Hold(FailureReason.Unknown, "paused", Now); return post; }
+        post.Claim("w", 1, Now, Now);
+        if (withContainer) post.RecordContainer("c1", Now);
+        switch (status)
+        {
+            case PostStatus.Retrying: post.ScheduleRetry(FailureReason.RateLimited, "4", Now, Now); break;
+            case PostStatus.Failed: post.Fail(FailureReason.Transient, "2", Now); break;
+            case PostStatus.Published: post.MarkPublished("m", null, Now); break;
+        }
+
+        return post;
+    }
 }
