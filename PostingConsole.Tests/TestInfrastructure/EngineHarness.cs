@@ -50,7 +50,8 @@ public sealed class EngineHarness : ConsoleAppFactory
         var harness = new EngineHarness(settings, realTime, environment, logs, clock);
         harness.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         harness.StartServer();
-        harness.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(30);
+        harness.Sandbox.ContainerProcessing = TimeSpan.Zero;
+        harness.Sandbox.SlowContainerProcessing = TimeSpan.FromMilliseconds(60);
         harness.GetService<DemoSeeder>().EnsureDemoImagesAsync(CancellationToken.None).GetAwaiter().GetResult();
         return harness;
     }

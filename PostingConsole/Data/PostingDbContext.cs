@@ -86,5 +86,8 @@ public sealed class DispatcherState
     public int Id { get; set; } = 1;
     public bool Running { get; set; } = true;
     public DateTime? LastTickAt { get; set; }
+
+    /// <summary>The app-wide throttle circuit (Meta's app budget spent): no Graph call until then, then one probe; null when closed.</summary>
+    public DateTime? AppThrottledUntil { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

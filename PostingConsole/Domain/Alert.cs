@@ -6,6 +6,8 @@ public enum AlertKind
     AccountSuspended,
     ImageNeedsRegeneration,
     PostFailed,
+    /// <summary>Meta suspects spam (4/2207051): the persona is stopped until an operator resumes it.</summary>
+    SpamSuspected,
 }
 
 /// <summary>

@@ -21,6 +21,12 @@ public sealed class Persona
     public int? QuotaTotal { get; private set; }
     public DateTime? QuotaCheckedAt { get; private set; }
 
+    /// <summary>
+    /// The account's throttle circuit: set when Meta throttled it, until its own estimate. No call goes to the account
+    /// before then; after it, one post probes, and the first successful call closes the circuit (null).
+    /// </summary>
+    public DateTime? ThrottledUntil { get; private set; }
+
     public DateTime? LastPublishedAt { get; private set; }
     public DateTime? LastErrorAt { get; private set; }
     public string? LastError { get; private set; }
@@ -72,6 +78,18 @@ public sealed class Persona
     public void MarkNeedsReauth(string reason, DateTime now) => SetStatus(PersonaStatus.NeedsReauth, reason, now);
 
     public void MarkSuspended(string reason, DateTime now) => SetStatus(PersonaStatus.Suspended, reason, now);
+
+    public void OpenCircuit(DateTime until, DateTime now)
+    {
+        ThrottledUntil = until;
+        UpdatedAt = now;
+    }
+
+    public void CloseCircuit(DateTime now)
+    {
+        ThrottledUntil = null;
+        UpdatedAt = now;
+    }
 
     public void RecordQuota(int usage, int total, DateTime now)
     {

@@ -19,6 +19,8 @@ public static class PublishingExtensions
         var services = builder.Services;
         services.TryAddSingleton(GraphClock.System);
         services.AddSingleton<ClaimLeases>();
+        services.AddSingleton<ThrottleCircuits>();
+        services.AddSingleton<PermalinkBackfill>();
         services.AddSingleton<ConsoleAddress>();
         services.AddSingleton<GraphEndpoint>();
         services.AddSingleton<SandboxGraphState>();

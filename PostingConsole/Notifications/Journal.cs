@@ -88,6 +88,7 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
     {
         public static string AuthExpired(int personaId) => $"persona:{personaId}:auth";
         public static string Suspended(int personaId) => $"persona:{personaId}:suspended";
+        public static string Spam(int personaId) => $"persona:{personaId}:spam";
         public static string ImageInvalid(int postId) => $"post:{postId}:image";
     }
 }

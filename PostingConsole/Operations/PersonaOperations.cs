@@ -60,6 +60,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             persona.Resume(journal.Now);
             journal.Log(ActivityLevel.Info, $"▶ 페르소나 '{persona.Name}' 포스팅 재개", personaId: persona.Id);
             await journal.ResolveAlertsAsync(Journal.Incidents.Suspended(persona.Id), cancellationToken);
+            await journal.ResolveAlertsAsync(Journal.Incidents.Spam(persona.Id), cancellationToken);
             await ReleaseHeldAsync(db, journal, persona, cancellationToken);
         }, cancellationToken);
 

@@ -32,9 +32,11 @@ public enum GraphErrorKind
     ContainerNotReady,
     /// <summary>24/2207006: media not found; new container; if it repeats, token trouble.</summary>
     MediaNotFound,
+    /// <summary>Container <c>status_code</c> ERROR whose <c>status</c> names no known subcode: one new container, then a media error.</summary>
+    ContainerError,
     /// <summary>36000/2207004, 36001/2207005, 36003/2207009: the image must be regenerated.</summary>
     ImageInvalid,
-    /// <summary>36004/2207010, 100/2207040, 100/2207028: caption or carousel input error.</summary>
+    /// <summary>36004/2207010, 100/2207040, 100/2207028, and video 352/2207026, 1/2207057: input or media error; no retry sends anything else.</summary>
     InvalidInput,
     /// <summary>100 with another subcode: bad parameter; fail with the message.</summary>
     BadParameter,
@@ -53,19 +55,36 @@ public static class GraphErrorClassifier
 {
     private static readonly HashSet<int> ThrottleCodes = [4, 17, 32, 341, 613, 80001, 80002];
 
-    public static GraphErrorClass Classify(GraphError error)
+    /// <summary>The <see cref="GraphError.Type"/> of an error read from a container's <c>status</c>, not from an error body.</summary>
+    public const string ContainerStatusType = "ContainerStatus";
+
+    /// <param name="onAccount">The call was on the account object (<c>/{ig-user-id}/…</c>): there 100/33 means the account cannot be loaded.</param>
+    public static GraphErrorClass Classify(GraphError error, bool onAccount = false)
     {
-        var kind = KindOf(error);
+        var kind = KindOf(error, onAccount);
         return new GraphErrorClass(kind, ReasonFor(kind), kind is GraphErrorKind.NoAnswer or GraphErrorKind.ServerTrouble or GraphErrorKind.SpamSuspected);
     }
 
-    private static GraphErrorKind KindOf(GraphError e)
+    /// <summary>
+    /// A container in <c>ERROR</c> or <c>EXPIRED</c> as an error: <c>status</c> names the subcode (<c>Error: 2207004 …</c>), which is
+    /// classified as in the table; EXPIRED is a lost container.
+    /// </summary>
+    public static GraphError FromContainerStatus(string statusCode, string? status)
+    {
+        if (statusCode == ContainerStatus.Expired) return new GraphError(200, -2, 2207020, $"container EXPIRED: {status}", ContainerStatusType);
+        var match = System.Text.RegularExpressions.Regex.Match(status ?? "", @"\b(22\d{5})\b");
+        int? subcode = match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new GraphError(200, null, subcode, $"container {statusCode}: {status}", ContainerStatusType);
+    }
+
+    private static GraphErrorKind KindOf(GraphError e, bool onAccount)
     {
         if (e.NoAnswer) return GraphErrorKind.NoAnswer;
 
         return (e.Code, e.Subcode) switch
         {
             (190, _) or (102, _) => GraphErrorKind.TokenDead,
+            (100, 33) when onAccount => GraphErrorKind.TokenDead,
             (10, _) => GraphErrorKind.PermissionMissing,
             ( >= 200 and <= 299, _) => GraphErrorKind.PermissionMissing,
             (25, 2207050) or (25, _) => GraphErrorKind.AccountRestricted,
@@ -80,7 +99,9 @@ public static class GraphErrorClassifier
             (9007, _) or (_, 2207027) => GraphErrorKind.ContainerNotReady,
             (24, 2207006) or (_, 2207006) => GraphErrorKind.MediaNotFound,
             (36000, _) or (36001, _) or (36003, _) or (_, 2207004) or (_, 2207005) or (_, 2207009) => GraphErrorKind.ImageInvalid,
-            (36004, _) or (_, 2207010) or (100, 2207040) or (100, 2207028) => GraphErrorKind.InvalidInput,
+            (36004, _) or (_, 2207010) or (100, 2207040) or (100, 2207028) or (_, 2207040) or (_, 2207028) => GraphErrorKind.InvalidInput,
+            (352, _) or (_, 2207026) or (_, 2207057) => GraphErrorKind.InvalidInput,
+            _ when e.Type == ContainerStatusType => GraphErrorKind.ContainerError,
             (1, _) or (2, _) or (-1, _) => GraphErrorKind.ServerTrouble,
             (100, _) => GraphErrorKind.BadParameter,
             (null, _) when e.HttpStatus >= 500 => GraphErrorKind.ServerTrouble,
@@ -101,7 +122,7 @@ public static class GraphErrorClassifier
         GraphErrorKind.ServerTrouble or GraphErrorKind.ContainerLost or GraphErrorKind.ContainerNotReady or GraphErrorKind.MediaNotFound => FailureReason.Transient,
         GraphErrorKind.NoAnswer => FailureReason.OutcomeUnknown,
         GraphErrorKind.MediaDownloadFailed => FailureReason.MediaUnreachable,
-        GraphErrorKind.ImageInvalid => FailureReason.ImageInvalid,
+        GraphErrorKind.ImageInvalid or GraphErrorKind.ContainerError => FailureReason.ImageInvalid,
         GraphErrorKind.InvalidInput or GraphErrorKind.BadParameter => FailureReason.InvalidInput,
         _ => FailureReason.Unknown,
     };

@@ -6,21 +6,22 @@ using PostingConsole.Notifications;
 namespace PostingConsole.Publishing;
 
 /// <summary>
-/// The account-level rules of graph-api.md, wherever the error is met (publishing a post, the daily account check):
-/// a dead token or missing permission → NeedsReauth; restricted or policy → Suspended. Either way the persona's
-/// waiting posts are Held (never failed) and one alert is raised for the incident.
+/// Carries out the account-level part of a <see cref="PostingDecision"/>, wherever the error was met (publishing a post,
+/// the daily account check): a dead token or missing permission → NeedsReauth; restricted or policy → Suspended;
+/// suspected spam → Paused until an operator resumes it. Either way the persona's waiting posts are Held (never failed)
+/// and one alert is raised for the incident.
 /// </summary>
 public static class PersonaIncidents
 {
-    /// <summary>Applies the rule when <paramref name="error"/> is about the account; false when it is not.</summary>
+    /// <summary>Applies the decision's persona action; false when it has none.</summary>
     /// <param name="current">The post whose call met the error (held too), if any.</param>
-    public static async Task<bool> TryHandleAsync(PostingDbContext db, Journal journal, Persona persona, GraphErrorClass error, string detail,
+    public static async Task<bool> TryHandleAsync(PostingDbContext db, Journal journal, Persona persona, PostingDecision decision, string detail,
         Post? current, CancellationToken cancellationToken)
     {
         var who = $"페르소나 '{persona.Name}'";
-        switch (error.Kind)
+        switch (decision.Persona)
         {
-            case GraphErrorKind.TokenDead or GraphErrorKind.PermissionMissing:
+            case PersonaAction.NeedsReauth:
                 persona.MarkNeedsReauth(detail, journal.Now);
                 await HoldAsync(db, journal, persona, current, FailureReason.AuthExpired, detail, cancellationToken);
                 await journal.RaiseAlertAsync(AlertKind.AuthExpired, Journal.Incidents.AuthExpired(persona.Id),
@@ -28,12 +29,20 @@ public static class PersonaIncidents
                 journal.Log(ActivityLevel.Error, $"❌ {who} 계정 인증 만료, 재인증 필요 ({detail})", current?.Id, persona.Id);
                 return true;
 
-            case GraphErrorKind.AccountRestricted or GraphErrorKind.PolicyBlock:
+            case PersonaAction.Suspend:
                 persona.MarkSuspended(detail, journal.Now);
-                await HoldAsync(db, journal, persona, current, error.Reason, detail, cancellationToken);
+                await HoldAsync(db, journal, persona, current, decision.Reason, detail, cancellationToken);
                 await journal.RaiseAlertAsync(AlertKind.AccountSuspended, Journal.Incidents.Suspended(persona.Id),
                     $"{who} 계정 정지됨", persona.Id, current?.Id, cancellationToken);
                 journal.Log(ActivityLevel.Error, $"❌ {who} 계정 정지됨 — 포스팅 일시 중단 ({detail})", current?.Id, persona.Id);
+                return true;
+
+            case PersonaAction.StopForSpam:
+                persona.Pause($"Meta 스팸 의심 (4/2207051): {detail}", journal.Now);
+                await HoldAsync(db, journal, persona, current, decision.Reason, detail, cancellationToken);
+                await journal.RaiseAlertAsync(AlertKind.SpamSuspected, Journal.Incidents.Spam(persona.Id),
+                    $"{who}: 스팸 의심 — 포스팅 중단, 확인 후 재개 필요", persona.Id, current?.Id, cancellationToken);
+                journal.Log(ActivityLevel.Error, $"❌ {who} 스팸 의심 — 운영자가 재개할 때까지 포스팅 중단 ({detail})", current?.Id, persona.Id);
                 return true;
 
             default:

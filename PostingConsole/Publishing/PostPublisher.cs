@@ -10,16 +10,19 @@ using PostingConsole.Publishing.Graph;
 namespace PostingConsole.Publishing;
 
 /// <summary>
-/// Publishes one claimed post: persona state → (reconcile anything mid-flight) → quota → an image Meta can
-/// fetch → claim checked → container (id stored) → FINISHED → publishing (stage stored, claim checked) → media_publish →
-/// media id stored → permalink (best effort) → Published. Every save is conditional on the claim number the run was
-/// started with; a run that lost its claim stops before sending anything. Business times come from
+/// Publishes one claimed post: persona state → (reconcile anything mid-flight) → quota (only near the account's limit)
+/// → an image Meta can fetch → claim checked → container (id stored) → publishing (stage stored, claim checked) →
+/// media_publish (a container not ready yet is polled, then published) → media id stored → permalinks of the
+/// account's posts still without one, in one read → Published. Every save is conditional on the claim number the run
+/// was started with; a run that lost its claim stops before sending anything. No call goes to an account behind a
+/// throttle circuit. What happens after an error is decided by <see cref="PostingRules"/>. Business times come from
 /// <see cref="TimeProvider"/>; waits for Meta from <see cref="GraphClock"/>.
 /// </summary>
 public sealed class PostPublisher(
     IDbContextFactory<PostingDbContext> contextFactory,
     GraphClient graph,
     ClaimLeases leases,
+    ThrottleCircuits circuits,
     GraphClock graphClock,
     TokenProtector tokens,
     ConsoleAddress address,
@@ -33,6 +36,7 @@ public sealed class PostPublisher(
     // Fields over the constructor's parameters, for the nested Run.
     private readonly GraphClient graph = graph;
     private readonly ClaimLeases leases = leases;
+    private readonly ThrottleCircuits circuits = circuits;
     private readonly GraphClock graphClock = graphClock;
     private readonly TokenProtector tokens = tokens;
     private readonly ConsoleAddress address = address;
@@ -71,6 +75,9 @@ public sealed class PostPublisher(
     /// <summary>One post's pass through the pipeline; holds what the steps share.</summary>
     private sealed class Run(PostPublisher owner, PostingDbContext db, Post post, PostClaim claim, CancellationToken ct)
     {
+        /// <summary>How close to the last quota_total read the account's own 24-hour count may come before the quota is read again.</summary>
+        private const int QuotaMargin = 2;
+
         private readonly Persona persona = post.Persona!;
         private readonly Journal journal = new(db, owner.hub, owner.time);
         private readonly PostingOptions options = owner.postingOptions.Value;
@@ -98,14 +105,11 @@ public sealed class PostPublisher(
             if (post.Stage != PublishStage.NotStarted)
             {
                 // Found mid-flight (a crash, an unknown outcome): find out what Meta did before sending anything.
-                var reconciled = await ReconcileAsync();
-                if (reconciled is Next.Stop) return;
+                if (await ReconcileAsync() is Next.Stop) return;
             }
 
             if (!await QuotaAllowsAsync()) return;
-
             if (post.ContainerId is null && !await CreateContainerAsync()) return;
-            if (!await WaitUntilFinishedAsync()) return;
             await PublishAsync();
         }
 
@@ -113,6 +117,33 @@ public sealed class PostPublisher(
         {
             Continue,
             Stop,
+        }
+
+        /// <summary>
+        /// One Graph call, unless the account is behind a throttle circuit (then the post waits behind it, and null is
+        /// returned with nothing sent). Every answer is recorded as an attempt; a clean answer closes the account's circuit.
+        /// </summary>
+        private async Task<GraphResult<T>?> CallAsync<T>(string step, Func<Task<GraphResult<T>>> call, Func<T, string?> describe)
+        {
+            if (owner.circuits.BlockedUntil(persona.Id, Now) is { } until)
+            {
+                await WaitBehindCircuitAsync(until);
+                return null;
+            }
+
+            var result = await call();
+            Record(step, result, result.Value is { } value ? describe(value) : null);
+            if (result.Succeeded) await owner.circuits.SucceededAsync(persona, result.Usage, ct);
+            else owner.circuits.RecordUsage(persona.Id, result.Usage);
+            return result;
+        }
+
+        private async Task WaitBehindCircuitAsync(DateTime until)
+        {
+            post.ScheduleRetry(FailureReason.RateLimited, $"Meta call limit: waiting until {until:u}", until, Now);
+            journal.PostChanged(post);
+            journal.Log(ActivityLevel.Warning, $"⏳ {Who} Meta 호출 제한 — {until:HH:mm:ss} UTC까지 대기", post.Id, persona.Id);
+            await journal.CommitAsync(ct);
         }
 
         private async Task<Next> ReconcileAsync()
@@ -130,20 +161,18 @@ public sealed class PostPublisher(
                 return Next.Continue;
             }
 
-            var status = await owner.graph.GetContainerStatusAsync(post.ContainerId, token, ct);
-            Record(PublishSteps.Reconcile, status, status.Value?.StatusCode);
+            var status = await CallAsync(PublishSteps.Reconcile, () => owner.graph.GetContainerStatusAsync(post.ContainerId, token, ct), s => s.StatusCode);
+            if (status is null) return Next.Stop;
             if (!status.Succeeded)
             {
-                await FailAsync(status.Error!, status.Usage, keepOutcomeUnknown: post.Stage == PublishStage.PublishRequested);
+                await FailAsync(status.Error!, status.Usage, PublishSteps.Reconcile);
                 return Next.Stop;
             }
 
             switch (status.Value!.StatusCode)
             {
                 case ContainerStatus.Published:
-                    var found = await FindMediaAsync();
-                    await CompleteAsync(found?.Id, found?.Permalink);
-                    return Next.Stop;
+                    return await CompleteFromListAsync();
                 case ContainerStatus.Finished or ContainerStatus.InProgress:
                     post.RecordPublishRefused(Now);
                     return Next.Continue;
@@ -154,19 +183,47 @@ public sealed class PostPublisher(
             }
         }
 
+        /// <summary>A PUBLISHED container: its media (id and permalink) from the account's recent media, matched on caption and time.</summary>
+        private async Task<Next> CompleteFromListAsync()
+        {
+            var since = (post.PublishRequestedAt ?? post.UpdatedAt).AddMinutes(-30);
+            var list = await CallAsync(PublishSteps.Reconcile, () => owner.graph.ListRecentMediaAsync(persona.IgUserId, token, since, ct),
+                items => $"{items.Count} recent media");
+            if (list is null) return Next.Stop;
+            var around = post.PublishRequestedAt ?? Now;
+            var found = list.Value?
+                .Where(m => m.Caption == post.FinalCaption)
+                .OrderBy(m => Math.Abs((ParseTimestamp(m.Timestamp) - around).TotalSeconds))
+                .FirstOrDefault();
+            await CompleteAsync(found?.Id, found?.Permalink);
+            return Next.Stop;
+        }
+
+        /// <summary>
+        /// The quota is read only when it matters: no read yet, the read is a day old, or the account's own count of the
+        /// moving 24 hours is within <see cref="QuotaMargin"/> of the last <c>quota_total</c>. media_publish enforces it anyway.
+        /// </summary>
         private async Task<bool> QuotaAllowsAsync()
         {
-            var limit = await owner.graph.GetPublishingLimitAsync(persona.IgUserId, token, ct);
-            Record(PublishSteps.Quota, limit, limit.Value is { } l ? $"quota {l.QuotaUsage}/{l.Config.QuotaTotal}" : null);
+            if (persona.QuotaTotal is { } total and > 0 && persona.QuotaCheckedAt > Now.AddHours(-24))
+            {
+                var dayAgo = Now.AddHours(-24);
+                var published = await db.Posts.CountAsync(p => p.PersonaId == persona.Id && p.PublishedAt > dayAgo, ct);
+                if (published < total - QuotaMargin) return true;
+            }
+
+            var limit = await CallAsync(PublishSteps.Quota, () => owner.graph.GetPublishingLimitAsync(persona.IgUserId, token, ct),
+                l => $"quota {l.QuotaUsage}/{l.Config.QuotaTotal}");
+            if (limit is null) return false;
             if (!limit.Succeeded)
             {
-                var kind = GraphErrorClassifier.Classify(limit.Error!).Kind;
+                var kind = GraphErrorClassifier.Classify(limit.Error!, onAccount: true).Kind;
                 if (kind is GraphErrorKind.ServerTrouble or GraphErrorKind.NoAnswer or GraphErrorKind.Unknown)
                 {
                     return true; // A precaution only: media_publish enforces the quota itself.
                 }
 
-                await FailAsync(limit.Error!, limit.Usage);
+                await FailAsync(limit.Error!, limit.Usage, PublishSteps.Quota);
                 return false;
             }
 
@@ -174,7 +231,7 @@ public sealed class PostPublisher(
             persona.RecordQuota(quota.QuotaUsage, quota.Config.QuotaTotal, Now);
             if (quota.Config.QuotaTotal > 0 && quota.QuotaUsage >= quota.Config.QuotaTotal)
             {
-                await DeferForQuotaAsync();
+                await FailAsync(new GraphError(limit.HttpStatus, 9, 2207042, $"quota {quota.QuotaUsage}/{quota.Config.QuotaTotal} used"), limit.Usage, PublishSteps.Quota);
                 return false;
             }
 
@@ -190,11 +247,12 @@ public sealed class PostPublisher(
                 return false;
             }
 
-            var created = await owner.graph.CreateContainerAsync(persona.IgUserId, token, imageUrl, post.FinalCaption, ct);
-            Record(PublishSteps.CreateContainer, created, created.Value is { } id ? $"container {id}" : null);
+            var created = await CallAsync(PublishSteps.CreateContainer,
+                () => owner.graph.CreateContainerAsync(persona.IgUserId, token, imageUrl, post.FinalCaption, ct), id => $"container {id}");
+            if (created is null) return false;
             if (!created.Succeeded)
             {
-                await FailAsync(created.Error!, created.Usage);
+                await FailAsync(created.Error!, created.Usage, PublishSteps.CreateContainer);
                 return false;
             }
 
@@ -207,7 +265,7 @@ public sealed class PostPublisher(
         private async Task<string> ChooseImageUrlAsync()
         {
             if (post.SendsLocalImage) return owner.address.MediaUrl(post.ImagePath!);
-            if (post.ImagePath is not null && !await owner.imageProbe.IsReachableAsync(post.ImageUrl!, ct))
+            if (PostingRules.UseLocalFileForUnreachableCdn(Facts()) && !await owner.imageProbe.IsReachableAsync(post.ImageUrl!, ct))
             {
                 post.FallBackToLocalImage(Now);
                 db.PostAttempts.Add(new PostAttempt
@@ -216,90 +274,113 @@ public sealed class PostPublisher(
                     Message = "CDN unreachable; using the local file served by the console",
                 });
                 journal.Log(ActivityLevel.Warning, $"{Who} CDN 접근 불가 — 로컬 파일로 재시도", post.Id, persona.Id);
-                return owner.address.MediaUrl(post.ImagePath);
+                return owner.address.MediaUrl(post.ImagePath!);
             }
 
             return post.ImageUrl!;
         }
 
+        /// <summary>
+        /// An image container is usually FINISHED by the time it is published, so media_publish goes right after the
+        /// container is made; Meta's 9007/2207027 ("not ready") publishes nothing, and only then is the status polled.
+        /// </summary>
+        private async Task PublishAsync()
+        {
+            while (true)
+            {
+                if (owner.circuits.BlockedUntil(persona.Id, Now) is { } until)
+                {
+                    await WaitBehindCircuitAsync(until); // before the stage is stored: nothing was sent
+                    return;
+                }
+
+                // Conditional on the claim number: a run that lost its claim fails here and never sends media_publish.
+                post.RecordPublishRequested(Now);
+                await SaveAsync();
+
+                var published = await CallAsync(PublishSteps.Publish, () => owner.graph.PublishAsync(persona.IgUserId, token, post.ContainerId!, ct),
+                    id => $"media {id}");
+                if (published is null) return;
+                if (published.Succeeded)
+                {
+                    await CompleteAsync(published.Value!);
+                    return;
+                }
+
+                var error = published.Error!;
+                var kind = GraphErrorClassifier.Classify(error, onAccount: true);
+                if (kind.Kind == GraphErrorKind.ContainerNotReady)
+                {
+                    post.RecordPublishRefused(Now);
+                    if (await WaitUntilFinishedAsync()) continue;
+                    return;
+                }
+
+                if (kind.OutcomeUnknown)
+                {
+                    // Never retried blindly: the container says whether the post went out.
+                    if (await ReconcileAsync() is Next.Stop) return;
+                    await FailAsync(error, published.Usage, PublishSteps.Publish);
+                    return;
+                }
+
+                post.RecordPublishRefused(Now);
+                await FailAsync(error, published.Usage, PublishSteps.Publish);
+                return;
+            }
+        }
+
+        /// <summary>Polls a container Meta said was not ready, at most once a poll interval, until FINISHED (true) or a decision was taken (false).</summary>
         private async Task<bool> WaitUntilFinishedAsync()
         {
             var graphOptions = owner.graphOptions.Value;
             var waited = Stopwatch.StartNew();
             while (true)
             {
-                var status = await owner.graph.GetContainerStatusAsync(post.ContainerId!, token, ct);
-                var code = status.Value?.StatusCode;
-                if (code != ContainerStatus.InProgress) Record(PublishSteps.ContainerStatus, status, code);
-
+                await Task.Delay(graphOptions.ContainerPollInterval, owner.graphClock.Time, ct);
+                var status = await CallAsync(PublishSteps.ContainerStatus, () => owner.graph.GetContainerStatusAsync(post.ContainerId!, token, ct),
+                    s => s.StatusCode == ContainerStatus.Error ? $"container ERROR: {s.Status}" : s.StatusCode);
+                if (status is null) return false;
                 if (!status.Succeeded)
                 {
                     var kind = GraphErrorClassifier.Classify(status.Error!).Kind;
                     if (kind is not (GraphErrorKind.ServerTrouble or GraphErrorKind.NoAnswer) || waited.Elapsed > graphOptions.ContainerWaitLimit)
                     {
-                        await FailAsync(status.Error!, status.Usage);
+                        await FailAsync(status.Error!, status.Usage, PublishSteps.ContainerStatus);
                         return false;
                     }
                 }
                 else
                 {
+                    var code = status.Value!.StatusCode;
                     switch (code)
                     {
                         case ContainerStatus.Finished:
                             return true;
                         case ContainerStatus.Published:
-                            var found = await FindMediaAsync();
-                            await CompleteAsync(found?.Id, found?.Permalink);
+                            await CompleteFromListAsync();
                             return false;
                         case ContainerStatus.Error or ContainerStatus.Expired:
-                            post.ForgetContainer(Now);
-                            await FailAsync(new GraphError(status.HttpStatus, null, null, $"container {code}: {status.Value!.Status}"), status.Usage);
+                            await FailAsync(GraphErrorClassifier.FromContainerStatus(code, status.Value.Status), status.Usage, PublishSteps.ContainerStatus);
                             return false;
                     }
 
                     if (waited.Elapsed > graphOptions.ContainerWaitLimit)
                     {
-                        await FailAsync(new GraphError(status.HttpStatus, 9007, 2207027, "container not FINISHED within the wait limit"), status.Usage);
+                        await FailAsync(new GraphError(status.HttpStatus, 9007, 2207027, "container not FINISHED within the wait limit"), status.Usage, PublishSteps.ContainerStatus);
                         return false;
                     }
                 }
 
                 await SaveAsync();
-                await Task.Delay(graphOptions.ContainerPollInterval, owner.graphClock.Time, ct);
             }
-        }
-
-        private async Task PublishAsync()
-        {
-            // Conditional on the claim number: a run that lost its claim fails here and never sends media_publish.
-            post.RecordPublishRequested(Now);
-            await SaveAsync();
-
-            var published = await owner.graph.PublishAsync(persona.IgUserId, token, post.ContainerId!, ct);
-            Record(PublishSteps.Publish, published, published.Value is { } id ? $"media {id}" : null);
-            if (published.Succeeded)
-            {
-                await CompleteAsync(published.Value!);
-                return;
-            }
-
-            var error = published.Error!;
-            if (GraphErrorClassifier.Classify(error).OutcomeUnknown)
-            {
-                // Never retried blindly: the container says whether the post went out.
-                if (await ReconcileAsync() is Next.Stop) return;
-                await FailAsync(error, published.Usage);
-                return;
-            }
-
-            post.RecordPublishRefused(Now);
-            await FailAsync(error, published.Usage);
         }
 
         /// <summary>
         /// The post is live: its media id is stored first (a crash after that only reads the permalink again), then the
-        /// permalink is read (best effort: a failed read never fails a live post) and the post becomes Published. The post
-        /// stays InProgress, holding its concurrency slot, until this last call is done.
+        /// permalinks of this post and of the account's earlier posts still without one are read in one call (best effort:
+        /// a failed read never fails a live post, and a later run of the account, or the backfill, reads it again), and the
+        /// post becomes Published. It stays InProgress, holding its concurrency slot, until this last call is done.
         /// </summary>
         private async Task CompleteAsync(string? mediaId, string? permalink = null)
         {
@@ -311,9 +392,7 @@ public sealed class PostPublisher(
                     await SaveAsync();
                 }
 
-                var read = await owner.graph.GetPermalinkAsync(mediaId, token, ct);
-                Record(PublishSteps.Permalink, read, read.Value?.Permalink);
-                permalink = read.Value?.Permalink;
+                permalink = await ReadPermalinksAsync(mediaId);
             }
 
             post.MarkPublished(mediaId, permalink, Now);
@@ -325,72 +404,105 @@ public sealed class PostPublisher(
             await journal.CommitAsync(ct);
         }
 
-        /// <summary>A PUBLISHED container: its media (id and permalink) from the account's recent media, matched on caption and time.</summary>
-        private async Task<MediaItem?> FindMediaAsync()
+        private async Task<string?> ReadPermalinksAsync(string mediaId)
         {
-            var since = (post.PublishRequestedAt ?? post.UpdatedAt).AddMinutes(-30);
-            var list = await owner.graph.ListRecentMediaAsync(persona.IgUserId, token, since, ct);
-            Record(PublishSteps.Reconcile, list, list.Value is { } items ? $"{items.Count} recent media" : null);
-            var around = post.PublishRequestedAt ?? Now;
-            return list.Value?
-                .Where(m => m.Caption == post.FinalCaption)
-                .OrderBy(m => Math.Abs((ParseTimestamp(m.Timestamp) - around).TotalSeconds))
-                .FirstOrDefault();
+            var backlog = await db.Posts
+                .Where(p => p.PersonaId == persona.Id && p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null && p.Id != post.Id)
+                .OrderByDescending(p => p.PublishedAt).Take(PermalinkBackfill.BatchSize - 1).ToListAsync(ct);
+            var ids = backlog.Select(p => p.MediaId!).Prepend(mediaId).ToList();
+            var read = await CallAsync(PublishSteps.Permalink, () => owner.graph.GetPermalinksAsync(ids, token, ct), links => $"{links.Count} permalinks");
+            if (read?.Value is not { } links) return null;
+            foreach (var earlier in backlog.Where(p => links.ContainsKey(p.MediaId!)))
+            {
+                earlier.RecordPermalink(links[earlier.MediaId!], Now);
+                journal.PostChanged(earlier);
+            }
+
+            return links.GetValueOrDefault(mediaId);
         }
 
-        private async Task FailAsync(GraphError error, GraphUsage usage, bool keepOutcomeUnknown = false)
+        private RuleFacts Facts(bool onAccount = false, int containerErrors = 0, DateTime? oldestPublish = null) => new(
+            OnAccount: onAccount,
+            TransientRetries: post.TransientRetries,
+            HasLocalFile: post.ImagePath is not null,
+            UsesLocalFile: post.SendsLocalImage,
+            PublishMayHaveGoneOut: post.Stage == PublishStage.PublishRequested,
+            ContainerErrors: containerErrors,
+            OldestPublishIn24h: oldestPublish);
+
+        /// <summary>Asks <see cref="PostingRules"/> what to do about <paramref name="error"/> and carries the decision out.</summary>
+        private async Task FailAsync(GraphError error, GraphUsage usage, string step)
         {
-            var cls = GraphErrorClassifier.Classify(error);
-            persona.RecordError(error.ToString(), Now);
             var detail = error.ToString();
-
-            switch (cls.Kind)
+            persona.RecordError(detail, Now);
+            var onAccount = step is PublishSteps.Quota or PublishSteps.CreateContainer or PublishSteps.Publish;
+            var kind = GraphErrorClassifier.Classify(error, onAccount).Kind;
+            var containerErrors = kind == GraphErrorKind.ContainerError
+                ? await db.PostAttempts.CountAsync(a => a.PostId == post.Id && a.Step == PublishSteps.ContainerStatus && a.Message!.StartsWith("container ERROR"), ct)
+                : 0;
+            DateTime? oldest = null;
+            if (kind == GraphErrorKind.QuotaReached)
             {
-                case GraphErrorKind.TokenDead or GraphErrorKind.PermissionMissing or GraphErrorKind.AccountRestricted or GraphErrorKind.PolicyBlock:
-                    await PersonaIncidents.TryHandleAsync(db, journal, persona, cls, detail, post, ct);
-                    break;
+                var dayAgo = Now.AddHours(-24);
+                oldest = await db.Posts.Where(p => p.PersonaId == persona.Id && p.PublishedAt > dayAgo)
+                    .OrderBy(p => p.PublishedAt).Select(p => p.PublishedAt).FirstOrDefaultAsync(ct);
+            }
 
-                case GraphErrorKind.Throttled or GraphErrorKind.SpamSuspected:
-                    var wait = usage.RegainAccessIn ?? options.RateLimitRetryDelay;
-                    if (cls.Kind == GraphErrorKind.SpamSuspected) wait = options.RateLimitRetryDelay * 3;
-                    post.ScheduleRetry(FailureReason.RateLimited, detail, Now + wait, Now);
-                    journal.Log(ActivityLevel.Warning, $"⏳ {Who} Rate Limit — {wait.TotalMinutes:0}분 후 재시도", post.Id, persona.Id);
-                    break;
+            var decision = PostingRules.Decide(error, usage, Facts(onAccount, containerErrors, oldest), options, Now);
+            if (decision.NewContainer) post.ForgetContainer(Now);
+            if (decision.FallBackToLocalFile) post.FallBackToLocalImage(Now);
 
-                case GraphErrorKind.QuotaReached:
-                    await DeferForQuotaAsync(commit: false);
+            switch (decision.Circuit)
+            {
+                case CircuitScope.Account:
+                    persona.OpenCircuit(decision.CircuitUntil!.Value, Now);
+                    owner.circuits.AccountOpened(persona.Id, decision.CircuitUntil.Value);
                     break;
-
-                case GraphErrorKind.MediaDownloadFailed when post.ImagePath is not null && !post.UseLocalImage:
-                    post.FallBackToLocalImage(Now);
-                    post.ForgetContainer(Now);
-                    post.ScheduleRetry(FailureReason.MediaUnreachable, detail, Now, Now);
-                    journal.Log(ActivityLevel.Warning, $"{Who} 이미지 다운로드 실패 — 로컬 파일로 재시도", post.Id, persona.Id);
-                    break;
-
-                case GraphErrorKind.ImageInvalid:
-                    post.Fail(FailureReason.ImageInvalid, detail, Now);
-                    await journal.RaiseAlertAsync(AlertKind.ImageNeedsRegeneration, Journal.Incidents.ImageInvalid(post.Id),
-                        $"{Who} 포스트 #{post.Id}: 이미지 재생성 필요", persona.Id, post.Id, ct);
-                    journal.Log(ActivityLevel.Error, $"❌ {Who} 이미지 오류 — 이미지 재생성 필요 ({detail})", post.Id, persona.Id);
-                    break;
-
-                case GraphErrorKind.InvalidInput or GraphErrorKind.BadParameter:
-                    post.Fail(FailureReason.InvalidInput, detail, Now);
-                    journal.Log(ActivityLevel.Error, $"❌ {Who} 입력 오류 ({detail})", post.Id, persona.Id);
-                    break;
-
-                case GraphErrorKind.ContainerLost or GraphErrorKind.MediaNotFound:
-                    post.ForgetContainer(Now);
-                    RetryOrFail(FailureReason.Transient, detail);
-                    break;
-
-                default:
-                    RetryOrFail(keepOutcomeUnknown || post.Stage == PublishStage.PublishRequested ? FailureReason.OutcomeUnknown : cls.Reason, detail);
+                case CircuitScope.App:
+                    await owner.circuits.OpenAppAsync(decision.CircuitUntil!.Value, ct);
                     break;
             }
 
-            if (post.Status == PostStatus.Failed)
+            if (!await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, detail, post, ct))
+            {
+                switch (decision.Action)
+                {
+                    case PostAction.Retry when decision.CountsAsRetry:
+                        post.ScheduleTransientRetry(decision.Reason, detail, decision.At!.Value, Now);
+                        journal.Log(ActivityLevel.Warning,
+                            $"❌ {Who} 실패 (API 오류) — {options.TransientRetryDelay.TotalMinutes:0.#}분 후 재시도 ({post.TransientRetries}/{options.MaxTransientRetries}): {detail}",
+                            post.Id, persona.Id);
+                        break;
+                    case PostAction.Retry:
+                        post.ScheduleRetry(decision.Reason, detail, decision.At!.Value, Now);
+                        journal.Log(ActivityLevel.Warning, decision.Circuit == CircuitScope.None
+                            ? $"{Who} {Words(decision.Reason)}"
+                            : $"⏳ {Who} Rate Limit — {(decision.At.Value - Now).TotalMinutes:0.#}분 후 재시도 ({(decision.Circuit == CircuitScope.App ? "앱 전체" : "계정")} 호출 제한)",
+                            post.Id, persona.Id);
+                        break;
+                    case PostAction.Defer:
+                        post.Defer(decision.At!.Value, decision.Reason, detail, Now);
+                        journal.Log(ActivityLevel.Warning, $"⏳ {Who} 게시 한도 도달 — 다음 가능 시각까지 대기", post.Id, persona.Id);
+                        break;
+                    case PostAction.Fail:
+                        post.Fail(decision.Reason, detail, Now);
+                        journal.Log(ActivityLevel.Error, decision.Reason switch
+                        {
+                            FailureReason.ImageInvalid => $"❌ {Who} 이미지 오류 — 이미지 재생성 필요 ({detail})",
+                            FailureReason.InvalidInput => $"❌ {Who} 입력 오류 ({detail})",
+                            _ => $"❌ {Who} 실패 — 자동 재시도 {options.MaxTransientRetries}회 모두 실패: {detail}",
+                        }, post.Id, persona.Id);
+                        break;
+                }
+
+                if (decision.Alert == AlertKind.ImageNeedsRegeneration)
+                {
+                    await journal.RaiseAlertAsync(AlertKind.ImageNeedsRegeneration, Journal.Incidents.ImageInvalid(post.Id),
+                        $"{Who} 포스트 #{post.Id}: 이미지 재생성 필요", persona.Id, post.Id, ct);
+                }
+            }
+
+            if (decision.ReportsFailure)
             {
                 journal.Webhook(WebhookTypes.PostFailed, new { postId = post.Id, personaId = persona.Id, failureReason = post.FailureReason, message = post.LastError });
             }
@@ -400,40 +512,12 @@ public sealed class PostPublisher(
             await journal.CommitAsync(ct);
         }
 
-        /// <summary>Transient trouble: retry after <c>TransientRetryDelay</c> up to <c>MaxTransientRetries</c> times, then Failed.</summary>
-        private void RetryOrFail(FailureReason reason, string detail)
+        private static string Words(FailureReason reason) => reason switch
         {
-            if (post.TransientRetries < options.MaxTransientRetries)
-            {
-                post.ScheduleTransientRetry(reason, detail, Now + options.TransientRetryDelay, Now);
-                journal.Log(ActivityLevel.Warning,
-                    $"❌ {Who} 실패 (API 오류) — {options.TransientRetryDelay.TotalMinutes:0.#}분 후 재시도 ({post.TransientRetries}/{options.MaxTransientRetries}): {detail}",
-                    post.Id, persona.Id);
-            }
-            else
-            {
-                post.Fail(reason, detail, Now);
-                journal.Log(ActivityLevel.Error, $"❌ {Who} 실패 — 자동 재시도 {options.MaxTransientRetries}회 모두 실패: {detail}", post.Id, persona.Id);
-            }
-        }
-
-        /// <summary>Over Instagram's quota: wait for the next free slot of the moving 24-hour window.</summary>
-        private async Task DeferForQuotaAsync(bool commit = true)
-        {
-            var dayAgo = Now.AddHours(-24);
-            var oldest = await db.Posts.Where(p => p.PersonaId == persona.Id && p.PublishedAt > dayAgo)
-                .OrderBy(p => p.PublishedAt).Select(p => p.PublishedAt).FirstOrDefaultAsync(ct);
-            var until = oldest is { } first ? first.AddHours(24).AddMinutes(1) : Now + options.RateLimitRetryDelay;
-            if (until <= Now) until = Now + options.RateLimitRetryDelay;
-            post.Defer(until, FailureReason.QuotaReached, "Instagram publishing quota reached", Now);
-            journal.Log(ActivityLevel.Warning, $"⏳ {Who} 게시 한도 도달 — 다음 가능 시각까지 대기", post.Id, persona.Id);
-            if (commit)
-            {
-                journal.PostChanged(post);
-                journal.PersonaChanged(persona);
-                await journal.CommitAsync(ct);
-            }
-        }
+            FailureReason.MediaUnreachable => "이미지 다운로드 실패 — 로컬 파일로 재시도",
+            FailureReason.Transient => "컨테이너 오류 — 새 컨테이너로 재시도",
+            _ => $"{reason} — 재시도",
+        };
 
         private async Task SaveAsync()
         {

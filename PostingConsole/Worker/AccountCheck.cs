@@ -19,7 +19,7 @@ public sealed record AccountCheckResult(int Checked, int NeedsReauth, int Suspen
 /// </summary>
 public sealed class AccountCheck(
     IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, EventHub hub, TimeProvider time,
-    ILogger<AccountCheck> logger)
+    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ILogger<AccountCheck> logger)
 {
     /// <param name="requestedBy">An Admin who started the check by hand (audited); null for the daily run.</param>
     public async Task<AccountCheckResult> RunAsync(CancellationToken cancellationToken, Security.Actor? requestedBy = null)
@@ -40,7 +40,8 @@ public sealed class AccountCheck(
             else
             {
                 var detail = limit.Error!.ToString();
-                if (await PersonaIncidents.TryHandleAsync(db, journal, persona, GraphErrorClassifier.Classify(limit.Error), detail, null, cancellationToken))
+                var decision = PostingRules.Decide(limit.Error, limit.Usage, new RuleFacts(OnAccount: true), options.Value, journal.Now);
+                if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, detail, null, cancellationToken))
                 {
                     persona.RecordError(detail, journal.Now);
                     if (persona.Status == PersonaStatus.NeedsReauth) reauth++; else suspended++;

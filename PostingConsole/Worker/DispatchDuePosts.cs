@@ -1,11 +1,16 @@
 using Coravel.Invocable;
+using PostingConsole.Publishing;
 
 namespace PostingConsole.Worker;
 
-/// <summary>Coravel's every-minute tick (the spec's cron): a heartbeat and a pass over the queue.</summary>
-public sealed class DispatchDuePosts(Dispatcher dispatcher) : IInvocable, ICancellableInvocable
+/// <summary>Coravel's every-minute tick (the spec's cron): a heartbeat and a pass over the queue, then the permalink backfill.</summary>
+public sealed class DispatchDuePosts(Dispatcher dispatcher, PermalinkBackfill permalinks) : IInvocable, ICancellableInvocable
 {
     public CancellationToken CancellationToken { get; set; }
 
-    public Task Invoke() => dispatcher.TickAsync(CancellationToken);
+    public async Task Invoke()
+    {
+        await dispatcher.TickAsync(CancellationToken);
+        await permalinks.RunAsync(CancellationToken);
+    }
 }

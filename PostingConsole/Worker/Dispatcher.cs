@@ -21,6 +21,7 @@ public sealed class Dispatcher(
     IDbContextFactory<PostingDbContext> contextFactory,
     PostPublisher publisher,
     ClaimLeases leases,
+    ThrottleCircuits circuits,
     DispatchSignal signal,
     EventHub hub,
     TimeProvider time,
@@ -60,7 +61,10 @@ public sealed class Dispatcher(
             var running = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.Running).FirstOrDefaultAsync(cancellationToken);
             if (!running) return 0;
 
+            await circuits.RefreshAsync(db, cancellationToken);
             var claimed = await RecoverExpiredLeasesAsync(db, now, cancellationToken);
+            // Meta's app budget is spent: no Graph call at all until the circuit reopens.
+            if (circuits.AppUntil > now) return claimed;
             claimed += await ClaimDueAsync(db, now, cancellationToken);
             return claimed;
         }
@@ -70,11 +74,13 @@ public sealed class Dispatcher(
         }
     }
 
-    /// <summary>The earliest time a claimable post falls due, for the wake-up timer.</summary>
+    /// <summary>The earliest time a claimable post falls due (not before the app circuit reopens), for the wake-up timer.</summary>
     public async Task<DateTime?> NextDueAtAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Posts.Where(p => Claimable.Contains(p.Status)).OrderBy(p => p.NextAttemptAt).Select(p => p.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        var next = await db.Posts.Where(p => Claimable.Contains(p.Status)).OrderBy(p => p.NextAttemptAt).Select(p => p.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        var notBefore = circuits.AppUntil is { } app && app > Now ? app : circuits.NextStartAllowedAt();
+        return next is { } due && notBefore > due ? notBefore : next;
     }
 
     /// <summary>Completes when every post this dispatcher started has finished its pass.</summary>
@@ -141,7 +147,8 @@ public sealed class Dispatcher(
     private async Task<int> ClaimDueAsync(PostingDbContext db, DateTime now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var max = settings.MaxConcurrency;
+        // A reopened app circuit lets one probe through; the first clean answer closes it.
+        var max = circuits.AppUntil is not null ? 1 : settings.MaxConcurrency;
         var free = max - await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken);
         if (free <= 0) return 0;
 
@@ -163,9 +170,20 @@ public sealed class Dispatcher(
             .ToDictionaryAsync(x => x.PersonaId, cancellationToken);
 
         var claimed = 0;
+        var blocked = circuits.OpenAccounts(now);
         foreach (var candidate in due)
         {
             if (busy.Contains(candidate.PersonaId)) continue; // one in flight per persona
+            if (blocked.TryGetValue(candidate.PersonaId, out var reopening))
+            {
+                // Behind the account's circuit: its posts wait for the reopening, not each its own delay.
+                await DeferBehindCircuitAsync(db, candidate.PersonaId, reopening, cancellationToken);
+                busy.Add(candidate.PersonaId);
+                continue;
+            }
+
+            // Above 90 % of Meta's budget, starts are spaced out.
+            if (!circuits.TryStart(candidate.PersonaId, now)) continue;
 
             if (lastHour.TryGetValue(candidate.PersonaId, out var used) && used.Count >= settings.PerPersonaHourlyLimit)
             {
@@ -199,6 +217,20 @@ public sealed class Dispatcher(
         }
 
         return claimed;
+    }
+
+    private async Task DeferBehindCircuitAsync(PostingDbContext db, int personaId, DateTime reopening, CancellationToken cancellationToken)
+    {
+        var waiting = await db.Posts.Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < reopening)
+            .Select(p => new { p.Id, p.Status }).ToListAsync(cancellationToken);
+        if (waiting.Count == 0) return;
+        var ids = waiting.Select(w => w.Id).ToList();
+        await db.Posts.Where(p => ids.Contains(p.Id) && Claimable.Contains(p.Status) && p.NextAttemptAt < reopening)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.NextAttemptAt, reopening)
+                .SetProperty(p => p.FailureReason, FailureReason.RateLimited)
+                .SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
+        hub.Publish(waiting.Select(w => (PostingEvent)new PostChanged(Now, w.Id, personaId, w.Status, FailureReason.RateLimited)).ToList());
     }
 
     private async Task DeferForHourlyLimitAsync(PostingDbContext db, int postId, DateTime until, CancellationToken cancellationToken)

@@ -214,6 +214,9 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("AppThrottledUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastTickAt")
                         .HasColumnType("TEXT");
 
@@ -417,6 +420,9 @@ namespace PostingConsole.Data.Migrations
 
                     b.Property<string>("StatusReason")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ThrottledUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TimeZone")

@@ -29,6 +29,15 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
     public Task<GraphResult<MediaPermalink>> GetPermalinkAsync(string mediaId, string token, CancellationToken cancellationToken) =>
         SendAsync<MediaPermalink, MediaPermalink>(HttpMethod.Get, $"{Escape(mediaId)}?fields=permalink,shortcode,timestamp", token, null, r => r, cancellationToken);
 
+    /// <summary>
+    /// Permalinks of several media of one account in one read (<c>GET /?ids=…&amp;fields=permalink</c>). An id the token cannot
+    /// see fails the whole read, so one call carries the media of one account only.
+    /// </summary>
+    public Task<GraphResult<IReadOnlyDictionary<string, string>>> GetPermalinksAsync(IReadOnlyCollection<string> mediaIds, string token, CancellationToken cancellationToken) =>
+        SendAsync<Dictionary<string, MediaPermalink>, IReadOnlyDictionary<string, string>>(HttpMethod.Get,
+            $"?ids={string.Join(",", mediaIds.Select(Escape))}&fields=permalink", token, null,
+            r => r.Where(m => m.Value.Permalink is not null).ToDictionary(m => m.Key, m => m.Value.Permalink!), cancellationToken);
+
     public Task<GraphResult<PublishingLimit>> GetPublishingLimitAsync(string igUserId, string token, CancellationToken cancellationToken) =>
         SendAsync<PublishingLimitResponse, PublishingLimit>(HttpMethod.Get, $"{Escape(igUserId)}/content_publishing_limit?fields=config,quota_usage", token, null,
             r => r.Data.FirstOrDefault() ?? new PublishingLimit(0, new PublishingLimitConfig(0, 86400)), cancellationToken);

@@ -28,6 +28,7 @@ public static class SandboxGraph
         graph.MapGet("/{igUserId}/content_publishing_limit", PublishingLimit);
         graph.MapGet("/{igUserId}/media", ListMedia);
         graph.MapGet("/{id}", ReadObject);
+        graph.MapGet("/", ReadObjects);
         // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.
         app.MapGet("/sandbox/cdn-down/{**path}", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable)).AllowAnonymous().ExcludeFromDescription();
         // A CDN with hotlink protection: it serves the media files to everyone but Meta's fetcher.
@@ -72,7 +73,7 @@ public static class SandboxGraph
         var aspect = (double)width / height;
         if (aspect < JpegInspector.MinAspect - 0.001 || aspect > JpegInspector.MaxAspect + 0.001) return SandboxErrors.BadAspectRatio();
 
-        var processing = fault == SandboxFault.Slow ? state.ContainerProcessing * 4 : state.ContainerProcessing;
+        var processing = fault == SandboxFault.Slow ? state.SlowContainerProcessing : state.ContainerProcessing;
         var container = state.AddContainer(igUserId, imageUrl, caption, processing);
         return Results.Json(new GraphIdResponse(container.Id));
     }
@@ -160,6 +161,26 @@ public static class SandboxGraph
         }
 
         return SandboxErrors.UnknownObject(id);
+    }
+
+    /// <summary><c>GET /?ids=…&amp;fields=permalink</c>: several media at once; one the token cannot see fails the whole read, as at Meta.</summary>
+    private static async Task<IResult> ReadObjects(string? ids, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        var wanted = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (wanted.Length == 0) return SandboxErrors.BadParameter("The parameter ids is required.");
+        var found = new Dictionary<string, MediaPermalink>();
+        string? account = null;
+        foreach (var id in wanted)
+        {
+            if (state.Media(id) is not { } media || (account is not null && media.IgUserId != account)) return SandboxErrors.UnknownObject(id);
+            account = media.IgUserId;
+            found[id] = new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt));
+        }
+
+        var fault = await FaultFor(account!, state, services);
+        if (await Gate(http, account!, fault, state) is { } refused) return refused;
+        if (state.TakeServerError(account!, SandboxCall.Read)) return SandboxErrors.ServerError();
+        return Results.Json(found);
     }
 
     /// <summary>

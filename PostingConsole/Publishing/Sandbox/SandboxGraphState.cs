@@ -18,8 +18,11 @@ public sealed class SandboxGraphState(TimeProvider time)
     /// <summary>Publishing quota per account per moving 24 hours (Meta's pages say 100, 50 or 25).</summary>
     public int QuotaTotal { get; set; } = 50;
 
-    /// <summary>How long a new container stays IN_PROGRESS (real time).</summary>
-    public TimeSpan ContainerProcessing { get; set; } = TimeSpan.FromMilliseconds(800);
+    /// <summary>How long a new image container stays IN_PROGRESS (real time). Meta's images are usually FINISHED by the time they are published.</summary>
+    public TimeSpan ContainerProcessing { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a container stays IN_PROGRESS under the Slow fault (Meta's answer to publishing it early: 9007/2207027).</summary>
+    public TimeSpan SlowContainerProcessing { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Time from a request's arrival to its answer, work included (the benchmark sets 50 ms).</summary>
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+using PostingConsole.Publishing.Graph;
+
+namespace PostingConsole.Publishing;
+
+/// <summary>
+/// No Published post stays without its link: permalinks a run could not read (a failed read, a post reconciled as live)
+/// are read again, the media of one account per call (<c>GET /?ids=…</c>), at the dispatcher's minute tick. It only
+/// calls while the queue leaves a slot of <c>Posting:MaxConcurrency</c> free, one call at a time, and never to an account
+/// behind a throttle circuit.
+/// </summary>
+public sealed class PermalinkBackfill(
+    IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, ThrottleCircuits circuits, EventHub hub,
+    TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ILogger<PermalinkBackfill> logger)
+{
+    /// <summary>Media per read (the same read a run makes for its own post and its account's backlog).</summary>
+    public const int BatchSize = 25;
+
+    /// <summary>Accounts read per pass, so a long backlog does not hold the tick.</summary>
+    private const int AccountsPerPass = 10;
+
+    /// <summary>Reads missing permalinks; returns how many were found.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var missing = await db.Posts
+            .Where(p => p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null)
+            .Select(p => p.PersonaId).Distinct().Take(AccountsPerPass).ToListAsync(cancellationToken);
+        var found = 0;
+        foreach (var personaId in missing)
+        {
+            if (circuits.BlockedUntil(personaId, now) is not null) continue;
+            if (await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken) >= options.Value.MaxConcurrency) break;
+
+            var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
+            if (!persona.CanPublish) continue;
+            var posts = await db.Posts.Where(p => p.PersonaId == personaId && p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null)
+                .OrderByDescending(p => p.PublishedAt).Take(BatchSize).ToListAsync(cancellationToken);
+            var read = await graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken);
+            if (read.Value is not { } links)
+            {
+                circuits.RecordUsage(personaId, read.Usage);
+                logger.LogWarning("Permalink backfill for persona {PersonaId} failed: {Error}", personaId, read.Error);
+                continue;
+            }
+
+            await circuits.SucceededAsync(persona, read.Usage, cancellationToken);
+            var journal = new Journal(db, hub, time);
+            foreach (var post in posts.Where(p => links.ContainsKey(p.MediaId!)))
+            {
+                post.RecordPermalink(links[post.MediaId!], now);
+                journal.PostChanged(post);
+                found++;
+            }
+
+            try
+            {
+                await journal.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear(); // an operator re-posted one meanwhile; the next pass reads again
+            }
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Publishing.Graph;
+
+namespace PostingConsole.Publishing;
+
+/// <summary>
+/// Meta's throttle circuits (graph-api.md: "stop calling when throttled: more calls lengthen the block"). Stored in the
+/// database (<see cref="Persona.ThrottledUntil"/>, <see cref="DispatcherState.AppThrottledUntil"/>), so they hold across a
+/// restart and across processes; this process keeps a copy, refreshed by every dispatch pass and updated at once when one
+/// of its runs opens or closes a circuit, so a run checks before each call without a query. It also keeps the last usage
+/// Meta reported, for the slow-down above 90 %.
+/// </summary>
+public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<int, DateTime> accounts = new();
+    private readonly ConcurrentDictionary<int, int> accountUsage = new();
+    private readonly ConcurrentDictionary<int, DateTime> lastAccountStart = new();
+    private readonly Lock gate = new();
+    private DateTime? appUntil;
+    private int? appUsage;
+    private DateTime lastStart = DateTime.MinValue;
+
+    /// <summary>The app circuit's reopening (past: half-open, one probe), or null when closed.</summary>
+    public DateTime? AppUntil
+    {
+        get { lock (gate) return appUntil; }
+    }
+
+    /// <summary>When the account may be called again (app or account circuit), or null when it may be called now.</summary>
+    public DateTime? BlockedUntil(int personaId, DateTime now)
+    {
+        DateTime? until = null;
+        lock (gate)
+        {
+            if (appUntil > now) until = appUntil;
+        }
+
+        if (accounts.TryGetValue(personaId, out var account) && account > now && (until is null || account > until)) until = account;
+        return until;
+    }
+
+    /// <summary>The open account circuits (reopening in the future), for the dispatcher and the personas board.</summary>
+    public IReadOnlyDictionary<int, DateTime> OpenAccounts(DateTime now) => accounts.Where(a => a.Value > now).ToDictionary();
+
+    /// <summary>Takes the stored state (every dispatch pass).</summary>
+    public async Task RefreshAsync(PostingDbContext db, CancellationToken cancellationToken)
+    {
+        var app = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.AppThrottledUntil).FirstOrDefaultAsync(cancellationToken);
+        var stored = await db.Personas.Where(p => p.ThrottledUntil != null).Select(p => new { p.Id, p.ThrottledUntil }).ToListAsync(cancellationToken);
+        lock (gate) appUntil = app;
+        foreach (var id in accounts.Keys.Except(stored.Select(s => s.Id))) accounts.TryRemove(id, out _);
+        foreach (var s in stored) accounts[s.Id] = s.ThrottledUntil!.Value;
+    }
+
+    /// <summary>Opens the app circuit: stored at once (its own statement), so every process stops calling.</summary>
+    public async Task OpenAppAsync(DateTime until, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (appUntil is null || until > appUntil) appUntil = until;
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await db.DispatcherState.Where(s => s.Id == 1 && (s.AppThrottledUntil == null || s.AppThrottledUntil < until))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.AppThrottledUntil, until), cancellationToken);
+    }
+
+    /// <summary>The account circuit, mirrored here; the persona row itself is saved with the run's unit of work.</summary>
+    public void AccountOpened(int personaId, DateTime until) => accounts[personaId] = until;
+
+    /// <summary>
+    /// A call answered without throttling. Closes the account's circuit (the caller saves the persona) and, when the app
+    /// circuit was half-open, the app's. Records the usage Meta reported.
+    /// </summary>
+    public async Task SucceededAsync(Persona persona, GraphUsage usage, CancellationToken cancellationToken)
+    {
+        RecordUsage(persona.Id, usage);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (persona.ThrottledUntil is not null) persona.CloseCircuit(now);
+        accounts.TryRemove(persona.Id, out _);
+
+        bool closeApp;
+        lock (gate)
+        {
+            closeApp = appUntil is not null;
+            if (closeApp) appUntil = null;
+        }
+
+        if (!closeApp) return;
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await db.DispatcherState.Where(s => s.Id == 1 && s.AppThrottledUntil != null && s.AppThrottledUntil <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.AppThrottledUntil, (DateTime?)null), cancellationToken);
+    }
+
+    public void RecordUsage(int personaId, GraphUsage usage)
+    {
+        if (usage.AppCallCountPercent is { } app) lock (gate) appUsage = app;
+        if (usage.BusinessCallCountPercent is { } business) accountUsage[personaId] = business;
+    }
+
+    /// <summary>
+    /// Whether a post of the persona may start now under Meta's usage (above 90 % of the app's or the account's budget
+    /// posts are spaced out, <see cref="PostingRules.SpacingFor"/>); when it may, the start is counted.
+    /// </summary>
+    public bool TryStart(int personaId, DateTime now)
+    {
+        lock (gate)
+        {
+            var appSpacing = PostingRules.SpacingFor(appUsage);
+            var accountSpacing = PostingRules.SpacingFor(accountUsage.TryGetValue(personaId, out var used) ? used : null);
+            if (appSpacing > TimeSpan.Zero && now - lastStart < appSpacing) return false;
+            if (accountSpacing > TimeSpan.Zero && lastAccountStart.TryGetValue(personaId, out var last) && now - last < accountSpacing) return false;
+            lastStart = now;
+            lastAccountStart[personaId] = now;
+            return true;
+        }
+    }
+
+    /// <summary>The next moment <see cref="TryStart"/> may say yes while the app is above 90 % (for the wake-up timer).</summary>
+    public DateTime? NextStartAllowedAt()
+    {
+        lock (gate)
+        {
+            var spacing = PostingRules.SpacingFor(appUsage);
+            return spacing > TimeSpan.Zero ? lastStart + spacing : null;
+        }
+    }
+}
