@@ -56,7 +56,7 @@ public class EditReachesInstagramTests : IAsyncLifetime
         var result = await Operations.EditAsync(TestActors.Operator, post.Id, new PostEdit("수정 후", null, null), CancellationToken.None);
 
         result.Succeeded.ShouldBeTrue(result.Error);
-        app.Sandbox.Calls.ShouldBe(1, "one status read at Meta before the container was dropped");
+        app.Sandbox.Calls.ShouldBe(2, "the status read and the account's recent media at Meta, before the container was dropped");
         (await app.ReadPostAsync(post.Id)).ContainerId.ShouldBeNull();
         await Operations.RetryAsync(TestActors.Operator, post.Id, TimeSpan.Zero, CancellationToken.None);
         await app.RunOnceAsync();

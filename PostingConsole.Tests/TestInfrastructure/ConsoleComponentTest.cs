@@ -74,6 +74,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddHttpClient<PostingConsole.Publishing.Graph.GraphClient>();
         services.AddSingleton<PostingConsole.Publishing.ContainerCheck>();
         services.AddSingleton<PostingConsole.Worker.AccountCheck>();
+        services.AddSingleton<PostingConsole.Publishing.ThrottleCircuits>();
         services.AddSingleton<MediaUrls>();
         Authorization = Context.AddAuthorization();
         SignInAs(Roles.Admin);

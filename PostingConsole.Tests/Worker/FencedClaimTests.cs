@@ -19,20 +19,21 @@ public class FencedClaimTests
     [Fact]
     public async Task Meta_answering_every_call_in_25_s_with_the_shortest_lease_allowed_publishes_each_post_exactly_once()
     {
-        // Graph:CallTimeout just above the answer time; the lease one second above the longest step that allows.
-        var callTimeout = TimeSpan.FromSeconds(26);
+        // Graph:CallTimeout above the answer time; the lease one second above the longest step that allows.
+        var callTimeout = TimeSpan.FromSeconds(30);
         var lease = new GraphOptions { CallTimeout = callTimeout }.LongestStep + TimeSpan.FromSeconds(1);
-        var clock = new AcceleratedClock(speed: 50);
+        var clock = new AcceleratedClock(speed: 25);
+        var logs = new CapturingLoggerProvider();
         await using var app = EngineHarness.Start(new Dictionary<string, string?>
         {
             ["Graph:CallTimeout"] = callTimeout.ToString("c"),
             ["Posting:LeaseDuration"] = lease.ToString("c"),
-        }, clock: clock);
+            ["Logging:LogLevel:PostingConsole"] = "Information",
+        }, clock: clock, logs: logs);
         app.Sandbox.Latency = TimeSpan.FromSeconds(25);
-        app.Sandbox.ContainerProcessing = TimeSpan.Zero;
 
         var posts = new List<Post>();
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < 10; i++)
         {
             var persona = await app.AddPersonaAsync($"느린메타{i}");
             // The slowest step there is: the quota read fails twice and is retried in-call, 3 × 25 s before the container POST.
@@ -57,24 +58,23 @@ public class FencedClaimTests
         app.Sandbox.AllMedia.Count.ShouldBe(posts.Count, "one Instagram post per post");
         app.Sandbox.AllMedia.GroupBy(m => m.Caption).ShouldAllBe(g => g.Count() == 1);
         await using var db = app.CreateDbContext();
-        (await db.Posts.Select(p => p.ClaimNumber).ToListAsync()).ShouldAllBe(n => n == 1, "no claim was ever taken over: the heartbeat kept every lease");
         (await db.PostAttempts.CountAsync(a => a.Step == "media_publish")).ShouldBe(posts.Count);
+        logs.Entries.ShouldNotContain(e => e.Contains("Recovering post") || e.Contains("taken over"), "the heartbeat kept every lease: no claim was taken over");
     }
 
     [Fact]
     public async Task A_run_whose_claim_was_taken_over_mid_call_writes_nothing_and_sends_nothing_more()
     {
-        var clock = new AcceleratedClock(speed: 50);
-        await using var app = EngineHarness.Start(clock: clock);
-        app.Sandbox.Latency = TimeSpan.FromSeconds(25);
+        await using var app = EngineHarness.Start();
         var persona = await app.AddPersonaAsync();
         var post = await app.AddPostAsync(persona);
         var dispatcher = app.CreateDispatcher();
 
-        (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
-        await WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read is being answered
-        await using (var db = app.CreateDbContext())
+        using (app.Sandbox.HoldAnswers())
         {
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
+            await WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read waits for Meta
+            await using var db = app.CreateDbContext();
             // Another dispatcher takes the post over (as after a lease expiry): the claim number moves on.
             await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ClaimNumber, p => p.ClaimNumber + 1));
         }

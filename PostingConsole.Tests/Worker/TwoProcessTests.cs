@@ -38,6 +38,8 @@ public class TwoProcessTests
         var dll = Path.Combine(AppContext.BaseDirectory, "PostingConsole.dll");
         await using var one = await InstalledConsole.StartAsync(dll, shared.Path, shared.Path, environment);
         await using var two = await InstalledConsole.StartAsync(dll, shared.Path, shared.Path, environment);
+        // Both are up with dispatch stopped; start it for both at once (each polls the switch while it has work due).
+        await ExecuteAsync(shared.Path, "UPDATE DispatcherState SET Running = 1");
 
         var waited = Stopwatch.StartNew();
         while (await CountAsync(shared.Path, "SELECT COUNT(*) FROM Posts WHERE Status <> 'Published'") > 0)
@@ -75,7 +77,17 @@ public class TwoProcessTests
         }
 
         await db.SaveChangesAsync();
+        await db.DispatcherState.ExecuteUpdateAsync(s => s.SetProperty(x => x.Running, false));
         return personas * postsEach;
+    }
+
+    private static async Task ExecuteAsync(string folder, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "posting.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> CountAsync(string folder, string sql)

@@ -164,6 +164,15 @@ public sealed class Post
         UpdatedAt = now;
     }
 
+    /// <summary>Meta says the stored container went out although the post did not record it: the next run reconciles before anything is sent.</summary>
+    public void MarkOutcomeUnknown(DateTime now)
+    {
+        if (ContainerId is null) throw new InvalidOperationException($"Post {Id} has no container to reconcile.");
+        Stage = PublishStage.PublishRequested;
+        PublishRequestedAt ??= now;
+        UpdatedAt = now;
+    }
+
     /// <summary>The container was lost, expired or errored before it went out: the next attempt makes a new one.</summary>
     public void ForgetContainer(DateTime now)
     {
@@ -179,11 +188,11 @@ public sealed class Post
         UpdatedAt = now;
     }
 
-    /// <summary>Meta answered the publish with an error: nothing went out, the container can be published later.</summary>
+    /// <summary>Meta answered the publish with an error, or its container reads as not published: the container can be published later.</summary>
     public void RecordPublishRefused(DateTime now)
     {
         Stage = ContainerId is null ? PublishStage.NotStarted : PublishStage.ContainerCreated;
-        PublishRequestedAt = null;
+        // PublishRequestedAt stays: media_publish was sent with this container once, so an edit asks Meta before dropping it.
         UpdatedAt = now;
     }
 

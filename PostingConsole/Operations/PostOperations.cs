@@ -85,18 +85,20 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             return OperationResult<Post>.Invalid(problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
         }
 
-        if (read.WouldChangeContent(edit.Caption, edit.Hashtags) && read.Stage == PublishStage.PublishRequested && read.ContainerId is { } containerId)
+        if (read.WouldChangeContent(edit.Caption, edit.Hashtags) && read.ContainerId is not null && read.PublishRequestedAt is not null)
         {
-            switch (await containers.ReadAsync(read.Persona!, containerId, cancellationToken))
+            switch (await containers.ReadAsync(read.Persona!, read, cancellationToken))
             {
                 case ContainerFate.Published:
-                    // Live with the caption it had: the dispatcher reconciles it to Published at once.
-                    await ChangeAsync(actor, AuditActions.PostRetry, "reconcile: container already published", postId, read.Version, (post, now) =>
+                    // Live with the caption it had: back on the queue with its container, so the dispatcher reconciles it to Published.
+                    var requeued = await ChangeAsync(actor, AuditActions.PostRetry, "reconcile: already live on Instagram", postId, read.Version, (post, now) =>
                     {
-                        if (!PostStateMachine.CanMove(post.Status, PostStatus.Scheduled)) return "no longer waiting";
+                        if (!PostStateMachine.CanMove(post.Status, PostStatus.Scheduled)) return $"A {post.Status} post cannot be put back on the queue.";
+                        post.MarkOutcomeUnknown(now);
                         post.RetryManually(now, now);
                         return null;
                     }, cancellationToken);
+                    if (!requeued.Succeeded) return requeued;
                     return OperationResult<Post>.Conflict(
                         "이 포스트는 이미 인스타그램에 게시되었습니다 — 수정할 수 없습니다. 곧 완료로 표시됩니다. " +
                         "(This post is already live on Instagram, so it cannot be edited; it will show as published shortly.)");
@@ -144,10 +146,33 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             return null;
         }, cancellationToken);
 
-    /// <summary>Retries every Failed, Retrying or Held post that matches; returns how many.</summary>
+    /// <summary>
+    /// Retries every Failed, Retrying or Held post that matches; returns how many. A post the dispatcher claims meanwhile
+    /// makes the save fail as a whole; the match is then read and applied again (a few times), so a bulk retry during
+    /// dispatch retries what is still retryable instead of failing.
+    /// </summary>
     public async Task<OperationResult<int>> RetryMatchingAsync(Actor actor, PostMatch match, TimeSpan after, CancellationToken cancellationToken)
     {
         if (!actor.Can(Permission.Operate)) return OperationResult<int>.Forbidden(actor, Permission.Operate);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return OperationResult<int>.Ok(await RetryMatchingOnceAsync(actor, match, after, cancellationToken));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // Read again: the claimed post is no longer retryable, the others are.
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return OperationResult<int>.Conflict(OperationResult<Post>.ChangedMeanwhile().Error!);
+            }
+        }
+    }
+
+    private async Task<int> RetryMatchingOnceAsync(Actor actor, PostMatch match, TimeSpan after, CancellationToken cancellationToken)
+    {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
         PostStatus[] retryable = match.IncludeHeld ? [PostStatus.Failed, PostStatus.Retrying, PostStatus.Held] : [PostStatus.Failed, PostStatus.Retrying];
@@ -168,18 +193,11 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             journal.Log(ActivityLevel.Info, $"🔁 {posts.Count}개 포스팅 재시도 예약");
             journal.Audit(actor, AuditActions.PostRetryMatching, $"{posts.Count} posts",
                 $"status={match.Status?.ToString() ?? "any"} reason={match.FailureReason?.ToString() ?? "any"} persona={match.PersonaId?.ToString() ?? "any"} after {after}");
-            try
-            {
-                await journal.CommitAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return OperationResult<int>.Conflict(OperationResult<Post>.ChangedMeanwhile().Error!);
-            }
+            await journal.CommitAsync(cancellationToken);
             signal.Wake();
         }
 
-        return OperationResult<int>.Ok(posts.Count);
+        return posts.Count;
     }
 
     /// <summary>

@@ -17,32 +17,67 @@ public sealed record PostClaim(int PostId, long Number);
 public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time, IOptions<PostingOptions> options, ILogger<ClaimLeases> logger)
 {
     private readonly TimeProvider time = time;
+    private readonly IOptions<PostingOptions> options = options;
     private readonly ILogger<ClaimLeases> logger = logger;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PostClaim, long> progress = new();
 
     /// <summary>Renews the lease if the claim is still this run's; false when it was lost.</summary>
     public async Task<bool> RenewAsync(PostClaim claim, CancellationToken cancellationToken)
+    {
+        Progress(claim);
+        return await RenewLeaseAsync(claim, cancellationToken) != Renewal.Lost;
+    }
+
+    /// <summary>The run did something (a call answered, a save): the heartbeat keeps its lease only while this goes on.</summary>
+    public void Progress(PostClaim claim) => progress[claim] = time.GetTimestamp();
+
+    private enum Renewal
+    {
+        Renewed,
+        /// <summary>The post is no longer InProgress under this claim number but the number is still this run's: the run has finished.</summary>
+        Finished,
+        Lost,
+    }
+
+    private async Task<Renewal> RenewLeaseAsync(PostClaim claim, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var leaseUntil = time.GetUtcNow().UtcDateTime + options.Value.LeaseDuration;
         var rows = await db.Posts
             .Where(p => p.Id == claim.PostId && p.ClaimNumber == claim.Number && p.Status == PostStatus.InProgress)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.LeaseUntil, leaseUntil), cancellationToken);
-        return rows == 1;
+        if (rows == 1) return Renewal.Renewed;
+        var number = await db.Posts.Where(p => p.Id == claim.PostId).Select(p => (long?)p.ClaimNumber).FirstOrDefaultAsync(cancellationToken);
+        return number == claim.Number ? Renewal.Finished : Renewal.Lost;
     }
 
     /// <summary>
     /// Renews the lease every quarter of <c>Posting:LeaseDuration</c> until disposed. When the claim turns out lost,
     /// <paramref name="lost"/> is called once (the run cancels what it is doing) and the heartbeat stops.
     /// </summary>
-    public Heartbeat KeepAlive(PostClaim claim, Action lost) => new(this, claim, lost, options.Value.LeaseDuration / 4);
+    /// <remarks>
+    /// A run that stops making progress (no call answered, no save) for a whole lease is not kept alive: its lease runs out
+    /// and another pass reconciles the post, so a hung run cannot hold a post and a concurrency slot forever.
+    /// </remarks>
+    public Heartbeat KeepAlive(PostClaim claim, Action lost)
+    {
+        Progress(claim);
+        return new(this, claim, lost, options.Value.LeaseDuration / 4);
+    }
 
     public sealed class Heartbeat : IAsyncDisposable
     {
         private readonly CancellationTokenSource stop = new();
         private readonly Task loop;
 
+        private readonly ClaimLeases owner;
+        private readonly PostClaim claim;
+
         internal Heartbeat(ClaimLeases leases, PostClaim claim, Action lost, TimeSpan period)
         {
+            owner = leases;
+            this.claim = claim;
             loop = BeatAsync(leases, claim, lost, period, stop.Token);
         }
 
@@ -53,7 +88,21 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
                 try
                 {
                     await Task.Delay(period, leases.time, stopping);
-                    if (await leases.RenewAsync(claim, stopping)) continue;
+                    var idle = leases.time.GetElapsedTime(leases.progress.GetValueOrDefault(claim));
+                    if (idle > leases.options.Value.LeaseDuration)
+                    {
+                        leases.logger.LogWarning("Post {PostId}: no progress for {Idle}; its lease is left to run out", claim.PostId, idle);
+                        return;
+                    }
+
+                    switch (await leases.RenewLeaseAsync(claim, stopping))
+                    {
+                        case Renewal.Renewed:
+                            continue;
+                        case Renewal.Finished:
+                            return;
+                    }
+
                     leases.logger.LogWarning("Post {PostId}: claim {ClaimNumber} was taken over by another dispatcher; this run stops", claim.PostId, claim.Number);
                     lost();
                     return;
@@ -75,6 +124,7 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
             await stop.CancelAsync();
             await loop;
             stop.Dispose();
+            owner.progress.TryRemove(claim, out _);
         }
     }
 }

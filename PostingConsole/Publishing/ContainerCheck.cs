@@ -15,15 +15,24 @@ public enum ContainerFate
 }
 
 /// <summary>
-/// Asks Meta whether a stored container went out, for an operator's edit: a container that may have been published is
-/// never dropped on a guess (the edited caption would then go out as a second post).
+/// Asks Meta whether a post's stored container went out, for an operator's edit: a container that may have been published is
+/// never dropped on a guess (the edited caption would then go out as a second post). PUBLISHED: the post is live. Any other
+/// status is checked against the account's media since the publish was sent, because a publish answered with an error may
+/// still have gone out: a post with the caption there leaves the question open (Unknown), none means it did not go out.
 /// </summary>
 public sealed class ContainerCheck(GraphClient graph, TokenProtector tokens)
 {
-    public async Task<ContainerFate> ReadAsync(Persona persona, string containerId, CancellationToken cancellationToken)
+    public async Task<ContainerFate> ReadAsync(Persona persona, Post post, CancellationToken cancellationToken)
     {
-        var status = await graph.GetContainerStatusAsync(containerId, tokens.Unprotect(persona.ProtectedToken), cancellationToken);
-        if (status.Succeeded) return status.Value!.StatusCode == ContainerStatus.Published ? ContainerFate.Published : ContainerFate.NotPublished;
-        return GraphErrorClassifier.Classify(status.Error!).Kind == GraphErrorKind.ContainerLost ? ContainerFate.NotPublished : ContainerFate.Unknown;
+        var token = tokens.Unprotect(persona.ProtectedToken);
+        var status = await graph.GetContainerStatusAsync(post.ContainerId!, token, cancellationToken);
+        if (status.Succeeded && status.Value!.StatusCode == ContainerStatus.Published) return ContainerFate.Published;
+        if (!status.Succeeded && GraphErrorClassifier.Classify(status.Error!).Kind != GraphErrorKind.ContainerLost) return ContainerFate.Unknown;
+
+        var since = (post.PublishRequestedAt ?? post.UpdatedAt).AddMinutes(-30);
+        var media = await graph.ListRecentMediaAsync(persona.IgUserId, token, since, cancellationToken);
+        if (!media.Succeeded) return ContainerFate.Unknown;
+        // A post with this caption that the container does not own is not proof either way: the edit waits for an operator's look.
+        return media.Value!.Any(m => m.Caption == post.FinalCaption) ? ContainerFate.Unknown : ContainerFate.NotPublished;
     }
 }

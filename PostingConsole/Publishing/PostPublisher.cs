@@ -131,7 +131,9 @@ public sealed class PostPublisher(
                 return null;
             }
 
+            owner.leases.Progress(claim);
             var result = await call();
+            owner.leases.Progress(claim);
             Record(step, result, result.Value is { } value ? describe(value) : null);
             if (result.Succeeded) await owner.circuits.SucceededAsync(persona, result.Usage, ct);
             else owner.circuits.RecordUsage(persona.Id, result.Usage);
@@ -523,6 +525,7 @@ public sealed class PostPublisher(
         {
             post.ExtendLease(Now + options.LeaseDuration);
             await db.SaveChangesAsync(ct);
+            owner.leases.Progress(claim);
         }
 
         private void Record<T>(string step, GraphResult<T> result, string? success)

@@ -19,7 +19,7 @@ public sealed record AccountCheckResult(int Checked, int NeedsReauth, int Suspen
 /// </summary>
 public sealed class AccountCheck(
     IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, EventHub hub, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ILogger<AccountCheck> logger)
+    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, ILogger<AccountCheck> logger)
 {
     /// <param name="requestedBy">An Admin who started the check by hand (audited); null for the daily run.</param>
     public async Task<AccountCheckResult> RunAsync(CancellationToken cancellationToken, Security.Actor? requestedBy = null)
@@ -27,43 +27,90 @@ public sealed class AccountCheck(
         if (requestedBy is not null && !requestedBy.Can(Security.Permission.Administer))
             throw new UnauthorizedAccessException($"{requestedBy.Name} may not run the account check.");
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var personas = await db.Personas.Where(p => p.Status == PersonaStatus.Active).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        var personaIds = await db.Personas.Where(p => p.Status == PersonaStatus.Active).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
         int reauth = 0, suspended = 0, unanswered = 0;
-        foreach (var persona in personas)
+        foreach (var personaId in personaIds)
         {
-            var journal = new Journal(db, hub, time);
-            var limit = await graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken);
-            if (limit.Value is { } quota)
+            Outcome outcome;
+            try
             {
-                persona.RecordQuota(quota.QuotaUsage, quota.Config.QuotaTotal, journal.Now);
+                outcome = await CheckAsync(db, personaId, cancellationToken);
             }
-            else
+            catch (DbUpdateConcurrencyException)
             {
-                var detail = limit.Error!.ToString();
-                var decision = PostingRules.Decide(limit.Error, limit.Usage, new RuleFacts(OnAccount: true), options.Value, journal.Now);
-                if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, detail, null, cancellationToken))
-                {
-                    persona.RecordError(detail, journal.Now);
-                    if (persona.Status == PersonaStatus.NeedsReauth) reauth++; else suspended++;
-                }
-                else
-                {
-                    unanswered++; // throttled or server trouble: nothing is concluded, tomorrow's check tries again
-                    logger.LogWarning("Account check of persona {PersonaId} got no usable answer: {Error}", persona.Id, detail);
-                }
+                // The dispatcher claimed one of the persona's posts while they were being held: read again and decide again.
+                db.ChangeTracker.Clear();
+                outcome = await CheckAsync(db, personaId, cancellationToken);
             }
 
-            journal.PersonaChanged(persona);
-            await journal.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            switch (outcome)
+            {
+                case Outcome.NeedsReauth: reauth++; break;
+                case Outcome.Suspended: suspended++; break;
+                case Outcome.Unanswered: unanswered++; break;
+            }
         }
 
-        var result = new AccountCheckResult(personas.Count, reauth, suspended, unanswered);
+        var result = new AccountCheckResult(personaIds.Count, reauth, suspended, unanswered);
         var summary = new Journal(db, hub, time);
         summary.Log(reauth + suspended > 0 ? ActivityLevel.Warning : ActivityLevel.Info,
             $"🔎 계정 점검: {result.Checked}개 확인 — 재인증 필요 {reauth}, 계정 정지 {suspended}, 응답 없음 {unanswered}");
         if (requestedBy is not null) summary.Audit(requestedBy, AuditActions.PersonaCheck, "personas", $"{result}");
         await summary.CommitAsync(cancellationToken);
         return result;
+    }
+
+    private enum Outcome
+    {
+        Usable,
+        NeedsReauth,
+        Suspended,
+        Unanswered,
+    }
+
+    private async Task<Outcome> CheckAsync(PostingDbContext db, int personaId, CancellationToken cancellationToken)
+    {
+        var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
+        if (persona.Status != PersonaStatus.Active) return Outcome.Usable;
+        var journal = new Journal(db, hub, time);
+        if (circuits.BlockedUntil(persona.Id, journal.Now) is not null) return Outcome.Unanswered; // no call into a throttle block
+        var outcome = Outcome.Usable;
+        var limit = await graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken);
+        if (limit.Value is { } quota)
+        {
+            persona.RecordQuota(quota.QuotaUsage, quota.Config.QuotaTotal, journal.Now);
+            await circuits.SucceededAsync(persona, limit.Usage, cancellationToken);
+        }
+        else
+        {
+            var detail = limit.Error!.ToString();
+            var decision = PostingRules.Decide(limit.Error, limit.Usage, new RuleFacts(OnAccount: true), options.Value, journal.Now);
+            if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, detail, null, cancellationToken))
+            {
+                persona.RecordError(detail, journal.Now);
+                outcome = persona.Status == PersonaStatus.NeedsReauth ? Outcome.NeedsReauth : Outcome.Suspended;
+            }
+            else
+            {
+                if (decision.Circuit == CircuitScope.Account)
+                {
+                    persona.OpenCircuit(decision.CircuitUntil!.Value, journal.Now);
+                    circuits.AccountOpened(persona.Id, decision.CircuitUntil.Value);
+                }
+                else if (decision.Circuit == CircuitScope.App)
+                {
+                    await circuits.OpenAppAsync(decision.CircuitUntil!.Value, cancellationToken);
+                }
+
+                outcome = Outcome.Unanswered; // throttled or server trouble: nothing is concluded, tomorrow's check tries again
+                logger.LogWarning("Account check of persona {PersonaId} got no usable answer: {Error}", persona.Id, detail);
+            }
+        }
+
+        journal.PersonaChanged(persona);
+        await journal.CommitAsync(cancellationToken);
+        return outcome;
     }
 }
 

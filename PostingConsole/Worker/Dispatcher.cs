@@ -174,6 +174,7 @@ public sealed class Dispatcher(
         foreach (var candidate in due)
         {
             if (busy.Contains(candidate.PersonaId)) continue; // one in flight per persona
+            if (inFlight.ContainsKey(candidate.Id)) continue; // its last run here is still finishing
             if (blocked.TryGetValue(candidate.PersonaId, out var reopening))
             {
                 // Behind the account's circuit: its posts wait for the reopening, not each its own delay.
@@ -258,11 +259,12 @@ public sealed class Dispatcher(
     private void Start(PostClaim claim)
     {
         var token = stopping.Token;
-        // The task is in the dictionary before it runs, so its own removal can never come first and leave it there.
-        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The task is in the dictionary before it runs, and removes only its own entry when it ends: a run that finished
+        // quickly, or a later run of the same post, is never left behind or removed by mistake.
+        var registered = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = Task.Run(async () =>
         {
-            await registered.Task;
+            var self = await registered.Task;
             try
             {
                 using var lost = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -285,12 +287,12 @@ public sealed class Dispatcher(
             }
             finally
             {
-                inFlight.TryRemove(claim.PostId, out _);
+                ((ICollection<KeyValuePair<int, Task>>)inFlight).Remove(new KeyValuePair<int, Task>(claim.PostId, self));
                 // A slot is free: the wake-up loop claims the next due post at once.
                 signal.Wake();
             }
         }, CancellationToken.None);
         inFlight[claim.PostId] = run;
-        registered.SetResult();
+        registered.SetResult(run);
     }
 }

@@ -194,6 +194,7 @@ public static class SandboxGraph
         var arrived = http.Items.TryGetValue(ArrivedKey, out var stamp) ? (long)stamp! : clock.GetTimestamp();
         var state = http.RequestServices.GetRequiredService<SandboxGraphState>();
         using var call = state.CallStarted();
+        await state.WhileHeldAsync(http.RequestAborted);
         var result = await next(context);
         var latency = http.Items.TryGetValue(SlowKey, out _) ? state.SlowLatency : state.Latency;
         var remaining = latency - clock.GetElapsedTime(arrived);

@@ -51,6 +51,28 @@ public sealed class SandboxGraphState(TimeProvider time)
         Volatile.Write(ref calls, 0);
     }
 
+    private volatile TaskCompletionSource? held;
+
+    /// <summary>Meta stalls: every call arriving from now on waits, unanswered, until the result is disposed.</summary>
+    public IDisposable HoldAnswers()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        held = gate;
+        return new Released(() =>
+        {
+            held = null;
+            gate.TrySetResult();
+        });
+    }
+
+    /// <summary>Waits while answers are held.</summary>
+    public Task WhileHeldAsync(CancellationToken cancellationToken) => held?.Task.WaitAsync(cancellationToken) ?? Task.CompletedTask;
+
+    private sealed class Released(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
+
     /// <summary>Counts a call from its arrival until its answer leaves (dispose).</summary>
     public IDisposable CallStarted()
     {
