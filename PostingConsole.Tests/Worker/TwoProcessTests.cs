@@ -24,7 +24,7 @@ public class TwoProcessTests
         meta.Sandbox.Latency = TimeSpan.FromMilliseconds(30);
         meta.Sandbox.ContainerProcessing = TimeSpan.Zero;
         using var shared = new TempFolder("pc-two");
-        var posts = await SeedAsync(shared.Path, personas: 110, postsEach: 2);
+        var posts = await SeedAsync(shared.Path, personas: 110, postsEach: 2, meta.Sandbox);
 
         var environment = new Dictionary<string, string>
         {
@@ -58,7 +58,8 @@ public class TwoProcessTests
     }
 
     /// <summary>A migrated database in <paramref name="folder"/> with personas, tokens (the folder's key ring) and due posts.</summary>
-    private static async Task<int> SeedAsync(string folder, int personas, int postsEach)
+    /// <remarks>Each account and its token are registered with <paramref name="meta"/>, as Meta knows them.</remarks>
+    private static async Task<int> SeedAsync(string folder, int personas, int postsEach, SandboxGraphState meta)
     {
         await using var seed = new ConsoleAppFactory(new Dictionary<string, string?> { ["DataFolder"] = folder });
         await seed.GetService<DemoSeeder>().EnsureDemoImagesAsync(CancellationToken.None);
@@ -67,7 +68,9 @@ public class TwoProcessTests
         var now = DateTime.UtcNow;
         for (var i = 0; i < personas; i++)
         {
-            var persona = Persona.Create($"두프로세스{i}", $"1785{i:D10}", tokens.Protect($"EAA-token-{i}-{Guid.NewGuid():N}"), "abcd", null, now);
+            var token = $"EAA-token-{i}-{Guid.NewGuid():N}";
+            var persona = Persona.Create($"두프로세스{i}", $"1785{i:D10}", tokens.Protect(token), "abcd", null, now);
+            meta.SetAccountToken(persona.IgUserId, token);
             db.Personas.Add(persona);
             await db.SaveChangesAsync();
             for (var k = 0; k < postsEach; k++)

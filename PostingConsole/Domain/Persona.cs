@@ -139,4 +139,10 @@ public enum SandboxFault
     CorruptImage,
     QuotaReached,
     LostPublishAnswer,
+    /// <summary>media_publish answers 4/2207051 (suspected spam) and publishes nothing.</summary>
+    Spam,
+    /// <summary>media_publish publishes, then answers 4/2207051: the post is live although Meta said no.</summary>
+    SpamAfterPublish,
+    /// <summary>Every container ends in ERROR (its status text: <c>SandboxGraphState.ContainerErrorStatus</c>).</summary>
+    ContainerError,
 }

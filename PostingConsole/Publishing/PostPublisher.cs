@@ -321,7 +321,13 @@ public sealed class PostPublisher(
                 if (kind.OutcomeUnknown)
                 {
                     // Never retried blindly: the container says whether the post went out.
-                    if (await ReconcileAsync() is Next.Stop) return;
+                    if (await ReconcileAsync() is Next.Stop)
+                    {
+                        // Suspected spam stops the persona even when the post did go out.
+                        if (kind.Kind == GraphErrorKind.SpamSuspected && post.Status == PostStatus.Published) await StopForSpamAsync(error, published.Usage);
+                        return;
+                    }
+
                     await FailAsync(error, published.Usage, PublishSteps.Publish);
                     return;
                 }
@@ -510,6 +516,14 @@ public sealed class PostPublisher(
             }
 
             journal.PostChanged(post);
+            journal.PersonaChanged(persona);
+            await journal.CommitAsync(ct);
+        }
+
+        private async Task StopForSpamAsync(GraphError error, GraphUsage usage)
+        {
+            var decision = PostingRules.Decide(error, usage, Facts(onAccount: true), options, Now);
+            await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, error.ToString(), null, ct);
             journal.PersonaChanged(persona);
             await journal.CommitAsync(ct);
         }

@@ -11,8 +11,27 @@ public static class SandboxErrors
     public static IResult MissingToken() => Error(400,
         $$$"""{"error":{"message":"An active access token must be used to query information about the current user.","type":"OAuthException","code":2500,"fbtrace_id":"{{{Trace()}}}"}}""");
 
-    public static IResult Throttled() => Error(403,
-        $$$"""{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","is_transient":true,"code":4,"fbtrace_id":"{{{Trace()}}}"}}""");
+    /// <summary>Throttling as Meta words each code: 4 application, 17 user, 32 page, 613 rate, 80001/80002 business use case.</summary>
+    public static IResult Throttled(int code = 4)
+    {
+        var message = code switch
+        {
+            4 => "(#4) Application request limit reached",
+            17 => "(#17) User request limit reached",
+            32 => "(#32) Page request limit reached",
+            613 => "(#613) Calls to this api have exceeded the rate limit.",
+            80001 => "(#80001) There have been too many calls to this Page account. Wait a bit and try again.",
+            80002 => "(#80002) There have been too many calls to this Instagram account. Wait a bit and try again.",
+            _ => $"(#{code}) Request limit reached",
+        };
+        return Error(403, $$$"""{"error":{"message":"{{{message}}}","type":"OAuthException","is_transient":true,"code":{{{code}}},"fbtrace_id":"{{{Trace()}}}"}}""");
+    }
+
+    public static IResult InvalidToken() => Error(400,
+        $$$"""{"error":{"message":"Invalid OAuth access token - Cannot parse access token","type":"OAuthException","code":190,"fbtrace_id":"{{{Trace()}}}"}}""");
+
+    public static IResult Spam() => Error(400,
+        $$$"""{"error":{"message":"Application request limit reached","type":"OAuthException","code":4,"error_subcode":2207051,"is_transient":false,"error_user_title":"Action is blocked","error_user_msg":"We restrict certain activity to protect our community. Let us know if you think that we made a mistake.","fbtrace_id":"{{{Trace()}}}"}}""");
 
     public static IResult ServerError() => Error(500,
         $$$"""{"error":{"message":"An unexpected error has occurred. Please retry your request later.","type":"OAuthException","is_transient":true,"code":2,"fbtrace_id":"{{{Trace()}}}"}}""");

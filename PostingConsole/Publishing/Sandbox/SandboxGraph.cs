@@ -41,8 +41,8 @@ public static class SandboxGraph
 
     private static async Task<IResult> CreateContainer(string igUserId, HttpContext http, SandboxGraphState state, IHttpClientFactory clients, IServiceProvider services)
     {
-        var fault = await FaultFor(igUserId, state, services);
-        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
+        if (refused is not null) return refused;
 
         if (state.TakeServerError(igUserId, SandboxCall.CreateContainer)) return SandboxErrors.ServerError();
         switch (fault)
@@ -74,14 +74,14 @@ public static class SandboxGraph
         if (aspect < JpegInspector.MinAspect - 0.001 || aspect > JpegInspector.MaxAspect + 0.001) return SandboxErrors.BadAspectRatio();
 
         var processing = fault == SandboxFault.Slow ? state.SlowContainerProcessing : state.ContainerProcessing;
-        var container = state.AddContainer(igUserId, imageUrl, caption, processing);
+        var container = state.AddContainer(igUserId, imageUrl, caption, processing, fails: fault == SandboxFault.ContainerError);
         return Results.Json(new GraphIdResponse(container.Id));
     }
 
     private static async Task<IResult> Publish(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)
     {
-        var fault = await FaultFor(igUserId, state, services);
-        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
+        if (refused is not null) return refused;
         if (fault == SandboxFault.Restricted) return SandboxErrors.Restricted();
         if (state.TakeServerError(igUserId, SandboxCall.Publish)) return SandboxErrors.ServerError();
 
@@ -89,9 +89,10 @@ public static class SandboxGraph
         var container = state.Container(form["creation_id"].ToString());
         if (container is null || container.IgUserId != igUserId) return SandboxErrors.UnknownObject(form["creation_id"].ToString());
 
+        if (fault == SandboxFault.Spam) return SandboxErrors.Spam();
         switch (container.StatusCode(state.Now))
         {
-            case "IN_PROGRESS":
+            case "IN_PROGRESS" or "ERROR":
                 return SandboxErrors.NotReady();
             case "EXPIRED":
                 return SandboxErrors.ContainerExpired();
@@ -103,6 +104,8 @@ public static class SandboxGraph
 
         var media = state.Publish(container);
         if (media is null) return SandboxErrors.BadParameter("The media has already been published.");
+
+        if (fault == SandboxFault.SpamAfterPublish) return SandboxErrors.Spam();
 
         if (fault == SandboxFault.LostPublishAnswer)
         {
@@ -117,8 +120,8 @@ public static class SandboxGraph
 
     private static async Task<IResult> PublishingLimit(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)
     {
-        var fault = await FaultFor(igUserId, state, services);
-        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
+        if (refused is not null) return refused;
         if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         var usage = fault == SandboxFault.QuotaReached ? state.QuotaTotal : state.QuotaUsage(igUserId);
         return Results.Json(new PublishingLimitResponse([new PublishingLimit(usage, new PublishingLimitConfig(state.QuotaTotal, 86400))]));
@@ -126,8 +129,8 @@ public static class SandboxGraph
 
     private static async Task<IResult> ListMedia(string igUserId, long? since, HttpContext http, SandboxGraphState state, IServiceProvider services)
     {
-        var fault = await FaultFor(igUserId, state, services);
-        if (await Gate(http, igUserId, fault, state) is { } refused) return refused;
+        var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
+        if (refused is not null) return refused;
         if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         var from = since is { } s ? DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime : DateTime.MinValue;
         var items = state.MediaOf(igUserId, from).Select(m => new MediaItem(m.Id, m.Caption, Timestamp(m.PublishedAt), m.Permalink)).ToList();
@@ -138,8 +141,8 @@ public static class SandboxGraph
     {
         if (state.Container(id) is { } container)
         {
-            var fault = await FaultFor(container.IgUserId, state, services);
-            if (await Gate(http, container.IgUserId, fault, state) is { } refused) return refused;
+            var (fault, refused) = await AdmitAsync(http, container.IgUserId, state, services);
+            if (refused is not null) return refused;
             if (state.TakeServerError(container.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
             var code = container.StatusCode(state.Now);
             var text = code switch
@@ -147,6 +150,7 @@ public static class SandboxGraph
                 "FINISHED" => "Finished: Media has been uploaded and it is ready to be published.",
                 "PUBLISHED" => "Published: Media has been successfully published.",
                 "EXPIRED" => "Expired: Media container has expired.",
+                "ERROR" => state.ContainerErrorStatus,
                 _ => "In Progress: Media is still being processed.",
             };
             return Results.Json(new ContainerStatus(container.Id, code, text));
@@ -154,8 +158,8 @@ public static class SandboxGraph
 
         if (state.Media(id) is { } media)
         {
-            var fault = await FaultFor(media.IgUserId, state, services);
-            if (await Gate(http, media.IgUserId, fault, state) is { } refused) return refused;
+            var (fault, refused) = await AdmitAsync(http, media.IgUserId, state, services);
+            if (refused is not null) return refused;
             if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
             return Results.Json(new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt)));
         }
@@ -177,8 +181,8 @@ public static class SandboxGraph
             found[id] = new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt));
         }
 
-        var fault = await FaultFor(account!, state, services);
-        if (await Gate(http, account!, fault, state) is { } refused) return refused;
+        var (fault, refused) = await AdmitAsync(http, account!, state, services);
+        if (refused is not null) return refused;
         if (state.TakeServerError(account!, SandboxCall.Read)) return SandboxErrors.ServerError();
         return Results.Json(found);
     }
@@ -213,37 +217,76 @@ public static class SandboxGraph
             return next(context);
         });
 
-    /// <summary>What every call goes through: the token and the account-wide faults.</summary>
-    private static Task<IResult?> Gate(HttpContext http, string igUserId, SandboxFault fault, SandboxGraphState state)
+    /// <summary>
+    /// What every call goes through, as at Meta: the account must exist and the token must be its current one (a wrong or
+    /// stale token gets 190), then the app's and the account's throttle windows, then the account's fault. Normal answers
+    /// carry the app's usage header.
+    /// </summary>
+    private static async Task<(SandboxFault Fault, IResult? Refused)> AdmitAsync(HttpContext http, string igUserId, SandboxGraphState state, IServiceProvider services)
     {
+        var bearer = http.Request.Headers.Authorization.ToString();
+        var account = await AccountFor(igUserId, state, services, fresh: false);
+        // A token just replaced in the console is read again before it is refused.
+        if (account is not null && bearer != $"Bearer {account.Token}") account = await AccountFor(igUserId, state, services, fresh: true);
+        var fault = state.OverrideFor(igUserId) ?? account?.Fault ?? SandboxFault.None;
         if (fault == SandboxFault.Slow) http.Items[SlowKey] = true;
         var authorization = http.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length) return Task.FromResult<IResult?>(SandboxErrors.MissingToken());
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length) return (fault, SandboxErrors.MissingToken());
+        if (account is null) return (fault, SandboxErrors.UnknownObject(igUserId));
+        if (authorization["Bearer ".Length..] != account.Token) return (fault, SandboxErrors.InvalidToken());
+
+        if (state.AppThrottle() is { } app)
+        {
+            http.Response.Headers["X-App-Usage"] = """{"call_count":100,"total_time":40,"total_cputime":40}""";
+            return (fault, SandboxErrors.Throttled(4));
+        }
+
+        if (state.AccountThrottle(igUserId) is { } window)
+        {
+            var estimate = window.Estimate is { } e ? $$""","estimated_time_to_regain_access":{{(int)Math.Ceiling(e.TotalMinutes)}}""" : "";
+            http.Response.Headers["X-Business-Use-Case-Usage"] =
+                $$"""{"{{igUserId}}":[{"type":"instagram","call_count":100,"total_time":40,"total_cputime":40{{estimate}}}]}""";
+            return (fault, SandboxErrors.Throttled(window.Code));
+        }
 
         switch (fault)
         {
             case SandboxFault.TokenExpired:
-                return Task.FromResult<IResult?>(SandboxErrors.TokenExpired());
+                return (fault, SandboxErrors.TokenExpired());
             case SandboxFault.Throttled:
                 http.Response.Headers["X-Business-Use-Case-Usage"] =
                     $$"""{"{{igUserId}}":[{"type":"instagram","call_count":100,"total_time":40,"total_cputime":40,"estimated_time_to_regain_access":60}]}""";
-                return Task.FromResult<IResult?>(SandboxErrors.Throttled());
+                return (fault, SandboxErrors.Throttled(4));
             default:
-                http.Response.Headers["X-App-Usage"] = """{"call_count":3,"total_time":2,"total_cputime":2}""";
-                return Task.FromResult<IResult?>(null);
+                http.Response.Headers["X-App-Usage"] = $$"""{"call_count":{{state.AppUsagePercent}},"total_time":2,"total_cputime":2}""";
+                return (fault, null);
         }
     }
 
-    private static async Task<SandboxFault> FaultFor(string igUserId, SandboxGraphState state, IServiceProvider services)
+    /// <summary>Meta's record of the account: its valid token (set on the state, else the persona's stored one) and its fault.</summary>
+    private static async Task<SandboxAccount?> AccountFor(string igUserId, SandboxGraphState state, IServiceProvider services, bool fresh)
     {
-        if (state.OverrideFor(igUserId) is { } overridden) return overridden;
-        return await state.PersonaFaultAsync(igUserId, async () =>
+        var known = await state.AccountAsync(igUserId, async () =>
         {
             var contexts = services.GetService<IDbContextFactory<PostingDbContext>>();
-            if (contexts is null) return SandboxFault.None;
+            if (contexts is null) return null;
             await using var db = await contexts.CreateDbContextAsync();
-            return await db.Personas.AsNoTracking().Where(p => p.IgUserId == igUserId).Select(p => p.SandboxFault).FirstOrDefaultAsync();
-        });
+            var persona = await db.Personas.AsNoTracking().Where(p => p.IgUserId == igUserId)
+                .Select(p => new { p.SandboxFault, p.ProtectedToken }).FirstOrDefaultAsync();
+            if (persona is null) return null;
+            string? token;
+            try
+            {
+                token = services.GetRequiredService<TokenProtector>().Unprotect(persona.ProtectedToken);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                token = null; // a token this console cannot read is no token Meta knows
+            }
+
+            return new SandboxAccount(persona.SandboxFault, token ?? "");
+        }, fresh);
+        return state.AccountToken(igUserId) is { } current ? new SandboxAccount(known?.Fault ?? SandboxFault.None, current) : known;
     }
 
     /// <summary>Downloads the image as Meta's fetcher does: no auth, at most 8 MiB + 1 byte read.</summary>

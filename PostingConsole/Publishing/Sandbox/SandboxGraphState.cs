@@ -136,19 +136,66 @@ public sealed class SandboxGraphState(TimeProvider time)
         }
     }
 
-    /// <summary>The fault set on the persona, read through a short cache (a persona edit shows within a second).</summary>
-    public async Task<SandboxFault> PersonaFaultAsync(string igUserId, Func<Task<SandboxFault>> read)
+    private readonly ConcurrentDictionary<string, (SandboxAccount? Account, long ReadAt)> accounts = new();
+    private readonly ConcurrentDictionary<string, string> accountTokens = new();
+
+    /// <summary>The account as stored with its persona (fault, token), read through a short cache (an edit shows within a second).</summary>
+    public async Task<SandboxAccount?> AccountAsync(string igUserId, Func<Task<SandboxAccount?>> read, bool fresh = false)
     {
         var now = Environment.TickCount64;
-        if (personaFaults.TryGetValue(igUserId, out var cached) && now - cached.ReadAt < 1000) return cached.Fault;
-        var fault = await read();
-        personaFaults[igUserId] = (fault, now);
-        return fault;
+        if (!fresh && accounts.TryGetValue(igUserId, out var cached) && now - cached.ReadAt < 1000) return cached.Account;
+        var account = await read();
+        accounts[igUserId] = (account, now);
+        return account;
     }
 
-    public SandboxContainer AddContainer(string igUserId, string imageUrl, string caption, TimeSpan processing)
+    /// <summary>
+    /// Meta's record of the account's current token. Without one, the token stored with the persona is the current one;
+    /// with one, a different stored token is stale (190), as after a password change.
+    /// </summary>
+    public void SetAccountToken(string igUserId, string token) => accountTokens[igUserId] = token;
+
+    public string? AccountToken(string igUserId) => accountTokens.GetValueOrDefault(igUserId);
+
+    /// <summary>X-App-Usage call_count (percent of the app's hourly budget) on normal answers.</summary>
+    public int AppUsagePercent { get; set; } = 3;
+
+    private ThrottleWindow? appWindow;
+    private readonly ConcurrentDictionary<string, ThrottleWindow> accountWindows = new();
+    private int callsIntoBlock;
+
+    /// <summary>
+    /// The whole app is throttled until <paramref name="until"/> (business time): every call gets 403 code 4 with
+    /// <c>X-App-Usage</c> at 100 %, and Meta gives no estimate.
+    /// </summary>
+    public void ThrottleApp(DateTime until) => appWindow = new ThrottleWindow(4, null, until);
+
+    /// <summary>One account is throttled until <paramref name="until"/>: code 4, 17, 32, 613, 80001 or 80002, with or without its estimate.</summary>
+    public void ThrottleAccount(string igUserId, DateTime until, int code = 4, TimeSpan? estimate = null) =>
+        accountWindows[igUserId] = new ThrottleWindow(code, estimate, until);
+
+    /// <summary>Calls that arrived in a throttle window after Meta had already refused one there: what lengthens a block.</summary>
+    public int CallsIntoBlock => Volatile.Read(ref callsIntoBlock);
+
+    /// <summary>The app's window when it is active now; counts the call.</summary>
+    public ThrottleWindow? AppThrottle() => Refuse(appWindow);
+
+    /// <summary>The account's window when it is active now; counts the call.</summary>
+    public ThrottleWindow? AccountThrottle(string igUserId) => Refuse(accountWindows.GetValueOrDefault(igUserId));
+
+    private ThrottleWindow? Refuse(ThrottleWindow? window)
     {
-        var container = new SandboxContainer(NewId(), igUserId, imageUrl, caption, Now, Environment.TickCount64 + (long)processing.TotalMilliseconds);
+        if (window is null || Now >= window.Until) return null;
+        if (Interlocked.Exchange(ref window.Refused, 1) == 1) Interlocked.Increment(ref callsIntoBlock);
+        return window;
+    }
+
+    /// <summary>The <c>status</c> text of a container in ERROR (the ContainerError fault): no subcode unless a test sets one.</summary>
+    public string ContainerErrorStatus { get; set; } = "Error: The media could not be processed.";
+
+    public SandboxContainer AddContainer(string igUserId, string imageUrl, string caption, TimeSpan processing, bool fails = false)
+    {
+        var container = new SandboxContainer(NewId(), igUserId, imageUrl, caption, Now, Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails };
         containers[container.Id] = container;
         return container;
     }
@@ -198,6 +245,19 @@ public sealed class SandboxGraphState(TimeProvider time)
     }
 }
 
+/// <summary>Meta's record of an account: the fault it plays and its current token.</summary>
+public sealed record SandboxAccount(SandboxFault Fault, string Token);
+
+/// <summary>A throttle Meta applies until <see cref="Until"/> (business time).</summary>
+public sealed class ThrottleWindow(int code, TimeSpan? estimate, DateTime until)
+{
+    public int Code { get; } = code;
+    public TimeSpan? Estimate { get; } = estimate;
+    public DateTime Until { get; } = until;
+    /// <summary>1 once a call has been refused in this window.</summary>
+    internal int Refused;
+}
+
 /// <summary>The kinds of Graph call an account's scripted answers apply to.</summary>
 public enum SandboxCall
 {
@@ -217,10 +277,14 @@ public sealed class SandboxContainer(string id, string igUserId, string imageUrl
     public long ReadyAtTicks { get; } = readyAtTicks;
     public string? MediaId { get; set; }
 
+    /// <summary>Processing ends in ERROR instead of FINISHED.</summary>
+    public bool Fails { get; init; }
+
     public string StatusCode(DateTime now) =>
         MediaId is not null ? "PUBLISHED"
         : now - CreatedAt > TimeSpan.FromHours(24) ? "EXPIRED"
         : Environment.TickCount64 < ReadyAtTicks ? "IN_PROGRESS"
+        : Fails ? "ERROR"
         : "FINISHED";
 }
 
