@@ -43,7 +43,6 @@ public sealed class PermalinkBackfill(
             var read = await graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken);
             if (read.Value is not { } links)
             {
-                circuits.RecordUsage(personaId, read.Usage);
                 logger.LogWarning("Permalink backfill for persona {PersonaId} failed: {Error}", personaId, read.Error);
                 continue;
             }

@@ -135,8 +135,8 @@ public sealed class PostPublisher(
             var result = await call();
             owner.leases.Progress(claim);
             Record(step, result, result.Value is { } value ? describe(value) : null);
+            // Usage is taken from clean answers: a throttled one opens a circuit instead.
             if (result.Succeeded) await owner.circuits.SucceededAsync(persona, result.Usage, ct);
-            else owner.circuits.RecordUsage(persona.Id, result.Usage);
             return result;
         }
 

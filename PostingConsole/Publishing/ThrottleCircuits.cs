@@ -95,10 +95,12 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.AppThrottledUntil, (DateTime?)null), cancellationToken);
     }
 
-    public void RecordUsage(int personaId, GraphUsage usage)
+    /// <summary>The usage of a clean answer; an answer without the account's header means its budget is not near.</summary>
+    private void RecordUsage(int personaId, GraphUsage usage)
     {
         if (usage.AppCallCountPercent is { } app) lock (gate) appUsage = app;
         if (usage.BusinessCallCountPercent is { } business) accountUsage[personaId] = business;
+        else accountUsage.TryRemove(personaId, out _);
     }
 
     /// <summary>

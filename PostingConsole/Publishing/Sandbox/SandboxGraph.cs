@@ -235,13 +235,14 @@ public static class SandboxGraph
         if (account is null) return (fault, SandboxErrors.UnknownObject(igUserId));
         if (authorization["Bearer ".Length..] != account.Token) return (fault, SandboxErrors.InvalidToken());
 
-        if (state.AppThrottle() is { } app)
+        var arrived = http.Items.TryGetValue(ArrivedKey, out var stamp) ? (long)stamp! : long.MaxValue;
+        if (state.AppThrottle(arrived) is not null)
         {
             http.Response.Headers["X-App-Usage"] = """{"call_count":100,"total_time":40,"total_cputime":40}""";
             return (fault, SandboxErrors.Throttled(4));
         }
 
-        if (state.AccountThrottle(igUserId) is { } window)
+        if (state.AccountThrottle(igUserId, arrived) is { } window)
         {
             var estimate = window.Estimate is { } e ? $$""","estimated_time_to_regain_access":{{(int)Math.Ceiling(e.TotalMinutes)}}""" : "";
             http.Response.Headers["X-Business-Use-Case-Usage"] =

@@ -7,7 +7,7 @@ namespace PostingConsole.Publishing.Sandbox;
 /// The simulated Instagram of Sandbox mode: containers, published media and the moving 24-hour quota
 /// per account, plus the fault each account plays. In memory: a restart is a fresh Instagram.
 /// </summary>
-public sealed class SandboxGraphState(TimeProvider time)
+public sealed class SandboxGraphState(TimeProvider time, GraphClock clock)
 {
     private readonly ConcurrentDictionary<string, SandboxContainer> containers = new();
     private readonly ConcurrentDictionary<string, SandboxMedia> media = new();
@@ -177,16 +177,21 @@ public sealed class SandboxGraphState(TimeProvider time)
     /// <summary>Calls that arrived in a throttle window after Meta had already refused one there: what lengthens a block.</summary>
     public int CallsIntoBlock => Volatile.Read(ref callsIntoBlock);
 
-    /// <summary>The app's window when it is active now; counts the call.</summary>
-    public ThrottleWindow? AppThrottle() => Refuse(appWindow);
+    /// <summary>The app's window when it is active now; counts the call if it arrived after a refusal had been answered.</summary>
+    public ThrottleWindow? AppThrottle(long arrived) => Refuse(appWindow, arrived);
 
-    /// <summary>The account's window when it is active now; counts the call.</summary>
-    public ThrottleWindow? AccountThrottle(string igUserId) => Refuse(accountWindows.GetValueOrDefault(igUserId));
+    /// <summary>The account's window when it is active now; counts the call as <see cref="AppThrottle"/> does.</summary>
+    public ThrottleWindow? AccountThrottle(string igUserId, long arrived) => Refuse(accountWindows.GetValueOrDefault(igUserId), arrived);
 
-    private ThrottleWindow? Refuse(ThrottleWindow? window)
+    private ThrottleWindow? Refuse(ThrottleWindow? window, long arrived)
     {
         if (window is null || Now >= window.Until) return null;
-        if (Interlocked.Exchange(ref window.Refused, 1) == 1) Interlocked.Increment(ref callsIntoBlock);
+        lock (window)
+        {
+            if (window.FirstRefusal is { } first && arrived > first) Interlocked.Increment(ref callsIntoBlock);
+            window.FirstRefusal ??= clock.Time.GetTimestamp();
+        }
+
         return window;
     }
 
@@ -254,8 +259,8 @@ public sealed class ThrottleWindow(int code, TimeSpan? estimate, DateTime until)
     public int Code { get; } = code;
     public TimeSpan? Estimate { get; } = estimate;
     public DateTime Until { get; } = until;
-    /// <summary>1 once a call has been refused in this window.</summary>
-    internal int Refused;
+    /// <summary>When the first call was refused in this window (GraphClock timestamp): calls arriving later knew of the block.</summary>
+    internal long? FirstRefusal;
 }
 
 /// <summary>The kinds of Graph call an account's scripted answers apply to.</summary>
