@@ -133,6 +133,29 @@ public class QueuePageTests : ConsoleComponentTest
 public class ProgressPageTests : ConsoleComponentTest
 {
     [Fact]
+    public async Task Open_throttle_circuits_show_as_banners_with_their_reopening_in_operator_time()
+    {
+        var (persona, _) = await SeedAsync("지수");
+        var page = RenderPage<ProgressPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=daily-row]").Count.ShouldBe(7));
+        page.FindAll("[data-testid=meta-limit]").ShouldBeEmpty("no circuit, no banner");
+        page.FindAll("[data-testid=meta-limit-accounts]").ShouldBeEmpty();
+
+        var now = Time.GetUtcNow().UtcDateTime; // 12:00 in Seoul
+        await using (var db = Db())
+        {
+            (await db.DispatcherState.SingleAsync()).AppThrottledUntil = now.AddMinutes(30);
+            (await db.Personas.SingleAsync(p => p.Id == persona.Id)).OpenCircuit(now.AddMinutes(10), now);
+            await db.SaveChangesAsync();
+        }
+
+        Time.Advance(LiveComponentBase.MinRefreshInterval);
+        Service<EventHub>().Publish(new PersonaChanged(now, persona.Id, PersonaStatus.Active));
+        page.WaitForAssertion(() => page.Find("[data-testid=meta-limit]").TextContent.ShouldContain("Meta 호출 제한 — 12:30까지 대기"));
+        page.Find("[data-testid=meta-limit-accounts]").TextContent.ShouldContain("'지수' 12:10까지");
+    }
+
+    [Fact]
     public async Task The_last_seven_days_show_what_was_published_and_failed_and_the_success_rate()
     {
         await SeedAsync("지수", PostStatus.Published);
@@ -315,6 +338,27 @@ public class FailuresPageTests : ConsoleComponentTest
 
 public class PersonasPageTests : ConsoleComponentTest
 {
+    [Fact]
+    public async Task An_account_behind_its_throttle_circuit_shows_when_it_reopens()
+    {
+        var (throttled, _) = await SeedAsync("지수");
+        await SeedAsync("민준");
+        var now = Time.GetUtcNow().UtcDateTime;
+        await using (var db = Db())
+        {
+            (await db.Personas.SingleAsync(p => p.Id == throttled.Id)).OpenCircuit(now.AddMinutes(45), now);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<PersonasPage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=call-limit]").Count.ShouldBe(2));
+        var cells = page.FindAll("[data-testid=persona-row]").Zip(page.FindAll("[data-testid=call-limit]"))
+            .ToDictionary(r => r.First.GetAttribute("data-persona-id"), r => r.Second.TextContent.Trim());
+        cells[throttled.Id.ToString()].ShouldBe("12:45까지 대기");
+        cells.Values.ShouldContain("—");
+    }
+
     [Fact]
     public async Task Lists_accounts_and_pause_asks_first_then_holds_and_a_push_updates_the_row()
     {

@@ -24,4 +24,6 @@ public sealed class ConsoleClock(IOptions<ConsoleOptions> options)
     public string Format(DateTime? utc) => utc is { } value ? ToLocal(value).ToString("yyyy-MM-dd HH:mm") : "—";
 
     public string FormatTime(DateTime utc) => ToLocal(utc).ToString("HH:mm:ss");
+
+    public string FormatHourMinute(DateTime utc) => ToLocal(utc).ToString("HH:mm");
 }

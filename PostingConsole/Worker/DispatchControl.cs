@@ -7,7 +7,12 @@ using PostingConsole.Security;
 
 namespace PostingConsole.Worker;
 
-public sealed record DispatchStatus(bool Running, int InFlight, DateTime? LastTickAt);
+/// <param name="MetaLimitUntil">The app-wide throttle circuit's reopening while it is open.</param>
+/// <param name="ThrottledAccounts">Accounts behind their own throttle circuit, with its reopening.</param>
+public sealed record DispatchStatus(bool Running, int InFlight, DateTime? LastTickAt, DateTime? MetaLimitUntil = null,
+    IReadOnlyList<ThrottledAccount>? ThrottledAccounts = null);
+
+public sealed record ThrottledAccount(int PersonaId, string Name, DateTime Until);
 
 /// <summary>Stop/start of dispatch (kept in the database, so it survives a restart) and its status.</summary>
 public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, DispatchSignal signal)
@@ -17,7 +22,10 @@ public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextF
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var state = await db.DispatcherState.AsNoTracking().SingleAsync(s => s.Id == 1, cancellationToken);
         var inFlight = await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken);
-        return new DispatchStatus(state.Running, inFlight, state.LastTickAt);
+        var now = time.GetUtcNow().UtcDateTime;
+        var accounts = await db.Personas.AsNoTracking().Where(p => p.ThrottledUntil > now).OrderBy(p => p.ThrottledUntil)
+            .Select(p => new ThrottledAccount(p.Id, p.Name, p.ThrottledUntil!.Value)).ToListAsync(cancellationToken);
+        return new DispatchStatus(state.Running, inFlight, state.LastTickAt, state.AppThrottledUntil > now ? state.AppThrottledUntil : null, accounts);
     }
 
     /// <summary>No new claims; posts in flight finish.</summary>
