@@ -202,17 +202,14 @@ public sealed class PostPublisher(
         }
 
         /// <summary>
-        /// The quota is read only when it matters: no read yet, the read is a day old, or the account's own count of the
-        /// moving 24 hours is within <see cref="QuotaMargin"/> of the last <c>quota_total</c>. media_publish enforces it anyway.
+        /// The quota is read only when it matters: no read yet, the read is a day old, or the account's usage (the last read,
+        /// plus this console's publishes since) is within <see cref="QuotaMargin"/> of the last <c>quota_total</c>.
+        /// media_publish enforces it anyway (2207042 defers the post).
         /// </summary>
         private async Task<bool> QuotaAllowsAsync()
         {
-            if (persona.QuotaTotal is { } total and > 0 && persona.QuotaCheckedAt > Now.AddHours(-24))
-            {
-                var dayAgo = Now.AddHours(-24);
-                var published = await db.Posts.CountAsync(p => p.PersonaId == persona.Id && p.PublishedAt > dayAgo, ct);
-                if (published < total - QuotaMargin) return true;
-            }
+            // The usage read last, counted up by every publish since (never down as the window moves: it errs towards reading).
+            if (persona.QuotaTotal is { } total and > 0 && persona.QuotaCheckedAt > Now.AddHours(-24) && persona.QuotaUsage < total - QuotaMargin) return true;
 
             var limit = await CallAsync(PublishSteps.Quota, () => owner.graph.GetPublishingLimitAsync(persona.IgUserId, token, ct),
                 l => $"quota {l.QuotaUsage}/{l.Config.QuotaTotal}");
@@ -258,9 +255,8 @@ public sealed class PostPublisher(
                 return false;
             }
 
+            // Stored with the stage "publish requested" in one save, right before media_publish (PublishAsync).
             post.RecordContainer(created.Value!, Now);
-            await SaveAsync();
-            journal.Publish();
             return true;
         }
 

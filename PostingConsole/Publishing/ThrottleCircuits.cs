@@ -45,9 +45,17 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
     /// <summary>The open account circuits (reopening in the future), for the dispatcher and the personas board.</summary>
     public IReadOnlyDictionary<int, DateTime> OpenAccounts(DateTime now) => accounts.Where(a => a.Value > now).ToDictionary();
 
-    /// <summary>Takes the stored state (every dispatch pass).</summary>
+    private long refreshedAt = long.MinValue;
+
+    /// <summary>How often a dispatch pass takes the stored state (circuits opened by other processes show within it).</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Takes the stored state, at most every <see cref="RefreshInterval"/> (this process's own changes are mirrored at once).</summary>
     public async Task RefreshAsync(PostingDbContext db, CancellationToken cancellationToken)
     {
+        var stamp = time.GetTimestamp();
+        if (refreshedAt != long.MinValue && time.GetElapsedTime(refreshedAt, stamp) < RefreshInterval && time.GetElapsedTime(refreshedAt, stamp) >= TimeSpan.Zero) return;
+        refreshedAt = stamp;
         var app = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.AppThrottledUntil).FirstOrDefaultAsync(cancellationToken);
         var stored = await db.Personas.Where(p => p.ThrottledUntil != null).Select(p => new { p.Id, p.ThrottledUntil }).ToListAsync(cancellationToken);
         lock (gate) appUntil = app;

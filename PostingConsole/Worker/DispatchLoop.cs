@@ -7,8 +7,11 @@ namespace PostingConsole.Worker;
 /// operator makes one due now, and when an in-flight post finishes and frees a slot — so posts start within
 /// a second of their time. Coravel's one-minute tick (<see cref="DispatchDuePosts"/>) is the safety net.
 /// </summary>
-public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, TimeProvider time, ILogger<DispatchLoop> logger) : BackgroundService
+public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
 {
+    private readonly int maxConcurrency = options.Value.MaxConcurrency;
+
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
 
     /// <summary>When a due post could not be claimed and nothing of ours is in flight to wake us (another dispatcher holds its persona).</summary>
@@ -32,7 +35,8 @@ public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, T
                     // Something is due already. It fell due during the pass: go again at once. It is held back by
                     // a limit or a busy persona: a finishing post wakes us, or, with none of ours in flight, a short pause.
                     idlePasses = claimed > 0 ? 0 : idlePasses + 1;
-                    if (idlePasses <= 1) continue;
+                    // Every slot taken: the next finishing post wakes us; no pass would claim anything before.
+                    if (idlePasses <= 1 && dispatcher.InFlight < maxConcurrency) continue;
                     sleep = dispatcher.InFlight > 0 ? MaxSleep : BusyRetry;
                 }
                 else

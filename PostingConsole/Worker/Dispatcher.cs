@@ -35,6 +35,8 @@ public sealed class Dispatcher(
     private DateTime lastHeartbeat;
 
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
+    private DateTime lastRecovery = DateTime.MinValue;
 
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -62,7 +64,14 @@ public sealed class Dispatcher(
             if (!running) return 0;
 
             await circuits.RefreshAsync(db, cancellationToken);
-            var claimed = await RecoverExpiredLeasesAsync(db, now, cancellationToken);
+            var claimed = 0;
+            // A lease runs 30 s at least: looking for expired ones once a second is soon enough, and keeps the pass short.
+            if (now - lastRecovery >= RecoveryInterval || now < lastRecovery)
+            {
+                claimed = await RecoverExpiredLeasesAsync(db, now, cancellationToken);
+                lastRecovery = now;
+            }
+
             // Meta's app budget is spent: no Graph call at all until the circuit reopens.
             if (circuits.AppUntil > now) return claimed;
             claimed += await ClaimDueAsync(db, now, cancellationToken);
@@ -149,7 +158,8 @@ public sealed class Dispatcher(
         var settings = options.Value;
         // A reopened app circuit lets one probe through; the first clean answer closes it.
         var max = circuits.AppUntil is not null ? 1 : settings.MaxConcurrency;
-        var free = max - await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken);
+        var inProgress = await db.Posts.Where(p => p.Status == PostStatus.InProgress).Select(p => p.PersonaId).ToListAsync(cancellationToken);
+        var free = max - inProgress.Count;
         if (free <= 0) return 0;
 
         var due = await db.Posts.AsNoTracking()
@@ -160,7 +170,7 @@ public sealed class Dispatcher(
             .ToListAsync(cancellationToken);
         if (due.Count == 0) return 0;
 
-        var busy = (await db.Posts.Where(p => p.Status == PostStatus.InProgress).Select(p => p.PersonaId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        var busy = inProgress.ToHashSet();
         var hourAgo = now.AddHours(-1);
         var personaIds = due.Select(d => d.PersonaId).Distinct().ToList();
         var lastHour = await db.Posts
