@@ -7,6 +7,19 @@ var builder = ConsoleHost.CreateBuilder(args);
 builder.AddPostingConsole();
 
 var app = builder.Build();
+// Every option is checked here, on a live service provider, so a bad value stops the start with its key's name. (Left
+// to RunAsync, the host would be disposed on the way out while something else could still be reading its services.)
+try
+{
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    app.Logger.LogCritical("PostingConsole cannot start: {Problems}", ex.Message);
+    throw; // the host is left alive: the exception, naming the key, is what start-up reports
+
+}
+
 app.UsePostingConsole();
 await app.RunAsync();
 return 0;

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using PostingConsole.Tests.TestInfrastructure;
 
 namespace PostingConsole.Tests.Configuration;
@@ -73,5 +76,59 @@ public class OptionsValidationTests
                 foreach (var inner in agg.InnerExceptions.SelectMany(Flatten)) yield return inner;
             }
         }
+    }
+}
+
+/// <summary>
+/// The start-up race behind a flaky run: the test's host start used to meet a service provider that the app's own
+/// failed <c>RunAsync</c> had already disposed ("Cannot access a disposed object"), hiding the key's name. This factory
+/// starts the host only after the app's entry point is done with it, every time.
+/// </summary>
+public class StartupFailureOrderTests
+{
+    private sealed class LateStartFactory(IDictionary<string, string?> settings) : ConsoleAppFactory(settings)
+    {
+        private readonly CapturingLoggerProvider logs = new();
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
+        }
+
+        protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
+        {
+            var host = builder.Build();
+            // Wait until the entry point has given up (it logs why) or disposed the host, whichever it does.
+            SpinWait.SpinUntil(() => logs.Entries.Any(e => e.Contains("cannot start")) || Disposed(host), TimeSpan.FromSeconds(10));
+            host.Start();
+            return host;
+        }
+
+        private static bool Disposed(Microsoft.Extensions.Hosting.IHost host)
+        {
+            try
+            {
+                host.Services.GetService(typeof(IServiceProvider));
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Media:PublicBaseUrl", "not-a-url")]
+    [InlineData("Notifications:Webhooks:0", "mailto:ops@example.com")]
+    public async Task A_bad_value_is_reported_by_its_key_whichever_thread_comes_first(string key, string value)
+    {
+        await using var app = new LateStartFactory(new Dictionary<string, string?> { [key] = value });
+
+        var ex = Should.Throw<Exception>(() => app.CreateClient());
+
+        ex.ShouldNotBeOfType<ObjectDisposedException>();
+        ex.ToString().ShouldContain(key);
     }
 }
