@@ -356,7 +356,7 @@ public class PersonasPageTests : ConsoleComponentTest
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=call-limit]").Count.ShouldBe(2));
         var cells = page.FindAll("[data-testid=persona-row]").Zip(page.FindAll("[data-testid=call-limit]"))
-            .ToDictionary(r => r.First.GetAttribute("data-persona-id"), r => r.Second.TextContent.Trim());
+            .ToDictionary(r => r.First.GetAttribute("data-persona-id")!, r => r.Second.TextContent.Trim());
         cells[throttled.Id.ToString()].ShouldBe("12:45까지 대기");
         cells.Values.ShouldContain("—");
     }
@@ -513,10 +513,10 @@ public class AdminScreenTests : ConsoleComponentTest
     }
 
     [Fact]
-    public void A_viewer_sees_no_persona_actions()
+    public async Task A_viewer_sees_no_persona_actions()
     {
         SignInAs(PostingConsole.Security.Roles.Viewer);
-        SeedAsync("지수").GetAwaiter().GetResult();
+        await SeedAsync("지수");
         var page = RenderPage<PersonasPage>();
 
         page.WaitForAssertion(() => page.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));

@@ -75,7 +75,7 @@ public class EditReachesInstagramTests : IAsyncLifetime
         var result = await Operations.EditAsync(TestActors.Operator, post.Id, new PostEdit("늦은 수정", null, null), CancellationToken.None);
 
         result.Status.ShouldBe(OperationStatus.Conflict);
-        result.Error.ShouldContain("이미 인스타그램에 게시되었습니다");
+        result.Error.ShouldNotBeNull().ShouldContain("이미 인스타그램에 게시되었습니다");
         (await app.ReadPostAsync(post.Id)).Caption.ShouldBe("이미 게시됨", "the edit changed nothing");
 
         await app.RunOnceAsync(); // reconciled through the container, never sent again

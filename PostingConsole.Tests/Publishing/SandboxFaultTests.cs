@@ -86,7 +86,7 @@ public class SandboxFaultTests : IAsyncLifetime
         app.Sandbox.AllMedia.Count.ShouldBe(wentOut ? 1 : 0, "reconciled, never sent twice");
         var stopped = await app.ReadPersonaAsync(persona.Id);
         stopped.Status.ShouldBe(PersonaStatus.Paused);
-        stopped.StatusReason.ShouldContain("2207051");
+        stopped.StatusReason.ShouldNotBeNull().ShouldContain("2207051");
         (await app.ReadPostAsync(later.Id)).Status.ShouldBe(PostStatus.Held);
         await using (var db = app.CreateDbContext())
         {

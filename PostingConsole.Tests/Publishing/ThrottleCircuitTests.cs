@@ -62,7 +62,7 @@ public class ThrottleCircuitTests : IAsyncLifetime
         using (app.Sandbox.HoldAnswers())
         {
             (await app.Dispatcher.TickAsync(CancellationToken.None)).ShouldBe(10);
-            await WaitUntilAsync(() => app.Sandbox.CallsInFlight == 10); // the first wave is sent before Meta has said anything
+            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 10); // the first wave is sent before Meta has said anything
         }
 
         await app.Dispatcher.WhenIdleAsync();
@@ -125,15 +125,5 @@ public class ThrottleCircuitTests : IAsyncLifetime
         app.Time.Advance(PostingRules.SpacingFor(92));
         (await app.RunOnceAsync()).ShouldBe(1, "the answer at 40 % lifts the spacing for the next pass");
         (await app.RunOnceAsync()).ShouldBe(1);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), "the condition came true");
-            await Task.Delay(5);
-        }
     }
 }

@@ -73,7 +73,7 @@ public class FencedClaimTests
         using (app.Sandbox.HoldAnswers())
         {
             (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
-            await WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read waits for Meta
+            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read waits for Meta
             await using var db = app.CreateDbContext();
             // Another dispatcher takes the post over (as after a lease expiry): the claim number moves on.
             await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ClaimNumber, p => p.ClaimNumber + 1));
@@ -103,13 +103,13 @@ public class FencedClaimTests
         using (await gate.HoldAsync())
         {
             retry = app.GetService<PostOperations>().RetryAsync(TestActors.Operator, post.Id, TimeSpan.FromMinutes(30), CancellationToken.None);
-            await WaitUntilAsync(() => gate.Waiting == 1); // it has read the post (Retrying) and waits to save
+            await Condition.WaitUntilAsync(() => gate.Waiting == 1); // it has read the post (Retrying) and waits to save
             (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1, "the claim is one UPDATE, not held by the gate");
         }
 
         var result = await retry;
         result.Status.ShouldBe(OperationStatus.Conflict);
-        result.Error.ShouldContain("새로고침 후 다시 시도하세요");
+        result.Error.ShouldNotBeNull().ShouldContain("새로고침 후 다시 시도하세요");
         await dispatcher.WhenIdleAsync();
         var done = await app.ReadPostAsync(post.Id);
         done.Status.ShouldBe(PostStatus.Published, "the claim's run was not overwritten by the stale retry");
@@ -154,16 +154,5 @@ public class FencedClaimTests
     {
         await using var db = app.CreateDbContext();
         return await db.Posts.CountAsync(predicate);
-    }
-
-    /// <summary>Waits (real time, bounded) for a condition another thread makes true.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), "the condition came true");
-            await Task.Delay(5);
-        }
     }
 }

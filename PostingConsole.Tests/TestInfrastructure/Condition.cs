@@ -1,0 +1,17 @@
+using System.Diagnostics;
+
+namespace PostingConsole.Tests.TestInfrastructure;
+
+public static class Condition
+{
+    /// <summary>Waits (real time, bounded) for a condition another thread makes true; fails the test when it never does.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? limit = null)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            waited.Elapsed.ShouldBeLessThan(limit ?? TimeSpan.FromSeconds(20), "the condition came true");
+            await Task.Delay(5);
+        }
+    }
+}
