@@ -52,6 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             var userName = UserName(role);
             await ConsoleSignIn.EnsureUserAsync(App.Services, userName, role);
             await using var context = await Browser.NewContextAsync();
+            context.SetDefaultTimeout(20_000);
             var page = await context.NewPageAsync();
             await SignInAsync(page, userName, ConsoleSignIn.Password);
             await page.WaitForURLAsync(BaseUrl + "/");
@@ -89,6 +90,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = locale, StorageState = role is null ? null : signedIn[role],
         });
+        // Playwright's 5 s default is short while the suite publishes a single-file build on the same 2 cores.
+        context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {

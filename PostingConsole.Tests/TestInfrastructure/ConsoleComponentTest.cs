@@ -29,6 +29,8 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
     protected ConsoleComponentTest()
     {
         Context = new BunitContext();
+        // bUnit's 1 s default is short for a 2-core machine that runs the browser tests and a single-file publish beside these.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
 
