@@ -142,4 +142,66 @@ public class SandboxFaultTests : IAsyncLifetime
         await using var db = app.CreateDbContext();
         (await db.DispatcherState.SingleAsync()).AppThrottledUntil.ShouldBeNull("only this account is blocked");
     }
+
+    [Fact]
+    public async Task Suspected_spam_stops_the_persona_even_when_reconciling_cannot_tell_yet()
+    {
+        var persona = await app.AddPersonaAsync("스팸미확인", SandboxFault.Spam);
+        var post = await app.AddPostAsync(persona);
+        await using (var db = app.CreateDbContext())
+        {
+            (await db.Personas.SingleAsync(p => p.Id == persona.Id)).RecordQuota(0, 50, app.Now); // no quota read first
+            await db.SaveChangesAsync();
+        }
+
+        app.Sandbox.FailNext(persona.IgUserId, SandboxCall.Read, times: 3); // the reconciling status read fails, retries included
+        await app.RunOnceAsync();
+
+        (await app.ReadPersonaAsync(persona.Id)).Status.ShouldBe(PersonaStatus.Paused);
+        (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Held, "held with its persona, reconciled when an operator resumes it");
+    }
+
+    [Fact]
+    public async Task After_the_quota_is_met_at_media_publish_the_next_post_reads_the_quota_first()
+    {
+        var persona = await app.AddPersonaAsync(fault: SandboxFault.QuotaReached);
+        await using (var db = app.CreateDbContext())
+        {
+            (await db.Personas.SingleAsync(p => p.Id == persona.Id)).RecordQuota(0, 50, app.Now);
+            await db.SaveChangesAsync();
+        }
+
+        await app.AddPostAsync(persona);
+        await app.RunOnceAsync();
+        (await app.ReadPersonaAsync(persona.Id)).QuotaUsage.ShouldBe(50, "Meta said the quota is spent");
+
+        var next = await app.AddPostAsync(persona);
+        await app.RunOnceAsync();
+        var deferred = await app.ReadPostAsync(next.Id);
+        deferred.Attempts.Select(a => a.Step).ShouldBe(["quota"], "no container spent to learn it again");
+        deferred.FailureReason.ShouldBe(FailureReason.QuotaReached);
+    }
+
+    [Fact]
+    public async Task A_backlog_id_the_token_cannot_see_does_not_cost_the_new_post_its_permalink()
+    {
+        var persona = await app.AddPersonaAsync();
+        var old = await app.AddPostAsync(persona);
+        await using (var db = app.CreateDbContext())
+        {
+            // An earlier post whose media is gone at Meta (deleted by hand), still without a permalink.
+            var tracked = await db.Posts.SingleAsync(p => p.Id == old.Id);
+            tracked.Claim("earlier", 1, app.Now, app.Now);
+            tracked.MarkPublished("17800000000000001", null, app.Now);
+            await db.SaveChangesAsync();
+        }
+
+        var post = await app.AddPostAsync(persona);
+        await app.RunOnceAsync();
+
+        var done = await app.ReadPostAsync(post.Id);
+        done.Status.ShouldBe(PostStatus.Published);
+        done.Permalink.ShouldStartWith("https://www.instagram.com/p/");
+        (await app.ReadPostAsync(old.Id)).Permalink.ShouldBeNull();
+    }
 }

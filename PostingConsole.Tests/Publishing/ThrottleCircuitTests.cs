@@ -126,4 +126,24 @@ public class ThrottleCircuitTests : IAsyncLifetime
         (await app.RunOnceAsync()).ShouldBe(1, "the answer at 40 % lifts the spacing for the next pass");
         (await app.RunOnceAsync()).ShouldBe(1);
     }
+
+    [Fact]
+    public async Task A_clean_answer_closes_only_a_circuit_whose_reopening_has_come()
+    {
+        var persona = await app.AddPersonaAsync();
+        var circuits = app.GetService<ThrottleCircuits>();
+        await circuits.OpenAppAsync(app.Now.AddMinutes(1), CancellationToken.None);
+
+        // Another run's call, sent before the block, answers cleanly: the block Meta just reported stays.
+        await circuits.SucceededAsync(persona, PostingConsole.Publishing.Graph.GraphUsage.None, CancellationToken.None);
+        circuits.AppUntil.ShouldBe(app.Now.AddMinutes(1));
+        circuits.BlockedUntil(persona.Id, app.Now).ShouldBe(app.Now.AddMinutes(1));
+
+        // At the reopening, the probe's clean answer closes it, here and in the database.
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        await circuits.SucceededAsync(persona, PostingConsole.Publishing.Graph.GraphUsage.None, CancellationToken.None);
+        circuits.AppUntil.ShouldBeNull();
+        await using var db = app.CreateDbContext();
+        (await db.DispatcherState.SingleAsync()).AppThrottledUntil.ShouldBeNull();
+    }
 }

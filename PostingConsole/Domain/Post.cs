@@ -215,6 +215,9 @@ public sealed class Post
         UpdatedAt = now;
     }
 
+    /// <summary>A permalink read failed: the post stays without a link, last in line for the next backfill.</summary>
+    public void RecordPermalinkUnreadable(DateTime now) => UpdatedAt = now;
+
     /// <summary>An automatic retry after a transient failure; counts against the retry budget.</summary>
     public void ScheduleTransientRetry(FailureReason reason, string error, DateTime at, DateTime now)
     {

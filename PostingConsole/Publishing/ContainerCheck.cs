@@ -20,10 +20,12 @@ public enum ContainerFate
 /// status is checked against the account's media since the publish was sent, because a publish answered with an error may
 /// still have gone out: a post with the caption there leaves the question open (Unknown), none means it did not go out.
 /// </summary>
-public sealed class ContainerCheck(GraphClient graph, TokenProtector tokens)
+public sealed class ContainerCheck(GraphClient graph, TokenProtector tokens, ThrottleCircuits circuits, TimeProvider time)
 {
     public async Task<ContainerFate> ReadAsync(Persona persona, Post post, CancellationToken cancellationToken)
     {
+        // Behind a throttle circuit Meta is not asked at all: nothing is known, the edit waits.
+        if (circuits.BlockedUntil(persona.Id, time.GetUtcNow().UtcDateTime) is not null) return ContainerFate.Unknown;
         var token = tokens.Unprotect(persona.ProtectedToken);
         var status = await graph.GetContainerStatusAsync(post.ContainerId!, token, cancellationToken);
         if (status.Succeeded && status.Value!.StatusCode == ContainerStatus.Published) return ContainerFate.Published;

@@ -27,9 +27,11 @@ public sealed class PermalinkBackfill(
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
+        await circuits.RefreshAsync(db, cancellationToken); // also when dispatch is stopped and no pass refreshed them
+        // The accounts that waited longest first, so one account that keeps failing cannot hold the others back.
         var missing = await db.Posts
             .Where(p => p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null)
-            .Select(p => p.PersonaId).Distinct().Take(AccountsPerPass).ToListAsync(cancellationToken);
+            .GroupBy(p => p.PersonaId).OrderBy(g => g.Min(p => p.UpdatedAt)).Select(g => g.Key).Take(AccountsPerPass).ToListAsync(cancellationToken);
         var found = 0;
         foreach (var personaId in missing)
         {
@@ -44,6 +46,19 @@ public sealed class PermalinkBackfill(
             if (read.Value is not { } links)
             {
                 logger.LogWarning("Permalink backfill for persona {PersonaId} failed: {Error}", personaId, read.Error);
+                // Throttled: the account's (or the app's) circuit opens as for a post, so the next pass does not call into the block.
+                var decision = PostingRules.Decide(read.Error!, read.Usage, new RuleFacts(), options.Value, now);
+                if (decision.Circuit == CircuitScope.App) { await circuits.OpenAppAsync(decision.CircuitUntil!.Value, cancellationToken); break; }
+                if (decision.Circuit == CircuitScope.Account)
+                {
+                    persona.OpenCircuit(decision.CircuitUntil!.Value, now);
+                    circuits.AccountOpened(persona.Id, decision.CircuitUntil.Value);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+
+                // An id the token cannot see fails the whole read: touch the posts so the next pass tries other accounts first.
+                foreach (var post in posts) post.RecordPermalinkUnreadable(now);
+                await db.SaveChangesAsync(cancellationToken);
                 continue;
             }
 

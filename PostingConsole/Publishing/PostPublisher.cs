@@ -123,11 +123,12 @@ public sealed class PostPublisher(
         /// One Graph call, unless the account is behind a throttle circuit (then the post waits behind it, and null is
         /// returned with nothing sent). Every answer is recorded as an attempt; a clean answer closes the account's circuit.
         /// </summary>
-        private async Task<GraphResult<T>?> CallAsync<T>(string step, Func<Task<GraphResult<T>>> call, Func<T, string?> describe)
+        /// <param name="waitBehind">False for a read that must not move the post (the permalink of a post already live).</param>
+        private async Task<GraphResult<T>?> CallAsync<T>(string step, Func<Task<GraphResult<T>>> call, Func<T, string?> describe, bool waitBehind = true)
         {
             if (owner.circuits.BlockedUntil(persona.Id, Now) is { } until)
             {
-                await WaitBehindCircuitAsync(until);
+                if (waitBehind) await WaitBehindCircuitAsync(until);
                 return null;
             }
 
@@ -314,13 +315,13 @@ public sealed class PostPublisher(
                     return;
                 }
 
-                if (kind.OutcomeUnknown)
+                if (kind.OutcomeUnknown || kind.Kind == GraphErrorKind.ContainerLost)
                 {
-                    // Never retried blindly: the container says whether the post went out.
+                    // Never retried blindly, nor a new container made on a guess: the container says whether the post went out.
                     if (await ReconcileAsync() is Next.Stop)
                     {
-                        // Suspected spam stops the persona even when the post did go out.
-                        if (kind.Kind == GraphErrorKind.SpamSuspected && post.Status == PostStatus.Published) await StopForSpamAsync(error, published.Usage);
+                        // Suspected spam stops the persona whatever reconciling found (live, not, or not known yet).
+                        if (kind.Kind == GraphErrorKind.SpamSuspected) await StopForSpamAsync(error, published.Usage);
                         return;
                     }
 
@@ -414,7 +415,15 @@ public sealed class PostPublisher(
                 .Where(p => p.PersonaId == persona.Id && p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null && p.Id != post.Id)
                 .OrderByDescending(p => p.PublishedAt).Take(PermalinkBackfill.BatchSize - 1).ToListAsync(ct);
             var ids = backlog.Select(p => p.MediaId!).Prepend(mediaId).ToList();
-            var read = await CallAsync(PublishSteps.Permalink, () => owner.graph.GetPermalinksAsync(ids, token, ct), links => $"{links.Count} permalinks");
+            // Behind a circuit the post is still live: no read now, the backfill reads it later.
+            var read = await CallAsync(PublishSteps.Permalink, () => owner.graph.GetPermalinksAsync(ids, token, ct), links => $"{links.Count} permalinks", waitBehind: false);
+            if (read is { Succeeded: false } && ids.Count > 1 && GraphErrorClassifier.Classify(read.Error!).Kind == GraphErrorKind.BadParameter)
+            {
+                // One id of the backlog the token cannot see fails the whole read: this post's own link, alone.
+                ids = [mediaId];
+                read = await CallAsync(PublishSteps.Permalink, () => owner.graph.GetPermalinksAsync(ids, token, ct), links => $"{links.Count} permalinks", waitBehind: false);
+            }
+
             if (read?.Value is not { } links) return null;
             foreach (var earlier in backlog.Where(p => links.ContainsKey(p.MediaId!)))
             {
@@ -453,6 +462,8 @@ public sealed class PostPublisher(
             }
 
             var decision = PostingRules.Decide(error, usage, Facts(onAccount, containerErrors, oldest), options, Now);
+            // Meta says the quota is spent: so does the usage the next post decides from (it reads the quota again).
+            if (decision.Reason == FailureReason.QuotaReached && persona.QuotaTotal is { } quotaTotal) persona.RecordQuota(quotaTotal, quotaTotal, Now);
             if (decision.NewContainer) post.ForgetContainer(Now);
             if (decision.FallBackToLocalFile) post.FallBackToLocalImage(Now);
 
@@ -519,7 +530,10 @@ public sealed class PostPublisher(
         private async Task StopForSpamAsync(GraphError error, GraphUsage usage)
         {
             var decision = PostingRules.Decide(error, usage, Facts(onAccount: true), options, Now);
-            await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, error.ToString(), null, ct);
+            // A post left waiting (its outcome still unknown) is held with the persona; a live one stays Published.
+            var current = PostStateMachine.CanMove(post.Status, PostStatus.Held) ? post : null;
+            await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, error.ToString(), current, ct);
+            if (current is not null) journal.PostChanged(post);
             journal.PersonaChanged(persona);
             await journal.CommitAsync(ct);
         }

@@ -58,9 +58,19 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
         refreshedAt = stamp;
         var app = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.AppThrottledUntil).FirstOrDefaultAsync(cancellationToken);
         var stored = await db.Personas.Where(p => p.ThrottledUntil != null).Select(p => new { p.Id, p.ThrottledUntil }).ToListAsync(cancellationToken);
-        lock (gate) appUntil = app;
-        foreach (var id in accounts.Keys.Except(stored.Select(s => s.Id))) accounts.TryRemove(id, out _);
-        foreach (var s in stored) accounts[s.Id] = s.ThrottledUntil!.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        lock (gate)
+        {
+            // Merged, not overwritten: a circuit this process opened after the read (still ahead) is kept; the later reopening wins.
+            appUntil = app is null ? (appUntil > now ? appUntil : null) : (appUntil > app ? appUntil : app);
+        }
+
+        foreach (var (id, until) in accounts)
+        {
+            if (until <= now && stored.All(s => s.Id != id)) accounts.TryRemove(new KeyValuePair<int, DateTime>(id, until));
+        }
+
+        foreach (var s in stored) accounts.AddOrUpdate(s.Id, s.ThrottledUntil!.Value, (_, mine) => mine > s.ThrottledUntil!.Value ? mine : s.ThrottledUntil!.Value);
     }
 
     /// <summary>Opens the app circuit: stored at once (its own statement), so every process stops calling.</summary>
@@ -87,13 +97,15 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
     {
         RecordUsage(persona.Id, usage);
         var now = time.GetUtcNow().UtcDateTime;
-        if (persona.ThrottledUntil is not null) persona.CloseCircuit(now);
-        accounts.TryRemove(persona.Id, out _);
+        // Only a circuit whose reopening has come (half-open: this answer was its probe) closes; one opened a moment ago by
+        // another run, reopening later, stays open.
+        if (persona.ThrottledUntil <= now) persona.CloseCircuit(now);
+        if (accounts.TryGetValue(persona.Id, out var until) && until <= now) accounts.TryRemove(new KeyValuePair<int, DateTime>(persona.Id, until));
 
         bool closeApp;
         lock (gate)
         {
-            closeApp = appUntil is not null;
+            closeApp = appUntil <= now;
             if (closeApp) appUntil = null;
         }
 

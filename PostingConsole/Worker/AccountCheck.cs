@@ -27,6 +27,7 @@ public sealed class AccountCheck(
         if (requestedBy is not null && !requestedBy.Can(Security.Permission.Administer))
             throw new UnauthorizedAccessException($"{requestedBy.Name} may not run the account check.");
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await circuits.RefreshAsync(db, cancellationToken); // no call into a block stored by any process
         var personaIds = await db.Personas.Where(p => p.Status == PersonaStatus.Active).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
         int reauth = 0, suspended = 0, unanswered = 0;
         foreach (var personaId in personaIds)
