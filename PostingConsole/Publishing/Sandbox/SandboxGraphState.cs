@@ -19,7 +19,7 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock)
     public int QuotaTotal { get; set; } = 50;
 
     /// <summary>How long a new image container stays IN_PROGRESS (real time). Meta's images are usually FINISHED by the time they are published.</summary>
-    public TimeSpan ContainerProcessing { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ContainerProcessing { get; set; } = TimeSpan.Zero;
 
     /// <summary>How long a container stays IN_PROGRESS under the Slow fault (Meta's answer to publishing it early: 9007/2207027).</summary>
     public TimeSpan SlowContainerProcessing { get; set; } = TimeSpan.FromSeconds(3);
