@@ -204,6 +204,35 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task An_account_meta_throttles_shows_on_the_progress_banner_and_the_personas_board_until_it_reopens()
+    {
+        var persona = await fixture.App.AddPersonaAsync("호출제한");
+        fixture.App.Sandbox.ThrottleAccount(persona.IgUserId, DateTime.UtcNow.AddMinutes(30), code: 80002, estimate: TimeSpan.FromMinutes(30));
+        var created = await fixture.Api.PostAsJsonAsync("/api/posts", new
+        {
+            personaId = persona.Id, imagePath = "demo/demo-01.jpg", caption = "제한 중", scheduledAt = DateTimeOffset.UtcNow.ToString("o"),
+        }, ApiClientExtensions.Json);
+        created.EnsureSuccessStatusCode();
+        await WaitForAsync(async () =>
+        {
+            await using var db = fixture.App.CreateDbContext();
+            return (await db.Personas.SingleAsync(p => p.Id == persona.Id)).ThrottledUntil is not null;
+        });
+
+        var progress = await fixture.OpenAsync("/progress");
+        var banner = progress.Locator("[data-testid=meta-limit-accounts]");
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(banner).ToContainTextAsync("Meta 호출 제한");
+        await Expect(banner).ToContainTextAsync("'호출제한'");
+        await fixture.ScreenshotAsync(progress, "9-meta-limit-ko");
+
+        var board = await fixture.OpenAsync("/personas");
+        await board.Locator("input[placeholder='이름 검색']").FillAsync("호출제한");
+        await Expect(board.Locator("[data-testid=call-limit]").First).ToContainTextAsync("까지 대기");
+        fixture.App.Sandbox.CallsIntoBlock.ShouldBe(0, "no call to the account while its circuit is open");
+    }
+
+    [Fact]
     public async Task A_dropped_connection_shows_the_reconnect_ui_and_recovers()
     {
         var page = await fixture.NewPageAsync();
