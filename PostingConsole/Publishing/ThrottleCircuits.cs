@@ -21,6 +21,10 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
     private readonly Lock gate = new();
     private DateTime? appUntil;
     private int? appUsage;
+    private DateTime appUsageAt;
+
+    /// <summary>How long a usage figure counts when Meta sends no newer one.</summary>
+    private static readonly TimeSpan UsageLifetime = TimeSpan.FromMinutes(5);
     private DateTime lastStart = DateTime.MinValue;
 
     /// <summary>The app circuit's reopening (past: half-open, one probe), or null when closed.</summary>
@@ -118,7 +122,14 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
     /// <summary>The usage of a clean answer; an answer without the account's header means its budget is not near.</summary>
     private void RecordUsage(int personaId, GraphUsage usage)
     {
-        if (usage.AppCallCountPercent is { } app) lock (gate) appUsage = app;
+        if (usage.AppCallCountPercent is { } app)
+        {
+            lock (gate)
+            {
+                appUsage = app;
+                appUsageAt = time.GetUtcNow().UtcDateTime;
+            }
+        }
         if (usage.BusinessCallCountPercent is { } business) accountUsage[personaId] = business;
         else accountUsage.TryRemove(personaId, out _);
     }
@@ -131,7 +142,7 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
     {
         lock (gate)
         {
-            var appSpacing = PostingRules.SpacingFor(appUsage);
+            var appSpacing = now - appUsageAt < UsageLifetime ? PostingRules.SpacingFor(appUsage) : TimeSpan.Zero;
             var accountSpacing = PostingRules.SpacingFor(accountUsage.TryGetValue(personaId, out var used) ? used : null);
             if (appSpacing > TimeSpan.Zero && now - lastStart < appSpacing) return false;
             if (accountSpacing > TimeSpan.Zero && lastAccountStart.TryGetValue(personaId, out var last) && now - last < accountSpacing) return false;
@@ -146,7 +157,7 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
     {
         lock (gate)
         {
-            var spacing = PostingRules.SpacingFor(appUsage);
+            var spacing = time.GetUtcNow().UtcDateTime - appUsageAt < UsageLifetime ? PostingRules.SpacingFor(appUsage) : TimeSpan.Zero;
             return spacing > TimeSpan.Zero ? lastStart + spacing : null;
         }
     }

@@ -193,14 +193,14 @@ public sealed class Dispatcher(
                 continue;
             }
 
-            // Above 90 % of Meta's budget, starts are spaced out.
-            if (!circuits.TryStart(candidate.PersonaId, now)) continue;
-
             if (lastHour.TryGetValue(candidate.PersonaId, out var used) && used.Count >= settings.PerPersonaHourlyLimit)
             {
                 await DeferForHourlyLimitAsync(db, candidate.Id, used.Oldest!.Value.AddHours(1), cancellationToken);
                 continue;
             }
+
+            // Above 90 % of Meta's budget, starts are spaced out.
+            if (!circuits.TryStart(candidate.PersonaId, now)) continue;
 
             // One statement, so it is atomic against every other dispatcher on the database: the post as read (claim
             // number), the claim rule, one per persona, and the shared concurrency budget counted in the same UPDATE.
