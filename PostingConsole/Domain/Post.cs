@@ -164,6 +164,9 @@ public sealed class Post
         UpdatedAt = now;
     }
 
+    /// <summary>From when to list the account's media to find this post's (matched on caption): a while before its publish was sent.</summary>
+    public DateTime MediaSearchSince => (PublishRequestedAt ?? UpdatedAt).AddMinutes(-30);
+
     /// <summary>Meta says the stored container went out although the post did not record it: the next run reconciles before anything is sent.</summary>
     public void MarkOutcomeUnknown(DateTime now)
     {

@@ -32,12 +32,10 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         db.AuditLog.Add(AuditEntry.For(actor, action, target, detail, Now));
 
     /// <summary>Queues an outbound event (api.md) with this unit of work: committed with it, or not at all.</summary>
-    public WebhookMessage Webhook(string type, object fields, TimeSpan delay = default)
+    public void Webhook(string type, object fields)
     {
-        var message = WebhookMessage.Create(type, fields, Now, delay);
-        db.WebhookMessages.Add(message);
+        db.WebhookMessages.Add(WebhookMessage.Create(type, fields, Now));
         pending.Add(() => new WebhookQueued(Now, type));
-        return message;
     }
 
     /// <summary>Raises an alert unless one for the same incident is still open. Returns true when a new one was raised.</summary>

@@ -25,15 +25,15 @@ public sealed class WebhookMessage
     public DateTime? GaveUpAt { get; set; }
     public string? LastError { get; set; }
 
-    public static WebhookMessage Create(string type, object fields, DateTime now, TimeSpan delay = default)
+    public static WebhookMessage Create(string type, object fields, DateTime now)
     {
-        var message = new WebhookMessage { Type = type, CreatedAt = now, NextAttemptAt = now + delay };
+        var message = new WebhookMessage { Type = type, CreatedAt = now, NextAttemptAt = now };
         message.SetBody(fields);
         return message;
     }
 
     /// <summary>The JSON body: <c>{"id","type","occurredAt", …fields}</c>.</summary>
-    public void SetBody(object fields)
+    private void SetBody(object fields)
     {
         var body = new JsonObject { ["id"] = EventId, ["type"] = Type, ["occurredAt"] = CreatedAt };
         foreach (var (key, value) in JsonSerializer.SerializeToNode(fields, Json)!.AsObject()) body[key] = value?.DeepClone();

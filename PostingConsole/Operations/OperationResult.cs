@@ -25,7 +25,7 @@ public sealed record OperationResult<T>(OperationStatus Status, T? Value, string
     public static OperationResult<T> Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(OperationStatus.Invalid, default, string.Join(" ", errors.SelectMany(e => e.Value)), errors);
 
-    /// <summary>What an operator sees when the dispatcher or another operator saved the post between this action's read and its save.</summary>
+    /// <summary>What an operator sees when the dispatcher or another operator saved a post between this action's read and its save.</summary>
     public static OperationResult<T> ChangedMeanwhile() =>
         Conflict("다른 작업(디스패처 또는 다른 운영자)이 방금 이 포스트를 변경했습니다. 새로고침 후 다시 시도하세요. " +
                  "(The post was changed by the dispatcher or another operator just now; nothing was saved. Reload and try again.)");

@@ -96,7 +96,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         catch (DbUpdateConcurrencyException)
         {
             // One of the persona's posts was claimed or changed between the read and the save: nothing was written.
-            return OperationResult<Persona>.Conflict(OperationResult<Post>.ChangedMeanwhile().Error!);
+            return OperationResult<Persona>.ChangedMeanwhile();
         }
 
         signal.Wake();

@@ -166,7 +166,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             }
             catch (DbUpdateConcurrencyException)
             {
-                return OperationResult<int>.Conflict(OperationResult<Post>.ChangedMeanwhile().Error!);
+                return OperationResult<int>.ChangedMeanwhile();
             }
         }
     }

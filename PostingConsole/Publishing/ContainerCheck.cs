@@ -31,8 +31,7 @@ public sealed class ContainerCheck(GraphClient graph, TokenProtector tokens, Thr
         if (status.Succeeded && status.Value!.StatusCode == ContainerStatus.Published) return ContainerFate.Published;
         if (!status.Succeeded && GraphErrorClassifier.Classify(status.Error!).Kind != GraphErrorKind.ContainerLost) return ContainerFate.Unknown;
 
-        var since = (post.PublishRequestedAt ?? post.UpdatedAt).AddMinutes(-30);
-        var media = await graph.ListRecentMediaAsync(persona.IgUserId, token, since, cancellationToken);
+        var media = await graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, cancellationToken);
         if (!media.Succeeded) return ContainerFate.Unknown;
         // A post with this caption that the container does not own is not proof either way: the edit waits for an operator's look.
         return media.Value!.Any(m => m.Caption == post.FinalCaption) ? ContainerFate.Unknown : ContainerFate.NotPublished;

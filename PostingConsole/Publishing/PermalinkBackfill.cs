@@ -48,13 +48,7 @@ public sealed class PermalinkBackfill(
                 logger.LogWarning("Permalink backfill for persona {PersonaId} failed: {Error}", personaId, read.Error);
                 // Throttled: the account's (or the app's) circuit opens as for a post, so the next pass does not call into the block.
                 var decision = PostingRules.Decide(read.Error!, read.Usage, new RuleFacts(), options.Value, now);
-                if (decision.Circuit == CircuitScope.App) { await circuits.OpenAppAsync(decision.CircuitUntil!.Value, cancellationToken); break; }
-                if (decision.Circuit == CircuitScope.Account)
-                {
-                    persona.OpenCircuit(decision.CircuitUntil!.Value, now);
-                    circuits.AccountOpened(persona.Id, decision.CircuitUntil.Value);
-                    await db.SaveChangesAsync(cancellationToken);
-                }
+                if (await circuits.OpenAsync(decision, persona, cancellationToken) == CircuitScope.App) break;
 
                 // An id the token cannot see fails the whole read: touch the posts so the next pass tries other accounts first.
                 foreach (var post in posts) post.RecordPermalinkUnreadable(now);

@@ -189,8 +189,7 @@ public sealed class PostPublisher(
         /// <summary>A PUBLISHED container: its media (id and permalink) from the account's recent media, matched on caption and time.</summary>
         private async Task<Next> CompleteFromListAsync()
         {
-            var since = (post.PublishRequestedAt ?? post.UpdatedAt).AddMinutes(-30);
-            var list = await CallAsync(PublishSteps.Reconcile, () => owner.graph.ListRecentMediaAsync(persona.IgUserId, token, since, ct),
+            var list = await CallAsync(PublishSteps.Reconcile, () => owner.graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, ct),
                 items => $"{items.Count} recent media");
             if (list is null) return Next.Stop;
             var around = post.PublishRequestedAt ?? Now;
@@ -467,16 +466,7 @@ public sealed class PostPublisher(
             if (decision.NewContainer) post.ForgetContainer(Now);
             if (decision.FallBackToLocalFile) post.FallBackToLocalImage(Now);
 
-            switch (decision.Circuit)
-            {
-                case CircuitScope.Account:
-                    persona.OpenCircuit(decision.CircuitUntil!.Value, Now);
-                    owner.circuits.AccountOpened(persona.Id, decision.CircuitUntil.Value);
-                    break;
-                case CircuitScope.App:
-                    await owner.circuits.OpenAppAsync(decision.CircuitUntil!.Value, ct);
-                    break;
-            }
+            await owner.circuits.OpenAsync(decision, persona, ct);
 
             if (!await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, detail, post, ct))
             {

@@ -90,8 +90,25 @@ public sealed class ThrottleCircuits(IDbContextFactory<PostingDbContext> context
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.AppThrottledUntil, until), cancellationToken);
     }
 
-    /// <summary>The account circuit, mirrored here; the persona row itself is saved with the run's unit of work.</summary>
-    public void AccountOpened(int personaId, DateTime until) => accounts[personaId] = until;
+    /// <summary>
+    /// Opens the circuit a decision names, if any: the app's is stored at once; the account's is set on the persona (saved
+    /// with the caller's unit of work) and mirrored here. Returns the scope opened.
+    /// </summary>
+    public async Task<CircuitScope> OpenAsync(PostingDecision decision, Persona persona, CancellationToken cancellationToken)
+    {
+        switch (decision.Circuit)
+        {
+            case CircuitScope.Account:
+                persona.OpenCircuit(decision.CircuitUntil!.Value, time.GetUtcNow().UtcDateTime);
+                accounts[persona.Id] = decision.CircuitUntil.Value;
+                break;
+            case CircuitScope.App:
+                await OpenAppAsync(decision.CircuitUntil!.Value, cancellationToken);
+                break;
+        }
+
+        return decision.Circuit;
+    }
 
     /// <summary>
     /// A call answered without throttling. Closes the account's circuit (the caller saves the persona) and, when the app

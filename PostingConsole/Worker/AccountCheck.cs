@@ -94,15 +94,7 @@ public sealed class AccountCheck(
             }
             else
             {
-                if (decision.Circuit == CircuitScope.Account)
-                {
-                    persona.OpenCircuit(decision.CircuitUntil!.Value, journal.Now);
-                    circuits.AccountOpened(persona.Id, decision.CircuitUntil.Value);
-                }
-                else if (decision.Circuit == CircuitScope.App)
-                {
-                    await circuits.OpenAppAsync(decision.CircuitUntil!.Value, cancellationToken);
-                }
+                await circuits.OpenAsync(decision, persona, cancellationToken);
 
                 outcome = Outcome.Unanswered; // throttled or server trouble: nothing is concluded, tomorrow's check tries again
                 logger.LogWarning("Account check of persona {PersonaId} got no usable answer: {Error}", persona.Id, detail);
