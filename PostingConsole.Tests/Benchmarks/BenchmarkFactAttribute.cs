@@ -15,6 +15,12 @@ public sealed class BenchmarkFactAttribute : FactAttribute
 /// <summary>Writes benchmark figures to the test output and to artifacts/benchmarks/, where scripts/benchmark.sh prints them.</summary>
 public static class BenchmarkReport
 {
+    /// <summary>Benchmarks run one after another: two at once would share the two cores and measure each other.</summary>
+    public const string Collection = "Benchmarks";
+
     public static void Write(string name, IEnumerable<string> lines) =>
         File.WriteAllLines(Path.Combine(RepositoryPaths.Artifacts("benchmarks"), name + ".txt"), lines);
 }
+
+[CollectionDefinition(BenchmarkReport.Collection)]
+public sealed class BenchmarkCollection;

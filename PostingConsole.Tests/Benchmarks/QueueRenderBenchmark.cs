@@ -6,10 +6,11 @@ using Xunit.Abstractions;
 namespace PostingConsole.Tests.Benchmarks;
 
 /// <summary>Issue 4's figure: with 10,000 posts in the database, the queue's first page rendered server-side.</summary>
-[Trait("Category", "Benchmark")]
+[Collection(BenchmarkReport.Collection)]
 public class QueueRenderBenchmark(ITestOutputHelper output)
 {
     [BenchmarkFact]
+    [Trait("Category", "Benchmark")]
     public async Task First_page_of_the_queue_with_10000_posts()
     {
         var lines = await MeasureAsync(10_000);

@@ -86,6 +86,19 @@ public sealed class EngineHarness : ConsoleAppFactory
     /// <summary>Another dispatcher on the same database, as a second console process would have.</summary>
     public Dispatcher CreateDispatcher() => ActivatorUtilities.CreateInstance<Dispatcher>(Services);
 
+    /// <summary>
+    /// A dispatcher writing through a database connection of its own, as a second console process would: its writes do not
+    /// queue behind this process's <see cref="SqliteWriteGate"/> (SQLite's own lock still orders them).
+    /// </summary>
+    public Dispatcher CreateDispatcherOfAnotherProcess()
+    {
+        var options = new DbContextOptionsBuilder<PostingDbContext>()
+            .UseSqlite(GetService<PostingConsole.Configuration.AppPaths>().DatabaseConnectionString)
+            .AddInterceptors(new SqlitePragmaInterceptor())
+            .Options;
+        return ActivatorUtilities.CreateInstance<Dispatcher>(Services, (IDbContextFactory<PostingDbContext>)new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<PostingDbContext>(options));
+    }
+
     /// <summary>Containers are FINISHED as soon as they are made (the benchmark measures the console, not Meta's processing).</summary>
     public EngineHarness WithInstantContainers()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Domain;
@@ -74,9 +75,14 @@ public class FencedClaimTests
         {
             (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
             await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read waits for Meta
+            // Meta takes longer than the lease; the run's lease runs out and another dispatcher takes the post over.
+            var lease = app.GetService<IOptions<PostingOptions>>().Value.LeaseDuration;
+            app.Time.Advance(lease + TimeSpan.FromSeconds(1));
             await using var db = app.CreateDbContext();
-            // Another dispatcher takes the post over (as after a lease expiry): the claim number moves on.
-            await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ClaimNumber, p => p.ClaimNumber + 1));
+            var leaseUntil = app.Now + lease;
+            await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.ClaimNumber, p => p.ClaimNumber + 1)
+                .SetProperty(p => p.LeaseUntil, leaseUntil));
         }
 
         await dispatcher.WhenIdleAsync();
@@ -97,14 +103,15 @@ public class FencedClaimTests
         var post = await app.AddPostAsync(persona);
         await MakeRetryingDueNowAsync(app, post.Id);
         var gate = app.GetService<SqliteWriteGate>();
-        var dispatcher = app.CreateDispatcher();
+        // The operator works on this console; the claim comes from another process on the same file.
+        var dispatcher = app.CreateDispatcherOfAnotherProcess();
 
         Task<OperationResult<Post>> retry;
         using (await gate.HoldAsync())
         {
             retry = app.GetService<PostOperations>().RetryAsync(TestActors.Operator, post.Id, TimeSpan.FromMinutes(30), CancellationToken.None);
             await Condition.WaitUntilAsync(() => gate.Waiting == 1); // it has read the post (Retrying) and waits to save
-            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1, "the claim is one UPDATE, not held by the gate");
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1, "the other process's claim lands between the retry's read and its save");
         }
 
         var result = await retry;

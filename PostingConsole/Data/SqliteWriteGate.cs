@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -6,14 +7,18 @@ namespace PostingConsole.Data;
 
 /// <summary>
 /// SQLite has one writer at a time; a writer that finds the lock taken falls into SQLite's busy handler,
-/// which sleeps in growing steps (1, 2, 5, 10 … ms). With ten publishers saving at once that sleeping is
-/// most of the engine's overhead. This gate queues the process's own SaveChanges calls (asynchronously,
-/// FIFO) so they meet the lock free; other processes still wait through the busy timeout.
+/// which sleeps in growing steps (1, 2, 5, 10 … ms). With ten publishers writing at once that sleeping is
+/// most of the engine's overhead. This gate queues the process's own writes (asynchronously, FIFO) so they
+/// meet the lock free: every SaveChanges, and every write statement run on its own (ExecuteUpdate,
+/// ExecuteDelete: the claim, the lease renewal). Other processes still wait through the busy timeout, and so
+/// do writes inside an explicit transaction (it holds SQLite's lock between its saves: gating them could
+/// leave a gated writer waiting on that lock while the transaction waits on the gate).
 /// </summary>
-public sealed class SqliteWriteGate : SaveChangesInterceptor
+public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandInterceptor
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ConditionalWeakTable<DbContext, object> holders = new();
+    private readonly ConditionalWeakTable<DbCommand, object> commandHolders = new();
     private int waiting;
 
     /// <summary>Saves waiting for the gate right now (a test uses it to know a save has read and is about to write).</summary>
@@ -33,6 +38,7 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
+        if (InTransaction(eventData.Context)) return result;
         Interlocked.Increment(ref waiting);
         try
         {
@@ -50,6 +56,14 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
     {
+        if (InTransaction(eventData.Context)) return result;
+        await EnterAsync(cancellationToken);
+        Hold(eventData.Context);
+        return result;
+    }
+
+    private async Task EnterAsync(CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref waiting);
         try
         {
@@ -59,9 +73,79 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor
         {
             Interlocked.Decrement(ref waiting);
         }
+    }
 
-        Hold(eventData.Context);
+    private static bool InTransaction(DbContext? context) => context?.Database.CurrentTransaction is not null;
+
+    /// <summary>A write statement run on its own (autocommit), not one of a SaveChanges already holding the gate.</summary>
+    private bool IsLoneWrite(DbCommand command, DbContext? context)
+    {
+        if (command.Transaction is not null || InTransaction(context)) return false;
+        if (context is not null && holders.TryGetValue(context, out _)) return false;
+        var text = command.CommandText.AsSpan().TrimStart();
+        return text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+               || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)
+               || text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase);
+    }
+
+    InterceptionResult<int> IDbCommandInterceptor.NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        if (!IsLoneWrite(command, eventData.Context)) return result;
+        Interlocked.Increment(ref waiting);
+        try
+        {
+            gate.Wait();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
+
+        commandHolders.AddOrUpdate(command, this);
         return result;
+    }
+
+    async ValueTask<InterceptionResult<int>> IDbCommandInterceptor.NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken)
+    {
+        if (!IsLoneWrite(command, eventData.Context)) return result;
+        await EnterAsync(cancellationToken);
+        commandHolders.AddOrUpdate(command, this);
+        return result;
+    }
+
+    int IDbCommandInterceptor.NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        Release(command);
+        return result;
+    }
+
+    ValueTask<int> IDbCommandInterceptor.NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
+        CancellationToken cancellationToken)
+    {
+        Release(command);
+        return ValueTask.FromResult(result);
+    }
+
+    void IDbCommandInterceptor.CommandFailed(DbCommand command, CommandErrorEventData eventData) => Release(command);
+
+    Task IDbCommandInterceptor.CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken)
+    {
+        Release(command);
+        return Task.CompletedTask;
+    }
+
+    void IDbCommandInterceptor.CommandCanceled(DbCommand command, CommandEndEventData eventData) => Release(command);
+
+    Task IDbCommandInterceptor.CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken)
+    {
+        Release(command);
+        return Task.CompletedTask;
+    }
+
+    private void Release(DbCommand command)
+    {
+        if (commandHolders.Remove(command)) gate.Release();
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)

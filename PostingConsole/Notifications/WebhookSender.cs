@@ -22,6 +22,10 @@ public sealed class WebhookSender(
     private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
     private static readonly TimeSpan KeepDelivered = TimeSpan.FromDays(7);
 
+    /// <summary>Delivered messages older than <see cref="KeepDelivered"/> are removed at most this often, not on every pass.</summary>
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
+    private DateTime lastCleanup = DateTime.MinValue;
+
     /// <summary>One pass over what is due; returns how many messages were delivered.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +64,12 @@ public sealed class WebhookSender(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await db.WebhookMessages.Where(m => m.DeliveredAt < now - KeepDelivered).ExecuteDeleteAsync(cancellationToken);
+        if (now - lastCleanup >= CleanupInterval || now < lastCleanup)
+        {
+            await db.WebhookMessages.Where(m => m.DeliveredAt < now - KeepDelivered).ExecuteDeleteAsync(cancellationToken);
+            lastCleanup = now;
+        }
+
         return delivered;
     }
 

@@ -11,8 +11,9 @@ public sealed record PostClaim(int PostId, long Number);
 
 /// <summary>
 /// Keeps claims alive and checks them. A lease is renewed by a heartbeat while the run is alive, independent of the
-/// pipeline's steps, and renewed once more right before every POST to Meta. Each renewal is one conditional UPDATE on
-/// the claim number: when it changes no row, another dispatcher has taken the post over, and the run must stop.
+/// pipeline's steps, and before a POST to Meta unless it was set a moment ago (media_publish is always preceded by a
+/// conditional save). Each renewal is one conditional UPDATE on the claim number: when it changes no row, another
+/// dispatcher has taken the post over, and the run must stop.
 /// </summary>
 public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time, IOptions<PostingOptions> options, ILogger<ClaimLeases> logger)
 {
