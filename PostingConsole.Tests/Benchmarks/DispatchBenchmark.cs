@@ -4,6 +4,7 @@ using PostingConsole.Domain;
 using PostingConsole.Tests.TestInfrastructure;
 using PostingConsole.Worker;
 using Xunit.Abstractions;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Tests.Benchmarks;
 

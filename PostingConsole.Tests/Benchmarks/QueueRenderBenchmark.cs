@@ -25,7 +25,7 @@ public class QueueRenderBenchmark(ITestOutputHelper output)
     private static async Task<string[]> MeasureAsync(int count)
     {
         await using var app = new ConsoleAppFactory();
-        var client = await app.CreateSignedInClientAsync(PostingConsole.Security.Roles.Viewer);
+        var client = await app.CreateSignedInClientAsync(PostingConsole.Domain.Roles.Viewer);
         var now = DateTime.UtcNow;
         await using (var db = app.CreateDbContext())
         {

@@ -4,6 +4,7 @@ using PostingConsole.Api;
 using PostingConsole.Security;
 using PostingConsole.Tests.Benchmarks;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Tests.Browser;
 

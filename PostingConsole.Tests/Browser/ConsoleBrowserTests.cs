@@ -7,6 +7,7 @@ using PostingConsole.Worker;
 using PostingConsole.Security;
 using Microsoft.EntityFrameworkCore;
 using static Microsoft.Playwright.Assertions;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Tests.Browser;
 

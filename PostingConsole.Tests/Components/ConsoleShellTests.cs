@@ -1,5 +1,6 @@
 using PostingConsole.Security;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Tests.Components;
 

@@ -12,6 +12,7 @@ using PostingConsole.Domain;
 using PostingConsole.Notifications;
 using PostingConsole.Tests.TestInfrastructure;
 using PostingConsole.Worker;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Tests.Components;
 
@@ -501,7 +502,7 @@ public class AdminScreenTests : ConsoleComponentTest
     [Fact]
     public async Task Adding_a_user_shows_a_generated_password_once_and_is_audited()
     {
-        await Service<PostingConsole.Security.UserAccounts>().EnsureRolesAsync();
+        await Service<PostingConsole.Operations.UserAccounts>().EnsureRolesAsync();
         var page = RenderPage<PostingConsole.Components.Pages.Admin.UsersPage>();
         page.Find("input[data-testid=new-user-name], [data-testid=new-user-name] input").Input("minjun");
         page.Find("[data-testid=create-user]").Click();
@@ -515,7 +516,7 @@ public class AdminScreenTests : ConsoleComponentTest
     [Fact]
     public async Task A_viewer_sees_no_persona_actions()
     {
-        SignInAs(PostingConsole.Security.Roles.Viewer);
+        SignInAs(PostingConsole.Domain.Roles.Viewer);
         await SeedAsync("지수");
         var page = RenderPage<PersonasPage>();
 
@@ -527,7 +528,7 @@ public class AdminScreenTests : ConsoleComponentTest
     [Fact]
     public async Task An_operator_sees_queue_actions_but_not_persona_actions()
     {
-        SignInAs(PostingConsole.Security.Roles.Operator);
+        SignInAs(PostingConsole.Domain.Roles.Operator);
         await SeedAsync("지수");
         var queue = RenderPage<QueuePage>();
         queue.WaitForAssertion(() => queue.FindAll("[data-testid=publish-now]").Count.ShouldBe(1));

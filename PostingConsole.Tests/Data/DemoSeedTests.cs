@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Domain;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Tests.TestInfrastructure;
 
 namespace PostingConsole.Tests.Data;

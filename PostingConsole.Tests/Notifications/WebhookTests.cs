@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Worker;
 
 namespace PostingConsole.Tests.Notifications;
 

@@ -1,5 +1,5 @@
 using PostingConsole.Publishing;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Tests.TestInfrastructure;
 
 namespace PostingConsole.Tests.Publishing;

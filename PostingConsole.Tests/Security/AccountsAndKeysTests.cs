@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PostingConsole.Domain;
 using PostingConsole.Security;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Tests.Security;
 

@@ -2,9 +2,11 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc.Testing;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Security;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Domain;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Tests.Security;
 

@@ -6,6 +6,7 @@ using PostingConsole.Api;
 using PostingConsole.Domain;
 using PostingConsole.Security;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Tests.Security;
 

@@ -56,7 +56,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<PersonaQueries>();
         services.AddSingleton<ConsoleClock>();
         services.AddSingleton<ConsoleQueries>();
-        services.AddSingleton<PostingConsole.Worker.DispatchControl>();
+        services.AddSingleton<PostingConsole.Operations.DispatchControl>();
         services.AddSingleton<IOptions<PostingOptions>>(Options.Create(new PostingOptions()));
         services.AddScoped<ConsoleActor>();
         services.AddSingleton<AuditQueries>();

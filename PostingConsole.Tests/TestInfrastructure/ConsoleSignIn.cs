@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using PostingConsole.Security;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Tests.TestInfrastructure;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Worker;
 
 namespace PostingConsole.Tests.TestInfrastructure;

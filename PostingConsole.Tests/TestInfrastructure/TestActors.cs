@@ -1,4 +1,5 @@
 using PostingConsole.Security;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Tests.TestInfrastructure;
 

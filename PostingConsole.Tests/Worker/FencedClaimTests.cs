@@ -5,7 +5,7 @@ using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Operations;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Tests.TestInfrastructure;
 using PostingConsole.Worker;
 

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Tests.Install;
 using PostingConsole.Tests.TestInfrastructure;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using PostingConsole.Security;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Api;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
 using PostingConsole.Security;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Api;
 

@@ -130,7 +130,7 @@ public sealed class RetryMatchingRequestValidator : AbstractValidator<RetryMatch
     public RetryMatchingRequestValidator()
     {
         RuleFor(x => x.After).Must(a => RetryDelay.TryParse(a, out _)).WithMessage("after must be one of: now, 30m, 1h.");
-        RuleFor(x => x.Status).Must(s => s is null or PostStatus.Failed or PostStatus.Retrying or PostStatus.Held)
+        RuleFor(x => x.Status).Must(s => s is null || PostStateMachine.Retryable.Contains(s.Value))
             .WithMessage("status must be Failed, Retrying or Held.");
     }
 }

@@ -3,6 +3,8 @@ using PostingConsole.Security;
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Worker;
+using PostingConsole.Operations;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Api;
 

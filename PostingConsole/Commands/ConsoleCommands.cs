@@ -2,6 +2,8 @@ using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Extensions;
 using PostingConsole.Security;
+using PostingConsole.Operations;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Commands;
 

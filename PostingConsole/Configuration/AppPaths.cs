@@ -11,7 +11,8 @@ public sealed class AppPaths
     {
         var configured = configuration["DataFolder"];
         DataFolder = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured, Environment.CurrentDirectory);
-        var mediaRoot = configuration["Media:LocalRoot"];
+        // Read at composition (the database and keys need it before the container is built), through the options class.
+        var mediaRoot = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>()?.LocalRoot;
         MediaRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(mediaRoot) ? Path.Combine(DataFolder, "media") : mediaRoot, Environment.CurrentDirectory);
         var connectionString = configuration.GetConnectionString("Posting");
         DatabaseConnectionString = string.IsNullOrWhiteSpace(connectionString) ? $"Data Source={DefaultDatabaseFile}" : connectionString;

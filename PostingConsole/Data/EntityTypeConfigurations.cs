@@ -113,9 +113,9 @@ public sealed class AuditEntryEntityTypeConfiguration : IEntityTypeConfiguration
     }
 }
 
-public sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<Security.ApiKey>
+public sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<ApiKey>
 {
-    public void Configure(EntityTypeBuilder<Security.ApiKey> builder)
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
     {
         builder.Property(k => k.Name).HasMaxLength(100);
         builder.Property(k => k.Role).HasMaxLength(16);
@@ -126,9 +126,9 @@ public sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<Sec
     }
 }
 
-public sealed class WebhookMessageEntityTypeConfiguration : IEntityTypeConfiguration<Notifications.WebhookMessage>
+public sealed class WebhookMessageEntityTypeConfiguration : IEntityTypeConfiguration<WebhookMessage>
 {
-    public void Configure(EntityTypeBuilder<Notifications.WebhookMessage> builder)
+    public void Configure(EntityTypeBuilder<WebhookMessage> builder)
     {
         builder.Property(m => m.EventId).HasMaxLength(32);
         builder.Property(m => m.Type).HasMaxLength(40);

@@ -20,8 +20,8 @@ public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options)
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<DispatcherState> DispatcherState => Set<DispatcherState>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
-    public DbSet<Security.ApiKey> ApiKeys => Set<Security.ApiKey>();
-    public DbSet<Notifications.WebhookMessage> WebhookMessages => Set<Notifications.WebhookMessage>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -15,7 +15,7 @@ public sealed class AuditEntry
     public string Target { get; set; } = "";
     public string? Detail { get; set; }
 
-    public static AuditEntry For(Security.Actor actor, string action, string target, string? detail, DateTime at) => new()
+    public static AuditEntry For(Actor actor, string action, string target, string? detail, DateTime at) => new()
     {
         At = at, Actor = actor.Name, Role = actor.Role, Channel = actor.Channel, Action = action, Target = target,
         Detail = detail is { Length: > 500 } ? detail[..500] : detail,

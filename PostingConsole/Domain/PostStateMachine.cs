@@ -23,8 +23,14 @@ public static class PostStateMachine
     /// <summary>Statuses the dispatcher may claim once they are due: those that may move to InProgress (one rule for the claim's UPDATE and <c>Post.Claim</c>).</summary>
     public static readonly PostStatus[] Claimable = [.. Moves.Where(m => m.Value.Contains(PostStatus.InProgress)).Select(m => m.Key).Order()];
 
-    /// <summary>Statuses in which an operator may edit schedule, caption or hashtags.</summary>
+    /// <summary>Statuses in which an operator may edit schedule, caption or hashtags, or publish now.</summary>
     public static readonly IReadOnlyList<PostStatus> Editable = [PostStatus.Scheduled, PostStatus.Retrying, PostStatus.Failed, PostStatus.Held];
+
+    /// <summary>Statuses an operator may retry (one by one, or all that match): what failed, is retrying, or is held.</summary>
+    public static readonly IReadOnlyList<PostStatus> Retryable = [PostStatus.Failed, PostStatus.Retrying, PostStatus.Held];
+
+    /// <summary>What the failure screen and the failure count list: failed for good, or failed with a retry planned.</summary>
+    public static readonly IReadOnlyList<PostStatus> Failing = [PostStatus.Failed, PostStatus.Retrying];
 
     public static bool CanMove(PostStatus from, PostStatus to) => Moves[from].Contains(to);
 

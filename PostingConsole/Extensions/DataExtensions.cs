@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Configuration;
 using PostingConsole.Data;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 
 namespace PostingConsole.Extensions;
 

@@ -4,7 +4,7 @@ using PostingConsole.Components;
 using PostingConsole.Configuration;
 using PostingConsole.Notifications;
 using PostingConsole.Operations;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Security;
 
 namespace PostingConsole.Extensions;

@@ -7,8 +7,9 @@ using Polly;
 using PostingConsole.Configuration;
 using PostingConsole.Publishing;
 using PostingConsole.Publishing.Graph;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
 using PostingConsole.Worker;
+using PostingConsole.Operations;
 
 namespace PostingConsole.Extensions;
 
@@ -39,12 +40,11 @@ public static class PublishingExtensions
 
         // Live: the pre-fetch connects only to public addresses (no SSRF into the console's network). Sandbox: its
         // simulated CDN is the console itself on loopback.
-        var live = builder.Configuration.GetValue($"{GraphOptions.Section}:{nameof(GraphOptions.Mode)}", GraphMode.Sandbox) == GraphMode.Live;
         services.AddHttpClient<ImageProbe>()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = true, MaxAutomaticRedirections = 3,
-                ConnectCallback = live ? PublicAddressGuard.ConnectAsync : null,
+                ConnectCallback = sp.GetRequiredService<IOptions<GraphOptions>>().Value.Mode == GraphMode.Live ? PublicAddressGuard.ConnectAsync : null,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
@@ -55,8 +55,8 @@ public static class PublishingExtensions
         }).RemoveAllLoggers(); // its URLs carry signed media tokens
 
         // Outbound events: the outbox is the retry, so no resilience handler here; a short timeout per POST.
-        services.AddHttpClient(Notifications.WebhookSender.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddSingleton<Notifications.WebhookSender>();
+        services.AddHttpClient(Worker.WebhookSender.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<Worker.WebhookSender>();
 
         services.AddSingleton<PostPublisher>();
         services.AddSingleton<ContainerCheck>();
@@ -67,13 +67,9 @@ public static class PublishingExtensions
         services.AddTransient<CheckAccounts>();
         services.AddScheduler();
 
-        var autoDispatch = builder.Configuration.GetValue($"{PostingOptions.Section}:{nameof(PostingOptions.AutoDispatch)}", true);
-        if (autoDispatch)
-        {
-            // The process that runs the queue also delivers the outbound events.
-            services.AddHostedService<DispatchLoop>();
-            services.AddHostedService<Notifications.WebhookLoop>();
-        }
+        // Both loops obey Posting:AutoDispatch themselves: the process that runs the queue also delivers the outbound events.
+        services.AddHostedService<DispatchLoop>();
+        services.AddHostedService<Worker.WebhookLoop>();
         return builder;
     }
 

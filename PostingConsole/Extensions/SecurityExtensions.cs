@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using PostingConsole.Data;
 using PostingConsole.Security;
+using PostingConsole.Operations;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Extensions;
 

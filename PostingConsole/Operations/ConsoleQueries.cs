@@ -15,7 +15,7 @@ public sealed record ReasonCount(FailureReason? Reason, int Count);
 /// <summary>The screens' read side beyond single posts: progress counts, failure groups, the live log, alerts.</summary>
 public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFactory)
 {
-    public static readonly PostStatus[] FailureStatuses = [PostStatus.Failed, PostStatus.Retrying];
+    public static readonly IReadOnlyList<PostStatus> FailureStatuses = PostStateMachine.Failing;
 
     public async Task<StatusCounts> CountByStatusAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
     {

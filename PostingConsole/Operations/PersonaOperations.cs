@@ -10,7 +10,7 @@ namespace PostingConsole.Operations;
 public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time,
     TokenProtector tokens, DispatchSignal signal)
 {
-    private static readonly PostStatus[] Waiting = [PostStatus.Scheduled, PostStatus.Retrying];
+    private static readonly PostStatus[] Waiting = PostStateMachine.Claimable;
 
     public async Task<OperationResult<Persona>> CreateAsync(Actor actor, string name, string igUserId, string accessToken, string? timeZone, CancellationToken cancellationToken)
     {

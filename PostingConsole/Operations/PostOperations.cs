@@ -131,7 +131,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
     public Task<OperationResult<Post>> RetryAsync(Actor actor, int postId, TimeSpan after, CancellationToken cancellationToken) =>
         ChangeAsync(actor, AuditActions.PostRetry, $"after {after}", postId, null, (post, now) =>
         {
-            if (post.Status is not (PostStatus.Failed or PostStatus.Retrying or PostStatus.Held))
+            if (!PostStateMachine.Retryable.Contains(post.Status))
                 return $"A {post.Status} post cannot be retried.";
             post.RetryManually(now + after, now);
             return null;
@@ -175,7 +175,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
-        PostStatus[] retryable = match.IncludeHeld ? [PostStatus.Failed, PostStatus.Retrying, PostStatus.Held] : [PostStatus.Failed, PostStatus.Retrying];
+        var retryable = match.IncludeHeld ? PostStateMachine.Retryable : PostStateMachine.Failing;
         var query = db.Posts.Where(p => retryable.Contains(p.Status));
         if (match.Status is { } status) query = query.Where(p => p.Status == status);
         if (match.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);

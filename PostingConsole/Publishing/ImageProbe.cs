@@ -8,7 +8,8 @@ namespace PostingConsole.Publishing;
 public sealed class ImageProbe(HttpClient http, GraphClock clock)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    public const long MaxBytes = Sandbox.JpegInspector.MaxBytes;
+    /// <summary>The largest feed image Meta accepts (graph-api.md: JPEG, at most 8 MiB).</summary>
+    public const long MaxBytes = 8 * 1024 * 1024;
 
     public async Task<bool> IsReachableAsync(string url, CancellationToken cancellationToken)
     {

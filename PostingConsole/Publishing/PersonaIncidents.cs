@@ -54,7 +54,7 @@ public static class PersonaIncidents
         CancellationToken cancellationToken)
     {
         current?.Hold(reason, detail, journal.Now);
-        PostStatus[] waiting = [PostStatus.Scheduled, PostStatus.Retrying];
+        var waiting = PostStateMachine.Claimable;
         var others = await db.Posts.Where(p => p.PersonaId == persona.Id && waiting.Contains(p.Status)).ToListAsync(cancellationToken);
         foreach (var other in others.Where(p => p.Id != current?.Id))
         {

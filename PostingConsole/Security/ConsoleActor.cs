@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.Authorization;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Security;
 

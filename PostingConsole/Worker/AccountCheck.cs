@@ -22,9 +22,9 @@ public sealed class AccountCheck(
     Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, ILogger<AccountCheck> logger)
 {
     /// <param name="requestedBy">An Admin who started the check by hand (audited); null for the daily run.</param>
-    public async Task<AccountCheckResult> RunAsync(CancellationToken cancellationToken, Security.Actor? requestedBy = null)
+    public async Task<AccountCheckResult> RunAsync(CancellationToken cancellationToken, Actor? requestedBy = null)
     {
-        if (requestedBy is not null && !requestedBy.Can(Security.Permission.Administer))
+        if (requestedBy is not null && !requestedBy.Can(Permission.Administer))
             throw new UnauthorizedAccessException($"{requestedBy.Name} may not run the account check.");
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await circuits.RefreshAsync(db, cancellationToken); // no call into a block stored by any process

@@ -11,6 +11,7 @@ public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, T
     Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
 {
     private readonly int maxConcurrency = options.Value.MaxConcurrency;
+    private readonly bool autoDispatch = options.Value.AutoDispatch;
 
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
 
@@ -19,6 +20,7 @@ public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, T
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!autoDispatch) return; // Posting:AutoDispatch false: this process serves screens and the API only.
         var idlePasses = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using PostingConsole.Notifications;
 using PostingConsole.Security;
+using PostingConsole.Domain;
 
 namespace PostingConsole.Components.Shared;
 

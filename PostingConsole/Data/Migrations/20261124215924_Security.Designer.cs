@@ -609,7 +609,7 @@ namespace PostingConsole.Data.Migrations
                     b.ToTable("PostAttempts");
                 });
 
-            modelBuilder.Entity("PostingConsole.Security.ApiKey", b =>
+            modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()

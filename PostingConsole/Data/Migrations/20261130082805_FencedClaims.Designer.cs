@@ -617,7 +617,7 @@ namespace PostingConsole.Data.Migrations
                     b.ToTable("PostAttempts");
                 });
 
-            modelBuilder.Entity("PostingConsole.Notifications.WebhookMessage", b =>
+            modelBuilder.Entity("PostingConsole.Domain.WebhookMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -663,7 +663,7 @@ namespace PostingConsole.Data.Migrations
                     b.ToTable("WebhookMessages");
                 });
 
-            modelBuilder.Entity("PostingConsole.Security.ApiKey", b =>
+            modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()

@@ -5,7 +5,7 @@ using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Operations;
 
-namespace PostingConsole.Security;
+namespace PostingConsole.Operations;
 
 public sealed record UserSummary(string Id, string UserName, string? Role, bool LockedOut, int FailedSignIns);
 

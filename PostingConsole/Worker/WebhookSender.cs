@@ -4,8 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
 using PostingConsole.Data;
+using PostingConsole.Notifications;
+using PostingConsole.Domain;
 
-namespace PostingConsole.Notifications;
+namespace PostingConsole.Worker;
 
 /// <summary>
 /// Delivers the outbox (<see cref="WebhookMessage"/>): each due message is POSTed to every configured URL; when all
@@ -99,13 +101,15 @@ public sealed class WebhookSender(
 }
 
 /// <summary>Runs <see cref="WebhookSender"/> every few seconds, and at once when a unit of work queued a message.</summary>
-public sealed class WebhookLoop(WebhookSender sender, EventHub hub, TimeProvider time, ILogger<WebhookLoop> logger) : BackgroundService
+public sealed class WebhookLoop(WebhookSender sender, EventHub hub, TimeProvider time, IOptions<PostingOptions> options, ILogger<WebhookLoop> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
     private readonly Operations.WakeUpSignal signal = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.AutoDispatch) return; // only the process that runs the queue delivers the outbound events
         using var _ = hub.Subscribe(e =>
         {
             if (e is WebhookQueued) signal.Wake();

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace PostingConsole.Security;
+namespace PostingConsole.Domain;
 
 /// <summary>What a role may do. Each operator action names the permission it needs.</summary>
 public enum Permission

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace PostingConsole.Notifications;
+namespace PostingConsole.Domain;
 
 /// <summary>
 /// One outbound event of api.md (<c>post.published</c>, <c>post.failed</c>, <c>persona.needs_reauth</c>,

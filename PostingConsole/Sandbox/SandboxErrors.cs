@@ -1,4 +1,4 @@
-namespace PostingConsole.Publishing.Sandbox;
+namespace PostingConsole.Sandbox;
 
 /// <summary>Meta's error bodies, as recorded (graph-api.md) where a recording exists.</summary>
 public static class SandboxErrors

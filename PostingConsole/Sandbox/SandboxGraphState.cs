@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using PostingConsole.Domain;
+using PostingConsole.Publishing;
 
-namespace PostingConsole.Publishing.Sandbox;
+namespace PostingConsole.Sandbox;
 
 /// <summary>
 /// The simulated Instagram of Sandbox mode: containers, published media and the moving 24-hour quota

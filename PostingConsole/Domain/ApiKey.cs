@@ -1,4 +1,4 @@
-namespace PostingConsole.Security;
+namespace PostingConsole.Domain;
 
 /// <summary>
 /// An API key issued in the console. Only its SHA-256 hash is stored (keys are 256-bit random, so a fast

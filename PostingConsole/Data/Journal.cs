@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
+using PostingConsole.Notifications;
 
-namespace PostingConsole.Notifications;
+namespace PostingConsole.Data;
 
 /// <summary>
 /// Collects what one unit of work changed — posts, personas, log lines, alerts — and publishes it to the
@@ -28,7 +29,7 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
     }
 
     /// <summary>Records who did this unit of work's action; saved with the change itself, or not at all.</summary>
-    public void Audit(Security.Actor actor, string action, string target, string? detail = null) =>
+    public void Audit(Actor actor, string action, string target, string? detail = null) =>
         db.AuditLog.Add(AuditEntry.For(actor, action, target, detail, Now));
 
     /// <summary>Queues an outbound event (api.md) with this unit of work: committed with it, or not at all.</summary>

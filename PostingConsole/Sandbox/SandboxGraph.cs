@@ -2,8 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Publishing.Graph;
+using PostingConsole.Publishing;
 
-namespace PostingConsole.Publishing.Sandbox;
+namespace PostingConsole.Sandbox;
 
 /// <summary>
 /// The simulated Graph API of Sandbox mode, served over real HTTP at <c>/sandbox/graph/{version}/…</c>

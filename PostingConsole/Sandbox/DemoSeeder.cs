@@ -4,7 +4,7 @@ using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 
-namespace PostingConsole.Publishing.Sandbox;
+namespace PostingConsole.Sandbox;
 
 /// <summary>
 /// Sandbox mode's demo data: on an empty database, personas with Korean names and a day of posts whose

@@ -5,7 +5,7 @@ using PostingConsole.Notifications;
 using PostingConsole.Operations;
 using PostingConsole.Security;
 
-namespace PostingConsole.Worker;
+namespace PostingConsole.Operations;
 
 /// <param name="MetaLimitUntil">The app-wide throttle circuit's reopening while it is open.</param>
 /// <param name="ThrottledAccounts">Accounts behind their own throttle circuit, with its reopening.</param>

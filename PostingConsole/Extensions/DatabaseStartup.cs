@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
-using PostingConsole.Publishing.Sandbox;
+using PostingConsole.Sandbox;
+using PostingConsole.Data;
 
-namespace PostingConsole.Data;
+namespace PostingConsole.Extensions;
 
 /// <summary>Before the server listens: migrate the database, the roles and first admin, then (Sandbox) the demo data.</summary>
-public sealed class DatabaseStartup(DatabaseMigrator migrator, Security.UserAccounts accounts, IConfiguration configuration, DemoSeeder seeder,
+public sealed class DatabaseStartup(DatabaseMigrator migrator, Operations.UserAccounts accounts, IConfiguration configuration, DemoSeeder seeder,
     IOptions<GraphOptions> graph, IOptions<SandboxOptions> sandbox)
     : IHostedService
 {

@@ -8,7 +8,7 @@ using PostingConsole.Domain;
 using PostingConsole.Notifications;
 using PostingConsole.Operations;
 
-namespace PostingConsole.Security;
+namespace PostingConsole.Operations;
 
 public sealed record IssuedApiKey(ApiKey Key, string Secret);
 

@@ -1,9 +1,9 @@
-namespace PostingConsole.Publishing.Sandbox;
+namespace PostingConsole.Sandbox;
 
 /// <summary>What Meta checks on a feed image: JPEG, at most 8 MiB, aspect ratio between 4:5 and 1.91:1.</summary>
 public static class JpegInspector
 {
-    public const long MaxBytes = 8 * 1024 * 1024;
+    public const long MaxBytes = Publishing.ImageProbe.MaxBytes;
     public const double MinAspect = 4.0 / 5.0;
     public const double MaxAspect = 1.91;
 

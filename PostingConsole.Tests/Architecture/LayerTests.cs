@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Architecture;
+
+/// <summary>
+/// The folders are layers and point one way (README, "Architecture"): a namespace uses only namespaces below it. Read from
+/// the source, so a using or a qualified name that points up fails here, naming the file.
+/// </summary>
+public partial class LayerTests
+{
+    /// <summary>Each top folder of the app and its layer; a folder may use only lower layers (its own sub-namespaces too).</summary>
+    private static readonly Dictionary<string, int> Layers = new()
+    {
+        ["Configuration"] = 0,
+        ["Domain"] = 0,
+        ["Notifications"] = 1,
+        ["Data"] = 2,
+        ["Security"] = 2,
+        ["Publishing"] = 3,
+        ["Operations"] = 4,
+        ["Sandbox"] = 4,
+        ["Worker"] = 5,
+        ["Api"] = 6,
+        ["Components"] = 6,
+        ["Extensions"] = 7,
+        ["Commands"] = 8,
+    };
+
+    [Fact]
+    public void Every_folder_of_the_app_is_a_known_layer()
+    {
+        var folders = Directory.GetDirectories(AppFolder).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj" or "wwwroot" or "Properties" or "data"));
+        folders.ShouldBe(Layers.Keys, ignoreOrder: true);
+    }
+
+    [Fact]
+    public void No_namespace_uses_one_above_it_or_beside_it()
+    {
+        var wrong = new List<string>();
+        foreach (var (folder, layer) in Layers)
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(AppFolder, folder), "*.*", SearchOption.AllDirectories)
+                         .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal)))
+            {
+                var text = NamespaceDeclaration().Replace(File.ReadAllText(file), "");
+                foreach (var used in Reference().Matches(text).Select(m => m.Groups[1].Value).Distinct())
+                {
+                    if (used == folder || !Layers.TryGetValue(used, out var usedLayer)) continue;
+                    if (usedLayer >= layer) wrong.Add($"{Path.GetRelativePath(AppFolder, file)}: {folder} (layer {layer}) uses {used} (layer {usedLayer})");
+                }
+            }
+        }
+
+        wrong.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_check_sees_a_reference_that_points_up()
+    {
+        Reference().Matches("using PostingConsole.Operations;\nvar x = PostingConsole.Worker.Dispatcher.X;")
+            .Select(m => m.Groups[1].Value).ShouldBe(["Operations", "Worker"]);
+        NamespaceDeclaration().Replace("namespace PostingConsole.Data;", "").ShouldBeEmpty();
+    }
+
+    private static string AppFolder => Path.Combine(RepositoryPaths.Root, "PostingConsole");
+
+    [GeneratedRegex(@"\bPostingConsole\.([A-Z][A-Za-z]+)")]
+    private static partial Regex Reference();
+
+    [GeneratedRegex(@"^namespace PostingConsole[\w.]*;", RegexOptions.Multiline)]
+    private static partial Regex NamespaceDeclaration();
+}
