@@ -15,7 +15,7 @@ try
 }
 catch (Microsoft.Extensions.Options.OptionsValidationException ex)
 {
-    app.Logger.LogCritical("PostingConsole cannot start: {Problems}", ex.Message);
+    app.Logger.LogCannotStart(ex.Message);
     throw; // the host is left alive: the exception, naming the key, is what start-up reports
 
 }

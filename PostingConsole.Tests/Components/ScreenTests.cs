@@ -167,7 +167,7 @@ public class ProgressPageTests : ConsoleComponentTest
         page.WaitForAssertion(() => page.FindAll("[data-testid=daily-row]").Count.ShouldBe(7));
         var today = page.Find("[data-testid=daily-row][data-date='2026-11-24']");
         today.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ShouldBe(["2026-11-24", "1", "1", (0.5).ToString("P0")]);
-        page.Find("[data-testid=daily-row][data-date='2026-11-23']").QuerySelectorAll("td").Last().TextContent.ShouldBe("—");
+        page.Find("[data-testid=daily-row][data-date='2026-11-23']").QuerySelectorAll("td")[^1].TextContent.ShouldBe("—");
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public class ProgressPageTests : ConsoleComponentTest
         page.Find("[data-testid=log-line]").TextContent.ShouldBe("[12:00:00] 페르소나 '지수' 포스팅 시작...");
 
         Service<EventHub>().Publish(new ActivityLogged(new DateTime(2026, 11, 24, 3, 0, 15, DateTimeKind.Utc), 999, ActivityLevel.Success, "✅ 성공! 포스트 ID: 123456", null, null));
-        page.WaitForAssertion(() => page.FindAll("[data-testid=log-line]").Last().TextContent.ShouldBe("[12:00:15] ✅ 성공! 포스트 ID: 123456"));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=log-line]")[^1].TextContent.ShouldBe("[12:00:15] ✅ 성공! 포스트 ID: 123456"));
     }
 
     [Fact]
@@ -263,8 +263,8 @@ public class FailuresPageTests : ConsoleComponentTest
 
         page.WaitForAssertion(() => page.FindAll("[data-testid=row-reason]").Count.ShouldBe(2));
         var groups = page.FindAll("[data-testid=reason-group]").Select(g => g.TextContent).ToList();
-        groups.ShouldContain(g => g.Contains("API 오류") && g.Contains("1"));
-        groups.ShouldContain(g => g.Contains("Rate Limit") && g.Contains("1"));
+        groups.ShouldContain(g => g.Contains("API 오류") && g.Contains('1'));
+        groups.ShouldContain(g => g.Contains("Rate Limit") && g.Contains('1'));
 
         page.FindAll("tbody input[type=checkbox]")[0].Change(true);
         page.WaitForAssertion(() => page.Find("[data-testid=selected-count]").TextContent.ShouldBe("선택 1개"));

@@ -44,7 +44,7 @@ public class PublishEdgeCaseTests : IAsyncLifetime
         lock (events)
         {
             events.OfType<PostChanged>().Where(e => e.PostId == post.Id).Select(e => e.Status).Distinct().ShouldBe([PostStatus.InProgress, PostStatus.Published]);
-            events.OfType<ActivityLogged>().Count(e => e.Message.StartsWith("✅")).ShouldBe(1);
+            events.OfType<ActivityLogged>().Count(e => e.Message.StartsWith('✅')).ShouldBe(1);
         }
     }
 

@@ -82,7 +82,7 @@ public class SecurityHeaderTests : IAsyncLifetime
         var nonce = Regex.Match(csp, "script-src 'self' 'nonce-([^']+)'").Groups[1].Value;
         nonce.ShouldNotBeNullOrEmpty();
         html.ShouldContain($"<script type=\"importmap\" nonce=\"{nonce}\">");
-        Regex.Matches(html, "<script(?![^>]*\\bsrc=)(?![^>]*nonce=)[^>]*>").Count.ShouldBe(0, "no inline script without the nonce");
+        Regex.Count(html, "<script(?![^>]*\\bsrc=)(?![^>]*nonce=)[^>]*>").ShouldBe(0, "no inline script without the nonce");
         response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
         response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
 

@@ -14,7 +14,7 @@ public static class PostEndpoints
 
         group.MapPost("/", async (CreatePostRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
-                IsoTime.TryParse(body.ScheduledAt, out var scheduledAt);
+                _ = IsoTime.TryParse(body.ScheduledAt, out var scheduledAt); // validated by the endpoint filter
                 var result = await operations.CreateAsync(user.ApiActor(), new NewPost(body.PersonaId!.Value, body.ImageUrl, NormalizePath(body.ImagePath),
                     body.Caption!, body.Hashtags, scheduledAt, body.ExternalId), ct);
                 return Problems.Of(result, r => r.Status == OperationStatus.Created
@@ -64,7 +64,7 @@ public static class PostEndpoints
 
         group.MapPost("/{id:int}/retry", async (int id, RetryRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
-                RetryDelay.TryParse(body.After, out var after);
+                _ = RetryDelay.TryParse(body.After, out var after); // validated by the endpoint filter
                 return ToResult(await operations.RetryAsync(user.ApiActor(), id, after, ct));
             })
             .RequirePermission(Permission.Operate)
@@ -72,7 +72,7 @@ public static class PostEndpoints
 
         group.MapPost("/retry", async (RetryMatchingRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
-                RetryDelay.TryParse(body.After, out var after);
+                _ = RetryDelay.TryParse(body.After, out var after); // validated by the endpoint filter
                 var result = await operations.RetryMatchingAsync(user.ApiActor(), new PostMatch(body.Status, body.FailureReason, body.PersonaId), after, ct);
                 return Problems.Of(result, r => Results.Ok(new RetryMatchingResponse(r.Value)));
             })

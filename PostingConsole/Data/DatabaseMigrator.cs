@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace PostingConsole.Data;
 
 /// <summary>Applies checked-in migrations and switches the file to WAL. Runs once, before the app serves anything.</summary>
-public sealed class DatabaseMigrator(IDbContextFactory<PostingDbContext> contextFactory, ILogger<DatabaseMigrator> logger)
+public sealed partial class DatabaseMigrator(IDbContextFactory<PostingDbContext> contextFactory, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -11,7 +11,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<PostingDbContext> context
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
-            logger.LogInformation("Applying {Count} database migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            LogApplying(logger, pending.Count, pending);
         }
 
         await db.Database.MigrateAsync(cancellationToken);
@@ -20,4 +20,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<PostingDbContext> context
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }
     }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Applying {Count} database migration(s): {Migrations}")]
+    private static partial void LogApplying(ILogger logger, int count, IEnumerable<string> migrations);
 }

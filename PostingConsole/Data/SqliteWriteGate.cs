@@ -14,8 +14,10 @@ namespace PostingConsole.Data;
 /// do writes inside an explicit transaction (it holds SQLite's lock between its saves: gating them could
 /// leave a gated writer waiting on that lock while the transaction waits on the gate).
 /// </summary>
-public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandInterceptor
+public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandInterceptor, IDisposable
 {
+    public void Dispose() => gate.Dispose();
+
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ConditionalWeakTable<DbContext, object> holders = new();
     private readonly ConditionalWeakTable<DbCommand, object> commandHolders = new();

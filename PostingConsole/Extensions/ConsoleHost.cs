@@ -6,7 +6,7 @@ using PostingConsole.Configuration;
 namespace PostingConsole.Extensions;
 
 /// <summary>How the process is hosted: as a project (<c>dotnet run</c>) or as the single self-contained file.</summary>
-public static class ConsoleHost
+public static partial class ConsoleHost
 {
     public const string DefaultUrl = "http://localhost:5080";
 
@@ -56,9 +56,7 @@ public static class ConsoleHost
             var paths = app.Services.GetRequiredService<AppPaths>();
             var mode = app.Services.GetRequiredService<IOptions<GraphOptions>>().Value.Mode;
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            logger.LogInformation(
-                "PostingConsole {Version} started: mode {Mode}, database {Database}, data folder {DataFolder}, listening on {Urls}; web content {ContentRoot}",
-                Version, mode, paths.DatabaseFile, paths.DataFolder, urls.Count > 0 ? string.Join(", ", urls) : "(in-memory test server)",
+            LogStarted(logger, Version, mode, paths.DatabaseFile, paths.DataFolder, urls.Count > 0 ? string.Join(", ", urls) : "(in-memory test server)",
                 app.Environment.ContentRootPath);
         });
     }
@@ -67,4 +65,11 @@ public static class ConsoleHost
         typeof(ConsoleHost).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0]
         ?? "unknown";
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information,
+        Message = "PostingConsole {Version} started: mode {Mode}, database {Database}, data folder {DataFolder}, listening on {Urls}; web content {ContentRoot}")]
+    private static partial void LogStarted(ILogger logger, string version, GraphMode mode, string database, string dataFolder, string urls, string contentRoot);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Critical, Message = "PostingConsole cannot start: {Problems}")]
+    public static partial void LogCannotStart(this ILogger logger, string problems);
 }

@@ -6,7 +6,7 @@ namespace PostingConsole.Notifications;
 /// The event aggregator: a singleton that fans each event out to every subscriber (every open circuit,
 /// the webhook sender). Publish after the change is committed. A failing subscriber never stops the others.
 /// </summary>
-public sealed class EventHub(ILogger<EventHub> logger)
+public sealed partial class EventHub(ILogger<EventHub> logger)
 {
     private ImmutableArray<Func<PostingEvent, Task>> subscribers = [];
 
@@ -40,7 +40,7 @@ public sealed class EventHub(ILogger<EventHub> logger)
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "An event subscriber failed on {EventType}", evt.GetType().Name);
+            LogSubscriberFailed(logger, ex, evt.GetType().Name);
         }
     }
 
@@ -56,4 +56,7 @@ public sealed class EventHub(ILogger<EventHub> logger)
             }
         }
     }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "An event subscriber failed on {EventType}")]
+    private static partial void LogSubscriberFailed(ILogger logger, Exception exception, string eventType);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
 
@@ -21,9 +22,9 @@ public sealed class ConsoleClock(IOptions<ConsoleOptions> options)
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
 
-    public string Format(DateTime? utc) => utc is { } value ? ToLocal(value).ToString("yyyy-MM-dd HH:mm") : "—";
+    public string Format(DateTime? utc) => utc is { } value ? ToLocal(value).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
 
-    public string FormatTime(DateTime utc) => ToLocal(utc).ToString("HH:mm:ss");
+    public string FormatTime(DateTime utc) => ToLocal(utc).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
-    public string FormatHourMinute(DateTime utc) => ToLocal(utc).ToString("HH:mm");
+    public string FormatHourMinute(DateTime utc) => ToLocal(utc).ToString("HH:mm", CultureInfo.InvariantCulture);
 }

@@ -64,7 +64,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             await ReleaseHeldAsync(db, journal, persona, cancellationToken);
         }, cancellationToken);
 
-    private async Task ReleaseHeldAsync(PostingDbContext db, Journal journal, Persona persona, CancellationToken cancellationToken)
+    private static async Task ReleaseHeldAsync(PostingDbContext db, Journal journal, Persona persona, CancellationToken cancellationToken)
     {
         var held = await db.Posts.Where(p => p.PersonaId == persona.Id && p.Status == PostStatus.Held).ToListAsync(cancellationToken);
         foreach (var post in held)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
@@ -192,7 +193,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         {
             journal.Log(ActivityLevel.Info, $"🔁 {posts.Count}개 포스팅 재시도 예약");
             journal.Audit(actor, AuditActions.PostRetryMatching, $"{posts.Count} posts",
-                $"status={match.Status?.ToString() ?? "any"} reason={match.FailureReason?.ToString() ?? "any"} persona={match.PersonaId?.ToString() ?? "any"} after {after}");
+                $"status={match.Status?.ToString() ?? "any"} reason={match.FailureReason?.ToString() ?? "any"} persona={match.PersonaId?.ToString(CultureInfo.InvariantCulture) ?? "any"} after {after}");
             await journal.CommitAsync(cancellationToken);
             signal.Wake();
         }

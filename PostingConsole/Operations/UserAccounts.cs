@@ -31,23 +31,23 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, TimeProvider time,
         if (await users.Users.AnyAsync(cancellationToken))
         {
             if (!string.IsNullOrEmpty(configuration[BootstrapPasswordKey]))
-                logger.LogWarning("{Key} is set but users exist already; it is ignored. Remove it from the configuration.", BootstrapPasswordKey);
+                logger.BootstrapPasswordIgnored(BootstrapPasswordKey);
             return;
         }
 
         var password = configuration[BootstrapPasswordKey];
         if (string.IsNullOrEmpty(password))
         {
-            logger.LogWarning("No user can sign in yet. Create the first admin: PostingConsole create-admin <user name> (or set {Key} for the first start).", BootstrapPasswordKey);
+            logger.NoUserYet(BootstrapPasswordKey);
             return;
         }
 
         var userName = configuration[BootstrapUserKey] is { Length: > 0 } name ? name : "admin";
         var created = await CreateAsync(new Actor("configuration", Roles.Admin, "bootstrap"), userName, password, Roles.Admin, cancellationToken);
         if (created.Succeeded)
-            logger.LogInformation("Created the first admin '{UserName}' from {Key}. Remove the password from the configuration now.", userName, BootstrapPasswordKey);
+            logger.FirstAdminCreated(userName, BootstrapPasswordKey);
         else
-            logger.LogError("The first admin from {Key} was not created: {Error}", BootstrapPasswordKey, created.Error);
+            logger.FirstAdminNotCreated(BootstrapPasswordKey, created.Error);
     }
 
     public async Task EnsureRolesAsync()

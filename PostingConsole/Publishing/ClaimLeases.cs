@@ -92,7 +92,7 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
                     var idle = leases.time.GetElapsedTime(leases.progress.GetValueOrDefault(claim));
                     if (idle > leases.options.Value.LeaseDuration)
                     {
-                        leases.logger.LogWarning("Post {PostId}: no progress for {Idle}; its lease is left to run out", claim.PostId, idle);
+                        leases.logger.LeaseLeftToRunOut(claim.PostId, idle);
                         return;
                     }
 
@@ -104,7 +104,7 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
                             return;
                     }
 
-                    leases.logger.LogWarning("Post {PostId}: claim {ClaimNumber} was taken over by another dispatcher; this run stops", claim.PostId, claim.Number);
+                    leases.logger.ClaimTakenOver(claim.PostId, claim.Number);
                     lost();
                     return;
                 }
@@ -115,7 +115,7 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
                 catch (Exception ex)
                 {
                     // A busy or unreachable database: the lease still has three quarters left; try again next beat.
-                    leases.logger.LogWarning(ex, "Post {PostId}: lease renewal failed; trying again", claim.PostId);
+                    leases.logger.LeaseRenewalFailed(ex, claim.PostId);
                 }
             }
         }

@@ -45,7 +45,7 @@ public sealed class PermalinkBackfill(
             var read = await graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken);
             if (read.Value is not { } links)
             {
-                logger.LogWarning("Permalink backfill for persona {PersonaId} failed: {Error}", personaId, read.Error);
+                logger.BackfillFailed(personaId, read.Error);
                 // Throttled: the account's (or the app's) circuit opens as for a post, so the next pass does not call into the block.
                 var decision = PostingRules.Decide(read.Error!, read.Usage, new RuleFacts(), options.Value, now);
                 if (await circuits.OpenAsync(decision, persona, cancellationToken) == CircuitScope.App) break;

@@ -70,7 +70,7 @@ public sealed class PostPublisher(
     }
 
     private void LogLostClaim(PostClaim claim, string where) =>
-        logger.LogWarning("Post {PostId}: claim {ClaimNumber} was lost ({Where}); this run stops without sending anything more", claim.PostId, claim.Number, where);
+        logger.ClaimLost(claim.PostId, claim.Number, where);
 
     /// <summary>One post's pass through the pipeline; holds what the steps share.</summary>
     private sealed class Run(PostPublisher owner, PostingDbContext db, Post post, PostClaim claim, CancellationToken ct)
@@ -567,8 +567,7 @@ public sealed class PostPublisher(
             });
             if (error is not null)
             {
-                owner.logger.LogWarning("Graph {Step} for post {PostId} failed: HTTP {HttpStatus} code {Code}/{Subcode} trace {FbtraceId}: {Message}",
-                    step, post.Id, result.HttpStatus, error.Code, error.Subcode, error.FbtraceId, error.Message);
+                owner.logger.GraphCallFailed(step, post.Id, result.HttpStatus, error.Code, error.Subcode, error.FbtraceId, error.Message);
             }
         }
 

@@ -11,7 +11,7 @@ namespace PostingConsole.Sandbox;
 /// images are real JPEG files in <c>Media:LocalRoot/demo</c>, served by the console itself. A few personas
 /// get a sandbox fault so every screen has something to show.
 /// </summary>
-public sealed class DemoSeeder(
+public sealed partial class DemoSeeder(
     IDbContextFactory<PostingDbContext> contextFactory, TokenProtector tokens, AppPaths paths,
     IOptions<SandboxOptions> options, TimeProvider time, ILogger<DemoSeeder> logger)
 {
@@ -100,6 +100,9 @@ public sealed class DemoSeeder(
 
         db.Posts.AddRange(posts);
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Sandbox demo data created: {Personas} personas, {Posts} posts", personas.Count, posts.Count);
+        LogSeeded(logger, personas.Count, posts.Count);
     }
+
+    [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "Sandbox demo data created: {Personas} personas, {Posts} posts")]
+    private static partial void LogSeeded(ILogger logger, int personas, int posts);
 }

@@ -97,7 +97,7 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock)
         }
     }
 
-    public string NewId() => Interlocked.Increment(ref nextId).ToString();
+    public string NewId() => Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Plays <paramref name="fault"/> for the account; with <paramref name="times"/> only that many times.</summary>
     public void SetFault(string igUserId, SandboxFault fault, int? times = null) => faults[igUserId] = new FaultOverride(fault, times);

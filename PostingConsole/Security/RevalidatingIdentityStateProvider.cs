@@ -15,14 +15,14 @@ public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFacto
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var user = await users.GetUserAsync(state.User);
+        var user = await users.GetUserAsync(authenticationState.User);
         if (user is null || await users.IsLockedOutAsync(user)) return false;
         if (!users.SupportsUserSecurityStamp) return true;
-        var stamp = state.User.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
+        var stamp = authenticationState.User.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
         return stamp == await users.GetSecurityStampAsync(user);
     }
 }

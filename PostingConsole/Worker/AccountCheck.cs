@@ -97,7 +97,7 @@ public sealed class AccountCheck(
                 await circuits.OpenAsync(decision, persona, cancellationToken);
 
                 outcome = Outcome.Unanswered; // throttled or server trouble: nothing is concluded, tomorrow's check tries again
-                logger.LogWarning("Account check of persona {PersonaId} got no usable answer: {Error}", persona.Id, detail);
+                logger.AccountCheckNoAnswer(persona.Id, detail);
             }
         }
 

@@ -54,7 +54,7 @@ public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, T
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Dispatch pass failed; trying again shortly");
+                logger.DispatchPassFailed(ex);
                 await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
         }

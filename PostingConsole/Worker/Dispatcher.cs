@@ -145,7 +145,7 @@ public sealed class Dispatcher(
                     .SetProperty(p => p.LeaseUntil, leaseUntil), cancellationToken);
             if (rows != 1) continue;
 
-            logger.LogWarning("Recovering post {PostId} (claim {ClaimNumber}): its lease expired mid-flight", post.Id, claim.Number);
+            logger.RecoveringPost(post.Id, claim.Number);
             Start(claim);
             recovered++;
         }
@@ -293,7 +293,7 @@ public sealed class Dispatcher(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Publishing post {PostId} stopped unexpectedly; it will be reconciled when its lease expires", claim.PostId);
+                logger.RunStoppedUnexpectedly(ex, claim.PostId);
             }
             finally
             {

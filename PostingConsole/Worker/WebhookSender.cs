@@ -55,13 +55,13 @@ public sealed class WebhookSender(
             if (message.Attempts >= MaxAttempts)
             {
                 message.GaveUpAt = now;
-                logger.LogError("Gave up delivering webhook {EventId} ({Type}) after {Attempts} attempts: {Error}", message.EventId, message.Type, message.Attempts, error);
+                logger.WebhookGivenUp(message.EventId, message.Type, message.Attempts, error);
             }
             else
             {
                 var wait = FirstRetry * Math.Pow(2, Math.Min(message.Attempts - 1, 10));
                 message.NextAttemptAt = now + (wait < LongestRetry ? wait : LongestRetry);
-                logger.LogWarning("Webhook {EventId} ({Type}) not delivered (attempt {Attempts}): {Error}", message.EventId, message.Type, message.Attempts, error);
+                logger.WebhookNotDelivered(message.EventId, message.Type, message.Attempts, error);
             }
         }
 
@@ -129,7 +129,7 @@ public sealed class WebhookLoop(WebhookSender sender, EventHub hub, TimeProvider
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Webhook delivery pass failed; trying again shortly");
+                logger.WebhookPassFailed(ex);
                 await Task.Delay(Idle, time, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
         }
