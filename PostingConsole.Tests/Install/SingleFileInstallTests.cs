@@ -33,7 +33,10 @@ public sealed class SingleFilePublish : IAsyncLifetime
         // A copy of the source, so the publish never touches the bin/obj of the test run itself.
         var source = NewFolder("src");
         CopySource(Path.Combine(RepositoryPaths.Root, "PostingConsole"), Path.Combine(source, "PostingConsole"));
-        File.Copy(Path.Combine(RepositoryPaths.Root, "global.json"), Path.Combine(source, "global.json"));
+        foreach (var file in (string[])["global.json", "Directory.Build.props", ".editorconfig"])
+        {
+            File.Copy(Path.Combine(RepositoryPaths.Root, file), Path.Combine(source, file));
+        }
 
         var start = new ProcessStartInfo("dotnet")
         {
