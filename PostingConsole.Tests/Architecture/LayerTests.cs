@@ -19,7 +19,7 @@ public partial class LayerTests
         ["Security"] = 2,
         ["Publishing"] = 3,
         ["Operations"] = 4,
-        ["Sandbox"] = 4,
+        ["Sandbox"] = 5,
         ["Worker"] = 5,
         ["Api"] = 6,
         ["Components"] = 6,
@@ -44,7 +44,7 @@ public partial class LayerTests
                          .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal)))
             {
                 var text = NamespaceDeclaration().Replace(File.ReadAllText(file), "");
-                foreach (var used in Reference().Matches(text).Select(m => m.Groups[1].Value).Distinct())
+                foreach (var used in References(text))
                 {
                     if (used == folder || !Layers.TryGetValue(used, out var usedLayer)) continue;
                     if (usedLayer >= layer) wrong.Add($"{Path.GetRelativePath(AppFolder, file)}: {folder} (layer {layer}) uses {used} (layer {usedLayer})");
@@ -58,15 +58,25 @@ public partial class LayerTests
     [Fact]
     public void The_check_sees_a_reference_that_points_up()
     {
-        Reference().Matches("using PostingConsole.Operations;\nvar x = PostingConsole.Worker.Dispatcher.X;")
-            .Select(m => m.Groups[1].Value).ShouldBe(["Operations", "Worker"]);
+        References("using PostingConsole.Operations;\nvar x = PostingConsole.Worker.Dispatcher.X;").ShouldBe(["Operations", "Worker"]);
+        // Inside namespace PostingConsole.X the compiler also takes a name relative to PostingConsole.
+        References("(HttpContext http, Operations.MediaFiles media) => Publishing.ImageProbe.Timeout").ShouldBe(["Operations", "Publishing"]);
+        References("builder.Configuration.GetSection(x); System.Security.Claims; Microsoft.Data.Sqlite").ShouldBeEmpty();
         NamespaceDeclaration().Replace("namespace PostingConsole.Data;", "").ShouldBeEmpty();
     }
 
     private static string AppFolder => Path.Combine(RepositoryPaths.Root, "PostingConsole");
 
+    /// <summary>The layers a text names: <c>PostingConsole.X</c>, or <c>X.Member</c> on its own (relative to PostingConsole).</summary>
+    private static List<string> References(string text) =>
+        [.. FullReference().Matches(text).Concat(ShortReference().Matches(text)).Select(m => m.Groups[1].Value)
+            .Where(Layers.ContainsKey).Distinct()];
+
     [GeneratedRegex(@"\bPostingConsole\.([A-Z][A-Za-z]+)")]
-    private static partial Regex Reference();
+    private static partial Regex FullReference();
+
+    [GeneratedRegex(@"(?<![\w.@])(Api|Commands|Components|Configuration|Data|Domain|Extensions|Notifications|Operations|Publishing|Sandbox|Security|Worker)\.[A-Z]")]
+    private static partial Regex ShortReference();
 
     [GeneratedRegex(@"^namespace PostingConsole[\w.]*;", RegexOptions.Multiline)]
     private static partial Regex NamespaceDeclaration();

@@ -21,6 +21,7 @@ public class OptionsValidationTests
     [InlineData("Posting:MaxConcurrency", "ten")]
     [InlineData("Graph:Mode", "Production")]
     [InlineData("Notifications:Webhooks:0", "mailto:ops@example.com")]
+    [InlineData("Sandbox:AnswerTime", "00:05:00")]
     public async Task A_bad_value_stops_the_app_with_a_message_naming_the_key(string key, string value)
     {
         await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { [key] = value });

@@ -101,7 +101,9 @@ public class SingleFileInstallTests(SingleFilePublish published) : IClassFixture
         File.Copy(published.Executable, Path.Combine(install, "PostingConsole"));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(install, "PostingConsole"), (UnixFileMode)0b111_101_101);
 
-        await using var console = await InstalledConsole.StartAsync(Path.Combine(install, "PostingConsole"), install, published.NewFolder("extract"));
+        // Meta answering in half a second: the backup below is taken while posts are still on their way (each takes three calls).
+        await using var console = await InstalledConsole.StartAsync(Path.Combine(install, "PostingConsole"), install, published.NewFolder("extract"),
+            new Dictionary<string, string> { ["Sandbox__AnswerTime"] = "00:00:00.500" });
 
         // Its data folder, with the database migrated, and the banner in the log.
         File.Exists(Path.Combine(install, "data", "posting.db")).ShouldBeTrue();
@@ -161,7 +163,7 @@ public class SingleFileInstallTests(SingleFilePublish published) : IClassFixture
         (await Scalar<long>(copy, "SELECT COUNT(*) FROM Posts")).ShouldBeGreaterThanOrEqualTo(before!.Total);
         (await Scalar<long>(copy, "SELECT COUNT(*) FROM Posts WHERE Status = 'Published' AND MediaId IS NULL")).ShouldBe(0);
         (await Scalar<long>(copy, $"SELECT COUNT(*) FROM Posts WHERE Id = {post.Id} AND Status = 'Published'")).ShouldBe(1);
-        // One post per persona at a time, each waiting for its container: the backup caught them part-way.
+        // One post per persona at a time, each call answered in 0.5 s (6 posts a persona: about 9 s): the backup caught them part-way.
         (await Scalar<long>(copy, "SELECT COUNT(*) FROM Posts WHERE Caption LIKE '백업 중 게시%' AND Status <> 'Published'"))
             .ShouldBeGreaterThan(0, "the backup was taken while these posts were still being published");
         (await api.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK, "the console runs on after the backup");

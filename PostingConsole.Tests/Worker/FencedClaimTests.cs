@@ -96,6 +96,32 @@ public class FencedClaimTests
     }
 
     [Fact]
+    public async Task A_claim_moved_while_the_lease_was_fresh_never_reaches_media_publish()
+    {
+        await using var app = EngineHarness.Start();
+        var persona = await app.AddPersonaAsync();
+        var post = await app.AddPostAsync(persona);
+        var dispatcher = app.CreateDispatcher();
+
+        using (app.Sandbox.HoldAnswers())
+        {
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
+            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read waits for Meta
+            // The claim number moves on while the run's lease is still fresh (no renewal is made before the container).
+            await using var db = app.CreateDbContext();
+            await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ClaimNumber, p => p.ClaimNumber + 1));
+        }
+
+        await dispatcher.WhenIdleAsync();
+        await using var check = app.CreateDbContext();
+        (await check.PostAttempts.CountAsync(a => a.PostId == post.Id && a.Step == "media_publish")).ShouldBe(0);
+        app.Sandbox.AllMedia.ShouldBeEmpty("the save before media_publish carries the claim number and was refused");
+        var after = await app.ReadPostAsync(post.Id);
+        after.ClaimNumber.ShouldBe(2);
+        after.ContainerId.ShouldBeNull("nothing of the run that lost its claim was written");
+    }
+
+    [Fact]
     public async Task An_operator_retry_that_read_the_post_before_a_claim_gets_a_409_and_the_claim_wins()
     {
         await using var app = EngineHarness.Start();

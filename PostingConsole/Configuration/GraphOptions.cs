@@ -31,7 +31,10 @@ public sealed class GraphOptions
     /// The longest one pipeline step can take between two lease renewals of its own: a call with its in-call retries and
     /// their pauses, after the image probe's cap. <c>Posting:LeaseDuration</c> must be longer.
     /// </summary>
-    public TimeSpan LongestStep => CallTimeout * (InCallRetries + 1) + MaxRetryDelay * InCallRetries + Publishing.ImageProbe.Timeout;
+    public TimeSpan LongestStep => CallTimeout * (InCallRetries + 1) + MaxRetryDelay * InCallRetries + ImageProbeTimeout;
+
+    /// <summary>How long the pre-fetch of a CDN image may take (Publishing's ImageProbe) before it counts as unreachable.</summary>
+    public static readonly TimeSpan ImageProbeTimeout = TimeSpan.FromSeconds(5);
 }
 
 public sealed class GraphOptionsValidator : AbstractValidator<GraphOptions>

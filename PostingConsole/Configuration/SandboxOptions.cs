@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace PostingConsole.Configuration;
 
 /// <summary>Section <c>Sandbox</c>.</summary>
@@ -9,4 +11,16 @@ public sealed class SandboxOptions
     public bool? SeedDemo { get; set; }
     public int DemoPersonas { get; set; } = 100;
     public int DemoPostsPerPersona { get; set; } = 4;
+
+    /// <summary>How long the simulated Graph API takes to answer each call (rehearse a slow Meta); none by default.</summary>
+    public TimeSpan AnswerTime { get; set; } = TimeSpan.Zero;
+}
+
+public sealed class SandboxOptionsValidator : AbstractValidator<SandboxOptions>
+{
+    public SandboxOptionsValidator()
+    {
+        RuleFor(o => o.AnswerTime).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromMinutes(1))
+            .WithName("Sandbox:AnswerTime").WithMessage("Sandbox:AnswerTime must be between 00:00:00 and 00:01:00.");
+    }
 }

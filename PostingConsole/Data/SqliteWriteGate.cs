@@ -35,12 +35,18 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandIntercep
 
     private sealed class Releaser(SemaphoreSlim gate) : IDisposable
     {
-        public void Dispose() => gate.Release();
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0) gate.Release();
+        }
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         if (InTransaction(eventData.Context)) return result;
+        DetectChangesBeforeHolding(eventData.Context);
         Interlocked.Increment(ref waiting);
         try
         {
@@ -59,6 +65,7 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandIntercep
         CancellationToken cancellationToken = default)
     {
         if (InTransaction(eventData.Context)) return result;
+        DetectChangesBeforeHolding(eventData.Context);
         await EnterAsync(cancellationToken);
         Hold(eventData.Context);
         return result;
@@ -76,6 +83,12 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandIntercep
             Interlocked.Decrement(ref waiting);
         }
     }
+
+    /// <summary>
+    /// EF detects changes after this interceptor and outside the try that reports a failed save: an exception there would
+    /// leave the gate held. Detected here first, before the gate is taken, EF's own pass finds nothing left to do.
+    /// </summary>
+    private static void DetectChangesBeforeHolding(DbContext? context) => context?.ChangeTracker.DetectChanges();
 
     private static bool InTransaction(DbContext? context) => context?.Database.CurrentTransaction is not null;
 

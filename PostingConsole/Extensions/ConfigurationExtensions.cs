@@ -37,7 +37,7 @@ public static class ConfigurationExtensions
         services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section);
         services.AddValidatedOptions<ConsoleOptions, ConsoleOptionsValidator>(ConsoleOptions.Section);
         services.AddValidatedOptions<NotificationOptions, NotificationOptionsValidator>(NotificationOptions.Section);
-        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section);
+        services.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(SandboxOptions.Section);
         return builder;
     }
 }

@@ -7,7 +7,7 @@ namespace PostingConsole.Publishing;
 /// </summary>
 public sealed class ImageProbe(HttpClient http, GraphClock clock)
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Timeout = Configuration.GraphOptions.ImageProbeTimeout;
     /// <summary>The largest feed image Meta accepts (graph-api.md: JPEG, at most 8 MiB).</summary>
     public const long MaxBytes = 8 * 1024 * 1024;
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
 using PostingConsole.Domain;
 using PostingConsole.Publishing;
 
@@ -8,7 +10,7 @@ namespace PostingConsole.Sandbox;
 /// The simulated Instagram of Sandbox mode: containers, published media and the moving 24-hour quota
 /// per account, plus the fault each account plays. In memory: a restart is a fresh Instagram.
 /// </summary>
-public sealed class SandboxGraphState(TimeProvider time, GraphClock clock)
+public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOptions<SandboxOptions> options)
 {
     private readonly ConcurrentDictionary<string, SandboxContainer> containers = new();
     private readonly ConcurrentDictionary<string, SandboxMedia> media = new();
@@ -26,7 +28,7 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock)
     public TimeSpan SlowContainerProcessing { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Time from a request's arrival to its answer, work included (the benchmark sets 50 ms).</summary>
-    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+    public TimeSpan Latency { get; set; } = options.Value.AnswerTime;
 
     /// <summary>Answer time under the Slow fault.</summary>
     public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(2);
