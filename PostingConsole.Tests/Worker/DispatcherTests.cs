@@ -98,7 +98,7 @@ public class DispatcherTests : IAsyncLifetime
         var publishedAt = app.Now;
 
         await app.RunOnceAsync();
-        app.Time.Advance(TimeSpan.FromHours(2));
+        app.Time.Advance(TimeSpan.FromMinutes(10)); // the second is claimed on the next pass (within Posting:MissedPostGrace)
         await app.RunOnceAsync();
 
         (await app.ReadPostAsync(first.Id)).Status.ShouldBe(PostStatus.Published);
@@ -109,7 +109,7 @@ public class DispatcherTests : IAsyncLifetime
         (await app.ReadPersonaAsync(persona.Id)).QuotaUsage.ShouldBe(1);
         app.Sandbox.AllMedia.Count.ShouldBe(1);
 
-        app.Time.Advance(TimeSpan.FromHours(22).Add(TimeSpan.FromMinutes(1)));
+        app.Time.Advance(TimeSpan.FromHours(23).Add(TimeSpan.FromMinutes(51)));
         await app.RunOnceAsync();
         (await app.ReadPostAsync(second.Id)).Status.ShouldBe(PostStatus.Published);
     }

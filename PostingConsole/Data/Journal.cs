@@ -89,5 +89,6 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         public static string Suspended(int personaId) => $"persona:{personaId}:suspended";
         public static string Spam(int personaId) => $"persona:{personaId}:spam";
         public static string ImageInvalid(int postId) => $"post:{postId}:image";
+        public static string Missed(int personaId) => $"persona:{personaId}:missed";
     }
 }

@@ -8,6 +8,8 @@ public enum AlertKind
     PostFailed,
     /// <summary>Meta suspects spam (4/2207051): the persona is stopped until an operator resumes it.</summary>
     SpamSuspected,
+    /// <summary>Posts of a persona missed their time by more than <c>Posting:MissedPostGrace</c> and were held.</summary>
+    PostsMissed,
 }
 
 /// <summary>

@@ -71,7 +71,8 @@ public sealed class Post
             Hashtags = tags,
             FinalCaption = PostCaption.Compose(caption, tags),
             ScheduledAt = scheduledAtUtc,
-            NextAttemptAt = scheduledAtUtc,
+            // Due at its time, or, approved after it, from the moment it is put on the queue (Posting:MissedPostGrace counts from here).
+            NextAttemptAt = scheduledAtUtc > now ? scheduledAtUtc : now,
             ExternalId = externalId,
             CreatedAt = now,
             UpdatedAt = now,
@@ -106,8 +107,10 @@ public sealed class Post
         if (scheduledAtUtc is { } at)
         {
             ScheduledAt = at;
-            if (Status == PostStatus.Scheduled) NextAttemptAt = at;
-            else if (Status is PostStatus.Retrying or PostStatus.Failed || (Status == PostStatus.Held && personaCanPublish)) RetryManually(at, now);
+            // A past time puts it on the queue now: it is due from this moment, not from the past time.
+            var due = at > now ? at : now;
+            if (Status == PostStatus.Scheduled) NextAttemptAt = due;
+            else if (Status is PostStatus.Retrying or PostStatus.Failed || (Status == PostStatus.Held && personaCanPublish)) RetryManually(due, now);
         }
 
         UpdatedAt = now;
@@ -128,6 +131,27 @@ public sealed class Post
     /// </summary>
     public static System.Linq.Expressions.Expression<Func<Post, bool>> ClaimableAt(DateTime now) =>
         p => PostStateMachine.Claimable.Contains(p.Status) && p.NextAttemptAt <= now;
+
+    /// <summary>
+    /// Claimable and due, but not missed: its due time (<see cref="NextAttemptAt"/>: the scheduled time, or the moment it was
+    /// put on the queue after that) is within <paramref name="missedGrace"/> of now. A missed post is held instead.
+    /// </summary>
+    public static System.Linq.Expressions.Expression<Func<Post, bool>> ClaimableAt(DateTime now, TimeSpan missedGrace)
+    {
+        var cutoff = now - missedGrace;
+        return p => PostStateMachine.Claimable.Contains(p.Status) && p.NextAttemptAt <= now && p.NextAttemptAt >= cutoff;
+    }
+
+    /// <summary>Claimable posts that fell due longer than <paramref name="missedGrace"/> ago: not published on their own.</summary>
+    public static System.Linq.Expressions.Expression<Func<Post, bool>> MissedAt(DateTime now, TimeSpan missedGrace)
+    {
+        var cutoff = now - missedGrace;
+        return p => PostStateMachine.Claimable.Contains(p.Status) && p.NextAttemptAt < cutoff;
+    }
+
+    /// <summary>Held for an operator's decision: it would have started later than the grace after its due time.</summary>
+    public void HoldAsMissed(TimeSpan missedGrace, DateTime now) =>
+        Hold(Domain.FailureReason.Missed, $"missed: due {NextAttemptAt:u}, not started within Posting:MissedPostGrace ({missedGrace})", now);
 
     /// <summary>The dispatcher's claim in memory (the database does the same in one conditional UPDATE).</summary>
     public void Claim(string owner, long claimNumber, DateTime leaseUntil, DateTime now)

@@ -25,6 +25,8 @@ public enum FailureReason
     Policy,
     InvalidInput,
     OutcomeUnknown,
+    /// <summary>It would have started later than <c>Posting:MissedPostGrace</c> after its due time: held for an operator.</summary>
+    Missed,
     Unknown,
 }
 

@@ -48,4 +48,5 @@ public static class WebhookTypes
     public const string PersonaNeedsReauth = "persona.needs_reauth";
     public const string PersonaSuspended = "persona.suspended";
     public const string ImageNeedsRegeneration = "image.needs_regeneration";
+    public const string PostsMissed = "posts.missed";
 }

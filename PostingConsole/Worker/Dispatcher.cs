@@ -72,6 +72,9 @@ public sealed class Dispatcher(
                 lastRecovery = now;
             }
 
+            // Posts that would start too late are held for an operator, never published on their own (no Graph call).
+            await HoldMissedAsync(db, now, cancellationToken);
+
             // Meta's app budget is spent: no Graph call at all until the circuit reopens.
             if (circuits.AppUntil > now) return claimed;
             claimed += await ClaimDueAsync(db, now, cancellationToken);
@@ -163,7 +166,7 @@ public sealed class Dispatcher(
         if (free <= 0) return 0;
 
         var due = await db.Posts.AsNoTracking()
-            .Where(Post.ClaimableAt(now))
+            .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
             .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
             .Select(p => new { p.Id, p.PersonaId, p.ClaimNumber })
             .Take(Math.Max(free * 8, 100))
@@ -207,7 +210,7 @@ public sealed class Dispatcher(
             var claim = new PostClaim(candidate.Id, candidate.ClaimNumber + 1);
             var leaseUntil = now + settings.LeaseDuration;
             var rows = await db.Posts
-                .Where(Post.ClaimableAt(now))
+                .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
                 .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber
                             && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress)
                             && db.Posts.Count(o => o.Status == PostStatus.InProgress) < max)
@@ -228,6 +231,49 @@ public sealed class Dispatcher(
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// <c>Posting:MissedPostGrace</c>: what fell due longer ago than the grace (the console was down, dispatch stopped, a
+    /// backlog) goes Held with <c>Missed</c>: stale content and a burst never go out unasked. One alert and one
+    /// <c>posts.missed</c> event per persona; a post an operator or a claim changed meanwhile is left to the next pass.
+    /// </summary>
+    private async Task HoldMissedAsync(PostingDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var grace = options.Value.MissedPostGrace;
+        var missed = await db.Posts.Include(p => p.Persona).Where(Post.MissedAt(now, grace))
+            .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).Take(500).ToListAsync(cancellationToken);
+        if (missed.Count == 0) return;
+
+        var journal = new Journal(db, hub, time);
+        foreach (var persona in missed.GroupBy(p => p.Persona!))
+        {
+            var posts = persona.ToList();
+            foreach (var post in posts)
+            {
+                post.HoldAsMissed(grace, now);
+                journal.PostChanged(post);
+            }
+
+            var who = $"페르소나 '{persona.Key.Name}'";
+            journal.Log(ActivityLevel.Warning, $"⏸ {who}: 예약 시간을 놓친 포스트 {posts.Count}건 — 보류, 확인 필요", null, persona.Key.Id);
+            await journal.RaiseAlertAsync(AlertKind.PostsMissed, Journal.Incidents.Missed(persona.Key.Id),
+                $"{who}: 예약 시간을 놓친 포스트 {posts.Count}건 — 확인 필요", persona.Key.Id, posts[0].Id, cancellationToken);
+            journal.Webhook(WebhookTypes.PostsMissed, new { personaId = persona.Key.Id, postIds = posts.Select(p => p.Id).ToList() });
+        }
+
+        try
+        {
+            await journal.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // One of them was claimed or changed since it was read: the next pass looks again.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     private async Task DeferBehindCircuitAsync(PostingDbContext db, int personaId, DateTime reopening, CancellationToken cancellationToken)

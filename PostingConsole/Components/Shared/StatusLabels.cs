@@ -30,6 +30,7 @@ public static class StatusLabels
         FailureReason.Policy => "정책 위반",
         FailureReason.InvalidInput => "입력 오류",
         FailureReason.OutcomeUnknown => "결과 확인 중",
+        FailureReason.Missed => "예약 시간 놓침",
         _ => "알 수 없는 오류",
     };
 }

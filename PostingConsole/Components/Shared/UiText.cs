@@ -39,6 +39,7 @@ public static class UiText
         FailureReason.Policy => "Policy violation",
         FailureReason.InvalidInput => "Input error",
         FailureReason.OutcomeUnknown => "Outcome being checked",
+        FailureReason.Missed => "Missed its time",
         _ => "Unknown error",
     };
 
