@@ -306,6 +306,27 @@ public class FailuresPageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task A_post_held_because_it_missed_its_time_is_listed_with_its_reason_and_can_be_sent_now()
+    {
+        var (_, missed) = await SeedAsync("지수");
+        await using (var db = Db())
+        {
+            (await db.Posts.SingleAsync(p => p.Id == missed.Id)).HoldAsMissed(TimeSpan.FromHours(1), Time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<FailuresPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=row-reason]").TextContent.ShouldBe("예약 시간 놓침"));
+        page.FindAll("[data-testid=held-by-account]").ShouldBeEmpty("its account is fine");
+        page.FindAll("[data-testid=reason-group]").Single().TextContent.ShouldContain("예약 시간 놓침");
+
+        page.Find("[data-testid=retry-one]").Click();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=no-failures]").Count.ShouldBe(1));
+        await using var check = Db();
+        (await check.Posts.SingleAsync(p => p.Id == missed.Id)).Status.ShouldBe(PostStatus.Scheduled, "sent back to the queue, due now");
+    }
+
+    [Fact]
     public async Task Retry_all_asks_first_and_retries_what_the_reason_filter_shows()
     {
         await SeedAsync("지수", PostStatus.Failed);

@@ -17,6 +17,9 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
 {
     public static readonly IReadOnlyList<PostStatus> FailureStatuses = PostStateMachine.Failing;
 
+    /// <summary>What the failure screen lists and counts: failed or retrying, and held because it missed its time.</summary>
+    public static readonly PostFilter FailureScreen = new(FailureStatuses, WithMissed: true);
+
     public async Task<StatusCounts> CountByStatusAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -29,7 +32,7 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
     public async Task<IReadOnlyList<ReasonCount>> FailureGroupsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var groups = await db.Posts.Where(p => FailureStatuses.Contains(p.Status))
+        var groups = await PostQueries.Apply(db.Posts, FailureScreen)
             .GroupBy(p => p.FailureReason).Select(g => new { g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
         return groups.OrderByDescending(g => g.Count).Select(g => new ReasonCount(g.Key, g.Count)).ToList();
@@ -51,7 +54,7 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
     public async Task<int> FailureCountAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Posts.CountAsync(p => FailureStatuses.Contains(p.Status), cancellationToken);
+        return await PostQueries.Apply(db.Posts, FailureScreen).CountAsync(cancellationToken);
     }
 
     /// <summary>The newest <paramref name="count"/> log lines, oldest first.</summary>

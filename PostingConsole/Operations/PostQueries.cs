@@ -9,7 +9,8 @@ public sealed record PostFilter(
     int? PersonaId = null,
     DateTime? FromUtc = null,
     DateTime? ToUtc = null,
-    FailureReason? FailureReason = null);
+    FailureReason? FailureReason = null,
+    bool WithMissed = false);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
 
@@ -42,7 +43,14 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
 
     public static IQueryable<Post> Apply(IQueryable<Post> query, PostFilter filter)
     {
-        if (filter.Statuses is { Count: > 0 } statuses) query = query.Where(p => statuses.Contains(p.Status));
+        if (filter.Statuses is { Count: > 0 } statuses)
+        {
+            // The failure screen also lists posts held because they missed their time: they wait for an operator's decision.
+            query = filter.WithMissed
+                ? query.Where(p => statuses.Contains(p.Status) || (p.Status == PostStatus.Held && p.FailureReason == Domain.FailureReason.Missed))
+                : query.Where(p => statuses.Contains(p.Status));
+        }
+
         if (filter.PersonaId is { } personaId) query = query.Where(p => p.PersonaId == personaId);
         if (filter.FromUtc is { } from) query = query.Where(p => p.ScheduledAt >= from);
         if (filter.ToUtc is { } to) query = query.Where(p => p.ScheduledAt < to);
