@@ -32,6 +32,24 @@ public class QueuePageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task A_post_spaced_out_after_its_time_shows_its_expected_start()
+    {
+        var at = new DateTime(2026, 11, 24, 3, 0, 0, DateTimeKind.Utc);
+        var (_, spaced) = await SeedAsync("지수", at: at);
+        await SeedAsync("민준", at: at);
+        await using (var db = Db())
+        {
+            // As the dispatcher leaves it for Posting:MinIntervalPerPersona: due 20 minutes after its time.
+            await db.Posts.Where(p => p.Id == spaced.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, at.AddMinutes(20)));
+        }
+
+        var page = RenderPage<QueuePage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=post-card]").Count.ShouldBe(2));
+        page.FindAll("[data-testid=expected-start]").Single().TextContent.ShouldBe("예상 시작 2026-11-24 12:20");
+    }
+
+    [Fact]
     public async Task The_status_filter_comes_from_the_url()
     {
         await SeedAsync("지수", PostStatus.Published);

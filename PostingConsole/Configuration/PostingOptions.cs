@@ -16,6 +16,8 @@ public sealed class PostingOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>A post that would start later than this after its due time is held (<c>Missed</c>) instead of published.</summary>
     public TimeSpan MissedPostGrace { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>The least time between two posts of one persona (off when zero): a backlog is spread, never burst.</summary>
+    public TimeSpan MinIntervalPerPersona { get; set; } = TimeSpan.Zero;
     /// <summary>Run the queue worker in this process (the wake-up loop and Coravel's minute tick).</summary>
     public bool AutoDispatch { get; set; } = true;
 }
@@ -29,6 +31,7 @@ public sealed class PostingOptionsValidator : AbstractValidator<PostingOptions>
         RuleFor(o => o.TransientRetryDelay).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)).WithName("Posting:TransientRetryDelay");
         RuleFor(o => o.MaxTransientRetries).InclusiveBetween(0, 20).WithName("Posting:MaxTransientRetries");
         RuleFor(o => o.RateLimitRetryDelay).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)).WithName("Posting:RateLimitRetryDelay");
+        RuleFor(o => o.MinIntervalPerPersona).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromHours(24)).WithName("Posting:MinIntervalPerPersona");
         RuleFor(o => o.MissedPostGrace).InclusiveBetween(TimeSpan.FromSeconds(10), TimeSpan.FromDays(7)).WithName("Posting:MissedPostGrace");
         RuleFor(o => o.LeaseDuration).InclusiveBetween(TimeSpan.FromSeconds(30), TimeSpan.FromHours(2)).WithName("Posting:LeaseDuration");
         // A claim must outlive the longest single step, or another dispatcher could take the post over mid-call.

@@ -182,6 +182,12 @@ public sealed class Dispatcher(
             .Select(g => new { PersonaId = g.Key, Count = g.Count(), Oldest = g.Min(p => p.PublishedAt) })
             .ToDictionaryAsync(x => x.PersonaId, cancellationToken);
 
+        // Posting:MinIntervalPerPersona: when each persona last published (only read when spacing is on).
+        var lastPublished = settings.MinIntervalPerPersona > TimeSpan.Zero
+            ? await db.Personas.Where(p => personaIds.Contains(p.Id) && p.LastPublishedAt != null)
+                .ToDictionaryAsync(p => p.Id, p => p.LastPublishedAt!.Value, cancellationToken)
+            : [];
+
         var claimed = 0;
         var blocked = circuits.OpenAccounts(now);
         foreach (var candidate in due)
@@ -192,6 +198,14 @@ public sealed class Dispatcher(
             {
                 // Behind the account's circuit: its posts wait for the reopening, not each its own delay.
                 await DeferBehindCircuitAsync(db, candidate.PersonaId, reopening, cancellationToken);
+                busy.Add(candidate.PersonaId);
+                continue;
+            }
+
+            if (lastPublished.TryGetValue(candidate.PersonaId, out var last) && last + settings.MinIntervalPerPersona > now)
+            {
+                // Too soon after the persona's last post: its waiting posts get their turns, one interval apart.
+                await SpreadAsync(db, candidate.PersonaId, last + settings.MinIntervalPerPersona, settings.MinIntervalPerPersona, cancellationToken);
                 busy.Add(candidate.PersonaId);
                 continue;
             }
@@ -274,6 +288,37 @@ public sealed class Dispatcher(
         {
             db.ChangeTracker.Clear();
         }
+    }
+
+    /// <summary>
+    /// Gives the persona's waiting posts their turns from <paramref name="first"/> on, at least <paramref name="interval"/>
+    /// apart and never earlier than they were due: each post's <c>nextAttemptAt</c> is its expected start, shown on the queue.
+    /// </summary>
+    private async Task SpreadAsync(PostingDbContext db, int personaId, DateTime first, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var waiting = await db.Posts.AsNoTracking()
+            .Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < first + interval * 50)
+            .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
+            .Select(p => new { p.Id, p.Status, p.NextAttemptAt, p.Version }).ToListAsync(cancellationToken);
+        var turn = first;
+        var moved = new List<PostingEvent>();
+        foreach (var post in waiting)
+        {
+            var start = post.NextAttemptAt > turn ? post.NextAttemptAt!.Value : turn;
+            if (start != post.NextAttemptAt)
+            {
+                // Conditional on the version read: a claim or an operator's change meanwhile wins, and the next pass looks again.
+                var rows = await db.Posts.Where(p => p.Id == post.Id && p.Version == post.Version && Claimable.Contains(p.Status))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(p => p.NextAttemptAt, start)
+                        .SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
+                if (rows == 1) moved.Add(new PostChanged(Now, post.Id, personaId, post.Status, null));
+            }
+
+            turn = start + interval;
+        }
+
+        if (moved.Count > 0) hub.Publish(moved);
     }
 
     private async Task DeferBehindCircuitAsync(PostingDbContext db, int personaId, DateTime reopening, CancellationToken cancellationToken)

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Domain;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Worker;
+
+/// <summary><c>Posting:MinIntervalPerPersona</c>: five posts of one persona due together go out an interval apart, never burst.</summary>
+public class PersonaSpacingTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+
+    private readonly EngineHarness app = EngineHarness.Start(new Dictionary<string, string?> { ["Posting:MinIntervalPerPersona"] = "00:10:00" });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task A_backlog_of_one_persona_is_spread_an_interval_apart_with_each_expected_start_on_the_post()
+    {
+        var persona = await app.AddPersonaAsync();
+        var other = await app.AddPersonaAsync("하나");
+        var start = app.Now;
+        var posts = new List<Post>();
+        for (var i = 0; i < 5; i++) posts.Add(await app.AddPostAsync(persona, start));
+        var others = await app.AddPostAsync(other, start);
+
+        await app.RunOnceAsync();
+        await app.RunOnceAsync();
+
+        (await app.ReadPostAsync(posts[0].Id)).Status.ShouldBe(PostStatus.Published);
+        (await app.ReadPostAsync(others.Id)).Status.ShouldBe(PostStatus.Published, "another persona is not held back");
+        for (var i = 1; i < 5; i++)
+        {
+            var waiting = await app.ReadPostAsync(posts[i].Id);
+            waiting.Status.ShouldBe(PostStatus.Scheduled);
+            waiting.NextAttemptAt.ShouldBe(start + Interval * i, $"post {i}'s expected start");
+        }
+
+        // Time passes in small steps; every post goes out at its turn and never closer than the interval.
+        for (var step = 0; step < 50; step++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            await app.RunOnceAsync();
+        }
+
+        await using var db = app.CreateDbContext();
+        var times = await db.Posts.Where(p => p.PersonaId == persona.Id).OrderBy(p => p.PublishedAt).Select(p => p.PublishedAt!.Value).ToListAsync();
+        times.Count.ShouldBe(5);
+        for (var i = 1; i < times.Count; i++) (times[i] - times[i - 1]).ShouldBeGreaterThanOrEqualTo(Interval);
+        app.Sandbox.AllMedia.Count.ShouldBe(6);
+    }
+
+    [Fact]
+    public async Task A_post_due_after_the_interval_keeps_its_own_time()
+    {
+        var persona = await app.AddPersonaAsync();
+        var first = await app.AddPostAsync(persona, app.Now);
+        var later = await app.AddPostAsync(persona, app.Now.AddMinutes(30));
+
+        await app.RunOnceAsync();
+        app.Time.Advance(TimeSpan.FromMinutes(30));
+        await app.RunOnceAsync();
+
+        (await app.ReadPostAsync(first.Id)).Status.ShouldBe(PostStatus.Published);
+        var read = await app.ReadPostAsync(later.Id);
+        read.Status.ShouldBe(PostStatus.Published);
+        read.PublishedAt.ShouldBe(app.Now, "30 min after the last post: nothing to wait for");
+    }
+}
