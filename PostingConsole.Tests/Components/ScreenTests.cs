@@ -113,6 +113,38 @@ public class QueuePageTests : ConsoleComponentTest
         Host.FindAll(".mud-dialog").Count.ShouldBe(1, "the dialog stays open through a live refresh");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_past_time_in_the_schedule_dialog_asks_as_publish_now_does_before_it_requeues(bool confirm)
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        var (_, post) = await SeedAsync("지수", PostStatus.Failed, at: now.AddHours(-1));
+        var page = RenderPage<QueuePage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=edit-schedule]").Count.ShouldBe(1));
+
+        page.Find("[data-testid=edit-schedule]").Click();
+        Host.WaitForAssertion(() => Host.FindAll("[data-testid=schedule-save]").Count.ShouldBe(1));
+        Host.Find("[data-testid=schedule-save]").Click(); // the post's own time, an hour ago
+        Host.WaitForAssertion(() => Host.Markup.ShouldContain("페르소나 '지수'의 포스팅을 지금 바로 게시할까요?"));
+        ConfirmWith(confirm ? "지금 게시" : "취소");
+
+        await AssertEventually(async () =>
+        {
+            await using var db = Db();
+            var after = await db.Posts.SingleAsync(p => p.Id == post.Id);
+            if (confirm)
+            {
+                after.Status.ShouldBe(PostStatus.Scheduled);
+                after.NextAttemptAt.ShouldBe(now, "due from now, not from the hour-old time");
+            }
+            else
+            {
+                after.Status.ShouldBe(PostStatus.Failed, "declined: nothing changed");
+            }
+        });
+    }
+
     [Fact]
     public async Task A_published_event_changes_the_card_without_reload()
     {
