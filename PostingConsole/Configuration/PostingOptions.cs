@@ -18,6 +18,8 @@ public sealed class PostingOptions
     public TimeSpan MissedPostGrace { get; set; } = TimeSpan.FromHours(1);
     /// <summary>The least time between two posts of one persona (off when zero): a backlog is spread, never burst.</summary>
     public TimeSpan MinIntervalPerPersona { get; set; } = TimeSpan.Zero;
+    /// <summary>Each post starts at a random offset within ± this of its scheduled time, drawn once and stored (off when zero).</summary>
+    public TimeSpan ScheduleJitter { get; set; } = TimeSpan.Zero;
     /// <summary>Run the queue worker in this process (the wake-up loop and Coravel's minute tick).</summary>
     public bool AutoDispatch { get; set; } = true;
 }
@@ -32,6 +34,7 @@ public sealed class PostingOptionsValidator : AbstractValidator<PostingOptions>
         RuleFor(o => o.MaxTransientRetries).InclusiveBetween(0, 20).WithName("Posting:MaxTransientRetries");
         RuleFor(o => o.RateLimitRetryDelay).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)).WithName("Posting:RateLimitRetryDelay");
         RuleFor(o => o.MinIntervalPerPersona).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromHours(24)).WithName("Posting:MinIntervalPerPersona");
+        RuleFor(o => o.ScheduleJitter).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromHours(6)).WithName("Posting:ScheduleJitter");
         RuleFor(o => o.MissedPostGrace).InclusiveBetween(TimeSpan.FromSeconds(10), TimeSpan.FromDays(7)).WithName("Posting:MissedPostGrace");
         RuleFor(o => o.LeaseDuration).InclusiveBetween(TimeSpan.FromSeconds(30), TimeSpan.FromHours(2)).WithName("Posting:LeaseDuration");
         // A claim must outlive the longest single step, or another dispatcher could take the post over mid-call.

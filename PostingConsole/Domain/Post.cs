@@ -149,6 +149,18 @@ public sealed class Post
         return p => PostStateMachine.Claimable.Contains(p.Status) && p.NextAttemptAt < cutoff;
     }
 
+    /// <summary>
+    /// Starts a scheduled post at <paramref name="offset"/> from its scheduled time (<c>Posting:ScheduleJitter</c>), never before
+    /// now: the stored due time, so a restart does not draw again, and the missed-post grace counts from it.
+    /// </summary>
+    public void Jitter(TimeSpan offset, DateTime now)
+    {
+        if (Status != PostStatus.Scheduled) return;
+        var start = ScheduledAt + offset;
+        NextAttemptAt = start > now ? start : now;
+        UpdatedAt = now;
+    }
+
     /// <summary>Held for an operator's decision: it would have started later than the grace after its due time.</summary>
     public void HoldAsMissed(TimeSpan missedGrace, DateTime now) =>
         Hold(Domain.FailureReason.Missed, $"missed: due {NextAttemptAt:u}, not started within Posting:MissedPostGrace ({missedGrace})", now);

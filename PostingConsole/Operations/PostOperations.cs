@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
@@ -20,8 +22,15 @@ public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason,
 /// each loads the post, applies the domain method, commits, and publishes what changed.
 /// </summary>
 public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, DispatchSignal signal,
-    ContainerCheck containers)
+    ContainerCheck containers, IOptions<PostingOptions> options)
 {
+    /// <summary>Posting:ScheduleJitter: a new or rescheduled post's start is drawn once within ± the setting of its time.</summary>
+    private void DrawStart(Post post, DateTime now)
+    {
+        var jitter = options.Value.ScheduleJitter;
+        if (jitter > TimeSpan.Zero) post.Jitter(PostingRules.JitterOffset(jitter, Random.Shared.NextDouble()), now);
+    }
+
     /// <summary>Puts an approved post on the queue (not audited: the post itself records its intake).</summary>
     public async Task<OperationResult<Post>> CreateAsync(Actor actor, NewPost request, CancellationToken cancellationToken)
     {
@@ -37,6 +46,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         var persona = await db.Personas.FirstAsync(p => p.Id == request.PersonaId, cancellationToken);
         var post = Post.Create(request.PersonaId, request.ImageUrl, request.ImagePath, request.Caption, request.Hashtags,
             request.ScheduledAtUtc, request.ExternalId, journal.Now);
+        DrawStart(post, journal.Now);
         if (!persona.CanPublish)
         {
             post.Hold(persona.HoldReason, $"페르소나 상태: {persona.Status}", journal.Now);
@@ -114,6 +124,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         {
             if (!post.IsEditable) return $"A {post.Status} post cannot be edited.";
             post.Edit(edit.Caption, edit.Hashtags, edit.ScheduledAtUtc, post.Persona!.CanPublish, now);
+            if (edit.ScheduledAtUtc is not null) DrawStart(post, now);
             return null;
         }, cancellationToken);
     }

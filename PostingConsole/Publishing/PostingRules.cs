@@ -155,6 +155,13 @@ public static class PostingRules
     }
 
     /// <summary>
+    /// <c>Posting:ScheduleJitter</c>: the offset of a post's start from its scheduled time, for <paramref name="draw"/> in [0, 1):
+    /// evenly within ± <paramref name="jitter"/>, whole seconds. Drawn once per post and stored as its due time.
+    /// </summary>
+    public static TimeSpan JitterOffset(TimeSpan jitter, double draw) =>
+        TimeSpan.FromSeconds(Math.Round((draw * 2 - 1) * jitter.TotalSeconds));
+
+    /// <summary>
     /// Meta's advice: slow down above about 90 % of a budget. Returns the least time between two post starts under
     /// <paramref name="usagePercent"/> (zero below 90 %): spread so the rest of the rolling hour's budget is not spent at once.
     /// </summary>
