@@ -23,6 +23,37 @@ public class PersonaApiTests : IAsyncLifetime
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]
+    public async Task A_posting_window_is_set_read_back_and_cleared_and_bad_input_names_its_field()
+    {
+        var created = await (await client.PostAsJsonAsync("/api/personas", new { name = "창", igUserId = "17841400000077", accessToken = Token }))
+            .ReadAsync<PersonaResponse>();
+
+        var set = await client.PutAsJsonAsync($"/api/personas/{created.Id}/window", new { from = "08:00", to = "23:00" });
+        set.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await set.ReadAsync<PersonaResponse>()).PostingWindow.ShouldBe(new PostingWindowBody("08:00", "23:00"));
+        (await client.GetFromJsonAsync<PersonaResponse>($"/api/personas/{created.Id}", ApiClientExtensions.Json))!.PostingWindow!.From.ShouldBe("08:00");
+
+        foreach (var (body, field) in new (object Body, string Field)[]
+                 {
+                     (new { from = "8시", to = "23:00" }, "from"),
+                     (new { from = "08:00", to = "25:00" }, "to"),
+                     (new { from = "08:00", to = (string?)null }, "to"),
+                     (new { from = "09:00", to = "09:00" }, "to"),
+                 })
+        {
+            var refused = await client.PutAsJsonAsync($"/api/personas/{created.Id}/window", body);
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain($"\"{field}\"");
+        }
+
+        (await client.GetFromJsonAsync<PersonaResponse>($"/api/personas/{created.Id}", ApiClientExtensions.Json))!.PostingWindow
+            .ShouldBe(new PostingWindowBody("08:00", "23:00"), "nothing half-written");
+
+        var cleared = await client.PutAsJsonAsync($"/api/personas/{created.Id}/window", new { from = (string?)null, to = (string?)null });
+        (await cleared.ReadAsync<PersonaResponse>()).PostingWindow.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_persona_is_created_and_only_the_token_hint_comes_back()
     {
         var response = await client.PostAsJsonAsync("/api/personas", new { name = "지수", igUserId = "17841400000001", accessToken = Token });

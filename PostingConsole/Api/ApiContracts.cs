@@ -1,3 +1,4 @@
+using System.Globalization;
 using PostingConsole.Domain;
 using PostingConsole.Operations;
 
@@ -13,13 +14,17 @@ public sealed record PauseRequest(string? Reason);
 
 public sealed record PersonaResponse(
     int Id, string Name, string IgUserId, PersonaStatus Status, string? StatusReason, string TokenHint, string TimeZone,
-    int PostsLastHour, int? QuotaUsage, int? QuotaTotal, DateTime? LastPublishedAt)
+    int PostsLastHour, int? QuotaUsage, int? QuotaTotal, DateTime? LastPublishedAt, PostingWindowBody? PostingWindow = null)
 {
     public static PersonaResponse From(PersonaOverview overview) => From(overview.Persona, overview.PostsLastHour);
 
     public static PersonaResponse From(Persona p, int postsLastHour) =>
-        new(p.Id, p.Name, p.IgUserId, p.Status, p.StatusReason, p.TokenHint, p.TimeZone, postsLastHour, p.QuotaUsage, p.QuotaTotal, p.LastPublishedAt);
+        new(p.Id, p.Name, p.IgUserId, p.Status, p.StatusReason, p.TokenHint, p.TimeZone, postsLastHour, p.QuotaUsage, p.QuotaTotal, p.LastPublishedAt,
+            p.WindowFrom is { } from && p.WindowTo is { } to ? new PostingWindowBody(from.ToString("HH:mm", CultureInfo.InvariantCulture), to.ToString("HH:mm", CultureInfo.InvariantCulture)) : null);
 }
+
+/// <summary>A persona's active hours in its own time zone, <c>HH:mm</c> each; both null clears them.</summary>
+public sealed record PostingWindowBody(string? From, string? To);
 
 public sealed record CreatePostRequest(
     int? PersonaId, string? ImageUrl, string? ImagePath, string? Caption, List<string>? Hashtags, string? ScheduledAt, string? ExternalId);

@@ -28,6 +28,15 @@ public static class PersonaEndpoints
             .RequirePermission(Permission.Administer)
             .AddEndpointFilter<ValidationFilter<UpdateTokenRequest>>();
 
+        group.MapPut("/{id:int}/window", async (int id, PostingWindowBody body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
+            {
+                var from = PostingWindowBodyValidator.TryParse(body.From, out var f) ? f : (TimeOnly?)null;
+                var to = PostingWindowBodyValidator.TryParse(body.To, out var t) ? t : (TimeOnly?)null;
+                return ToResult(await operations.SetPostingWindowAsync(user.ApiActor(), id, from, to, ct));
+            })
+            .RequirePermission(Permission.Administer)
+            .AddEndpointFilter<ValidationFilter<PostingWindowBody>>();
+
         group.MapPost("/{id:int}/pause", async (int id, PauseRequest? body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
                 ToResult(await operations.PauseAsync(user.ApiActor(), id, body?.Reason, ct)))
             .RequirePermission(Permission.Administer);

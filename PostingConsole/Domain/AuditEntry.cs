@@ -34,6 +34,7 @@ public static class AuditActions
     public const string PersonaToken = "persona.token_update";
     public const string PersonaPause = "persona.pause";
     public const string PersonaResume = "persona.resume";
+    public const string PersonaWindow = "persona.window";
     public const string PersonaCheck = "persona.check_all";
     public const string DispatchStop = "dispatch.stop";
     public const string DispatchStart = "dispatch.start";

@@ -13,6 +13,11 @@ public sealed class Persona
     public string TokenHint { get; private set; } = "";
     public string TimeZone { get; private set; } = "Asia/Seoul";
 
+    /// <summary>Optional posting window in the persona's own <see cref="TimeZone"/>: posts start only from <see cref="WindowFrom"/>
+    /// up to <see cref="WindowTo"/> (it may wrap midnight, e.g. 22:00–02:00). Both set or neither.</summary>
+    public TimeOnly? WindowFrom { get; private set; }
+    public TimeOnly? WindowTo { get; private set; }
+
     public PersonaStatus Status { get; private set; } = PersonaStatus.Active;
     public string? StatusReason { get; private set; }
     public DateTime? StatusChangedAt { get; private set; }
@@ -111,6 +116,18 @@ public sealed class Persona
         LastErrorAt = now;
         UpdatedAt = now;
     }
+
+    /// <summary>Sets or clears (both null) the posting window; the caller has checked that both or neither are given and differ.</summary>
+    public void SetPostingWindow(TimeOnly? from, TimeOnly? to, DateTime now)
+    {
+        if (from.HasValue != to.HasValue || (from is { } f && f == to)) throw new ArgumentException("A posting window needs a start and a different end.");
+        WindowFrom = from;
+        WindowTo = to;
+        UpdatedAt = now;
+    }
+
+    /// <summary>When the posting window next opens (UTC) if <paramref name="utcNow"/> is outside it; null inside it or without one.</summary>
+    public DateTime? WindowOpensAt(DateTime utcNow) => PostingWindow.OpensAt(WindowFrom, WindowTo, TimeZone, utcNow);
 
     public void SetSandboxFault(SandboxFault fault, DateTime now)
     {

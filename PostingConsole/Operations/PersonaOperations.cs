@@ -54,6 +54,17 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             }
         }, cancellationToken);
 
+    /// <summary>Sets (or, both null, clears) the persona's posting window in its own time zone; posts due outside it wait for it.</summary>
+    public Task<OperationResult<Persona>> SetPostingWindowAsync(Actor actor, int personaId, TimeOnly? from, TimeOnly? to, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PersonaWindow, from is null ? "none" : $"{from:HH:mm}–{to:HH:mm}", personaId, (persona, journal, _) =>
+        {
+            persona.SetPostingWindow(from, to, journal.Now);
+            journal.Log(ActivityLevel.Info, from is null
+                ? $"🕘 페르소나 '{persona.Name}' 게시 시간대 해제"
+                : $"🕘 페르소나 '{persona.Name}' 게시 시간대 {from:HH:mm}–{to:HH:mm} ({persona.TimeZone})", personaId: persona.Id);
+            return Task.CompletedTask;
+        }, cancellationToken);
+
     public Task<OperationResult<Persona>> ResumeAsync(Actor actor, int personaId, CancellationToken cancellationToken) =>
         ChangeAsync(actor, AuditActions.PersonaResume, null, personaId, async (persona, journal, db) =>
         {

@@ -182,11 +182,10 @@ public sealed class Dispatcher(
             .Select(g => new { PersonaId = g.Key, Count = g.Count(), Oldest = g.Min(p => p.PublishedAt) })
             .ToDictionaryAsync(x => x.PersonaId, cancellationToken);
 
-        // Posting:MinIntervalPerPersona: when each persona last published (only read when spacing is on).
-        var lastPublished = settings.MinIntervalPerPersona > TimeSpan.Zero
-            ? await db.Personas.Where(p => personaIds.Contains(p.Id) && p.LastPublishedAt != null)
-                .ToDictionaryAsync(p => p.Id, p => p.LastPublishedAt!.Value, cancellationToken)
-            : [];
+        // What the candidates' personas set: a posting window, and when each last published (for MinIntervalPerPersona).
+        var personas = await db.Personas.Where(p => personaIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.LastPublishedAt, p.WindowFrom, p.WindowTo, p.TimeZone })
+            .ToDictionaryAsync(p => p.Id, cancellationToken);
 
         var claimed = 0;
         var blocked = circuits.OpenAccounts(now);
@@ -202,7 +201,16 @@ public sealed class Dispatcher(
                 continue;
             }
 
-            if (lastPublished.TryGetValue(candidate.PersonaId, out var last) && last + settings.MinIntervalPerPersona > now)
+            var persona = personas.GetValueOrDefault(candidate.PersonaId);
+            if (persona is not null && PostingWindow.OpensAt(persona.WindowFrom, persona.WindowTo, persona.TimeZone, now) is { } opens)
+            {
+                // Outside the persona's active hours: its waiting posts start when they open.
+                await WaitForWindowAsync(db, candidate.PersonaId, opens, cancellationToken);
+                busy.Add(candidate.PersonaId);
+                continue;
+            }
+
+            if (settings.MinIntervalPerPersona > TimeSpan.Zero && persona?.LastPublishedAt is { } last && last + settings.MinIntervalPerPersona > now)
             {
                 // Too soon after the persona's last post: its waiting posts get their turns, one interval apart.
                 await SpreadAsync(db, candidate.PersonaId, last + settings.MinIntervalPerPersona, settings.MinIntervalPerPersona, cancellationToken);
@@ -319,6 +327,19 @@ public sealed class Dispatcher(
         }
 
         if (moved.Count > 0) hub.Publish(moved);
+    }
+
+    private async Task WaitForWindowAsync(PostingDbContext db, int personaId, DateTime opens, CancellationToken cancellationToken)
+    {
+        var waiting = await db.Posts.Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < opens)
+            .Select(p => new { p.Id, p.Status }).ToListAsync(cancellationToken);
+        if (waiting.Count == 0) return;
+        var ids = waiting.Select(w => w.Id).ToList();
+        await db.Posts.Where(p => ids.Contains(p.Id) && Claimable.Contains(p.Status) && p.NextAttemptAt < opens)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.NextAttemptAt, opens)
+                .SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
+        hub.Publish(waiting.Select(w => (PostingEvent)new PostChanged(Now, w.Id, personaId, w.Status, null)).ToList());
     }
 
     private async Task DeferBehindCircuitAsync(PostingDbContext db, int personaId, DateTime reopening, CancellationToken cancellationToken)
