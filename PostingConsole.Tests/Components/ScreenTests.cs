@@ -486,6 +486,32 @@ public class PersonaReauthTests : ConsoleComponentTest
         await using var check = Db();
         (await check.Posts.SingleAsync(p => p.Id == post.Id)).Status.ShouldBe(PostStatus.Scheduled);
     }
+
+    [Fact]
+    public async Task An_admin_sets_a_personas_posting_hours_a_bad_time_is_refused_in_the_dialog_and_the_row_shows_them()
+    {
+        var (persona, _) = await SeedAsync("지수");
+        var page = RenderPage<PersonasPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=posting-window]").TextContent.ShouldBe("—"));
+
+        page.Find("[data-testid=edit-window]").Click();
+        Host.WaitForAssertion(() => Host.FindAll("[data-testid=window-dialog]").Count.ShouldBeGreaterThan(0));
+        var inputs = Host.FindAll(".mud-dialog input");
+        inputs[0].Input("8시");
+        inputs[1].Input("23:00");
+        Host.WaitForAssertion(() => Host.Find("[data-testid=window-problem]").TextContent.ShouldContain("시작"));
+        Host.Find("[data-testid=window-save]").HasAttribute("disabled").ShouldBeTrue();
+
+        Host.FindAll(".mud-dialog input")[0].Input("08:00");
+        Host.WaitForAssertion(() => Host.FindAll("[data-testid=window-problem]").ShouldBeEmpty());
+        Host.Find("[data-testid=window-save]").Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=posting-window]").TextContent.ShouldBe("08:00–23:00"));
+        await using var check = Db();
+        var stored = await check.Personas.SingleAsync(p => p.Id == persona.Id);
+        (stored.WindowFrom, stored.WindowTo).ShouldBe((new TimeOnly(8, 0), new TimeOnly(23, 0)));
+        (await check.AuditLog.CountAsync(a => a.Action == AuditActions.PersonaWindow)).ShouldBe(1);
+    }
 }
 
 /// <summary>The leak path: after disposal no handler runs and no subscription is left, for every live screen.</summary>

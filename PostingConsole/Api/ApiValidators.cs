@@ -103,8 +103,7 @@ public sealed class CreatePersonaRequestValidator : AbstractValidator<CreatePers
 
 public sealed class PostingWindowBodyValidator : AbstractValidator<PostingWindowBody>
 {
-    public static bool TryParse(string? value, out TimeOnly time) =>
-        TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    public static bool TryParse(string? value, out TimeOnly time) => PostingWindow.TryParseTime(value, out time);
 
     public PostingWindowBodyValidator()
     {
