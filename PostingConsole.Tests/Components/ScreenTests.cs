@@ -50,6 +50,23 @@ public class QueuePageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task A_post_scheduled_closer_to_the_personas_previous_one_than_the_interval_is_marked()
+    {
+        Service<Microsoft.Extensions.Options.IOptions<PostingConsole.Configuration.PostingOptions>>().Value.MinIntervalPerPersona = TimeSpan.FromMinutes(30);
+        var at = Time.GetUtcNow().UtcDateTime.AddHours(2);
+        var (_, first) = await SeedAsync("지수", at: at);
+        var (_, close) = await SeedAsync("지수", at: at.AddMinutes(10));
+        var (_, apart) = await SeedAsync("지수", at: at.AddMinutes(60));
+        await SeedAsync("민준", at: at.AddMinutes(5));
+
+        var page = RenderPage<QueuePage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=post-card]").Count.ShouldBe(4));
+        page.FindAll("[data-testid=too-close]").Count.ShouldBe(1);
+        page.Find($"[data-post-id='{close.Id}'] [data-testid=too-close]").ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task The_status_filter_comes_from_the_url()
     {
         await SeedAsync("지수", PostStatus.Published);
@@ -485,6 +502,36 @@ public class PersonaReauthTests : ConsoleComponentTest
         page.Markup.ShouldNotContain("EAA-new-pasted-token");
         await using var check = Db();
         (await check.Posts.SingleAsync(p => p.Id == post.Id)).Status.ShouldBe(PostStatus.Scheduled);
+    }
+
+    [Fact]
+    public async Task Each_persona_shows_its_rhythm_of_the_last_week()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        var (persona, _) = await SeedAsync("지수", PostStatus.Published);
+        await SeedAsync("민준");
+        await using (var db = Db())
+        {
+            // Published 12 h, 8 h and (the seeded one) now: gaps 4 h and 8 h, median 6 h; 3 posts in 7 days.
+            foreach (var hoursAgo in new[] { 12, 8 })
+            {
+                var post = Post.Create(persona.Id, null, "demo/demo-01.jpg", $"리듬 {hoursAgo}", null, now.AddHours(-hoursAgo), null, now.AddHours(-hoursAgo));
+                db.Posts.Add(post);
+                await db.SaveChangesAsync();
+                await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.Status, PostStatus.Published).SetProperty(p => p.PublishedAt, now.AddHours(-hoursAgo)));
+            }
+
+            await db.Posts.Where(p => p.PersonaId == persona.Id && p.Caption.StartsWith("리듬") == false)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.PublishedAt, now));
+        }
+
+        var page = RenderPage<PersonasPage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=rhythm]").Count.ShouldBe(2));
+        var rows = page.FindAll("tbody tr");
+        rows.Single(r => r.TextContent.Contains("지수")).QuerySelector("[data-testid=rhythm]")!.TextContent.ShouldBe("하루 0.4건 · 간격 6시간 0분");
+        rows.Single(r => r.TextContent.Contains("민준")).QuerySelector("[data-testid=rhythm]")!.TextContent.ShouldBe("—");
     }
 
     [Fact]

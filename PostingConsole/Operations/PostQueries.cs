@@ -59,7 +59,23 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
     }
 }
 
-public sealed record PersonaOverview(Persona Persona, int PostsLastHour);
+public sealed record PersonaOverview(Persona Persona, int PostsLastHour, PostingRhythm? Rhythm = null);
+
+/// <summary>A persona's rhythm over the last week (the spec's interval follow-up): posts a day and the median gap between two.</summary>
+public sealed record PostingRhythm(double PostsPerDay, TimeSpan? MedianGap)
+{
+    public static readonly TimeSpan Period = TimeSpan.FromDays(7);
+
+    public static PostingRhythm Of(IEnumerable<DateTime> publishedAt)
+    {
+        var times = publishedAt.Order().ToList();
+        var gaps = times.Zip(times.Skip(1), (a, b) => b - a).Order().ToList();
+        TimeSpan? median = gaps.Count == 0 ? null
+            : gaps.Count % 2 == 1 ? gaps[gaps.Count / 2]
+            : (gaps[gaps.Count / 2 - 1] + gaps[gaps.Count / 2]) / 2;
+        return new PostingRhythm(times.Count / Period.TotalDays, median);
+    }
+}
 
 public sealed class PersonaQueries(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time)
 {
@@ -68,12 +84,13 @@ public sealed class PersonaQueries(IDbContextFactory<PostingDbContext> contextFa
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var hourAgo = time.GetUtcNow().UtcDateTime.AddHours(-1);
         var personas = await db.Personas.AsNoTracking().OrderBy(p => p.Name).ThenBy(p => p.Id).ToListAsync(cancellationToken);
-        var counts = await db.Posts.AsNoTracking()
-            .Where(p => p.PublishedAt >= hourAgo)
-            .GroupBy(p => p.PersonaId)
-            .Select(g => new { PersonaId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.PersonaId, x => x.Count, cancellationToken);
-        return personas.Select(p => new PersonaOverview(p, counts.GetValueOrDefault(p.Id))).ToList();
+        var weekAgo = time.GetUtcNow().UtcDateTime - PostingRhythm.Period;
+        var published = (await db.Posts.AsNoTracking()
+                .Where(p => p.PublishedAt >= weekAgo)
+                .Select(p => new { p.PersonaId, PublishedAt = p.PublishedAt!.Value })
+                .ToListAsync(cancellationToken))
+            .ToLookup(p => p.PersonaId, p => p.PublishedAt);
+        return personas.Select(p => new PersonaOverview(p, published[p.Id].Count(at => at >= hourAgo), PostingRhythm.Of(published[p.Id]))).ToList();
     }
 
     public async Task<PersonaOverview?> GetAsync(int personaId, CancellationToken cancellationToken)
