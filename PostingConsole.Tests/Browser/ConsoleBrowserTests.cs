@@ -64,6 +64,35 @@ public class ConsoleBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_post_that_missed_its_time_is_held_on_the_failure_screen_and_an_operators_retry_sends_it_once()
+    {
+        var persona = await fixture.App.AddPersonaAsync("놓친포스팅");
+        var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddMinutes(30), "예약 시간을 놓친 포스팅");
+        // As after an outage: it was due two hours ago, longer than Posting:MissedPostGrace (1 h); the next pass holds it.
+        await using (var db = fixture.App.CreateDbContext())
+        {
+            var twoHoursAgo = DateTime.UtcNow.AddHours(-2);
+            await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.ScheduledAt, twoHoursAgo).SetProperty(p => p.NextAttemptAt, twoHoursAgo));
+        }
+
+        fixture.App.GetService<PostingConsole.Operations.DispatchSignal>().Wake();
+        await WaitForStatusAsync(post.Id, PostStatus.Held);
+
+        var page = await fixture.OpenAsync("/failures?reason=Missed", role: Roles.Operator);
+        var row = page.Locator("tr", new PageLocatorOptions { Has = page.Locator($"a[href='/posts/{post.Id}']") });
+        await Expect(row).ToContainTextAsync("예약 시간 놓침", new() { Timeout = 30_000 });
+        await fixture.ScreenshotAsync(page, "10-missed-ko");
+        fixture.App.Sandbox.AllMedia.ShouldNotContain(m => m.Caption!.Contains("예약 시간을 놓친 포스팅"), "nothing stale went out on its own");
+
+        await row.Locator("[data-testid=retry-one]").ClickAsync();
+
+        await Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await WaitForStatusAsync(post.Id, PostStatus.Published);
+        fixture.App.Sandbox.AllMedia.Count(m => m.Caption!.Contains("예약 시간을 놓친 포스팅")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task An_anonymous_visit_lands_on_the_sign_in_page_and_a_wrong_password_is_refused()
     {
         var page = await fixture.NewPageAsync(role: null);

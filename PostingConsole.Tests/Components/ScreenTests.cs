@@ -394,6 +394,27 @@ public class FailuresPageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task Retry_all_retries_what_the_list_shows_missed_posts_included()
+    {
+        await SeedAsync("지수", PostStatus.Failed);
+        var (_, missed) = await SeedAsync("민준");
+        await using (var db = Db())
+        {
+            (await db.Posts.SingleAsync(p => p.Id == missed.Id)).HoldAsMissed(TimeSpan.FromHours(1), Time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<FailuresPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid=row-reason]").Count.ShouldBe(2));
+        page.Find("[data-testid=retry-all]").Click();
+        ConfirmWith("재시도");
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=no-failures]").Count.ShouldBe(1));
+        await using var check = Db();
+        (await check.Posts.CountAsync(p => p.Status == PostStatus.Scheduled)).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Retry_all_asks_first_and_retries_what_the_reason_filter_shows()
     {
         await SeedAsync("지수", PostStatus.Failed);

@@ -124,11 +124,11 @@ public sealed class EngineHarness : ConsoleAppFactory
         return claimed;
     }
 
-    public async Task<Persona> AddPersonaAsync(string name = "지수", SandboxFault fault = SandboxFault.None)
+    public async Task<Persona> AddPersonaAsync(string name = "지수", SandboxFault fault = SandboxFault.None, string? timeZone = null)
     {
         var tokens = GetService<TokenProtector>();
         await using var db = CreateDbContext();
-        var persona = Persona.Create(name, $"1784{Random.Shared.NextInt64(1_000_000_000, 9_999_999_999)}", tokens.Protect("EAA-secret-" + Guid.NewGuid().ToString("N")), "abcd", null, Now);
+        var persona = Persona.Create(name, $"1784{Random.Shared.NextInt64(1_000_000_000, 9_999_999_999)}", tokens.Protect("EAA-secret-" + Guid.NewGuid().ToString("N")), "abcd", timeZone, Now);
         persona.SetSandboxFault(fault, Now);
         db.Personas.Add(persona);
         await db.SaveChangesAsync();

@@ -85,6 +85,9 @@ public class MissedPostTests : IAsyncLifetime
         app.Time.Advance(TimeSpan.FromSeconds(5));
         await app.RunOnceAsync();
         (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Published);
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        await app.RunOnceAsync();
+        app.Sandbox.AllMedia.Count.ShouldBe(1, "sent once");
     }
 
     [Fact]

@@ -7,16 +7,16 @@ namespace PostingConsole.Tests.Worker;
 /// <summary><c>Posting:MinIntervalPerPersona</c>: five posts of one persona due together go out an interval apart, never burst.</summary>
 public class PersonaSpacingTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(8);
 
-    private readonly EngineHarness app = EngineHarness.Start(new Dictionary<string, string?> { ["Posting:MinIntervalPerPersona"] = "00:10:00" });
+    private readonly EngineHarness app = EngineHarness.Start(new Dictionary<string, string?> { ["Posting:MinIntervalPerPersona"] = "00:00:08" });
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]
-    public async Task A_backlog_of_one_persona_is_spread_an_interval_apart_with_each_expected_start_on_the_post()
+    public async Task Five_posts_of_one_persona_due_at_once_go_out_at_least_8_s_apart_each_with_its_expected_start()
     {
         var persona = await app.AddPersonaAsync();
         var other = await app.AddPersonaAsync("하나");
@@ -37,10 +37,10 @@ public class PersonaSpacingTests : IAsyncLifetime
             waiting.NextAttemptAt.ShouldBe(start + Interval * i, $"post {i}'s expected start");
         }
 
-        // Time passes in small steps; every post goes out at its turn and never closer than the interval.
+        // Time passes in one-second steps; every post goes out at its turn and never closer than the interval.
         for (var step = 0; step < 50; step++)
         {
-            app.Time.Advance(TimeSpan.FromMinutes(1));
+            app.Time.Advance(TimeSpan.FromSeconds(1));
             await app.RunOnceAsync();
         }
 
@@ -56,15 +56,15 @@ public class PersonaSpacingTests : IAsyncLifetime
     {
         var persona = await app.AddPersonaAsync();
         var first = await app.AddPostAsync(persona, app.Now);
-        var later = await app.AddPostAsync(persona, app.Now.AddMinutes(30));
+        var later = await app.AddPostAsync(persona, app.Now.AddSeconds(30));
 
         await app.RunOnceAsync();
-        app.Time.Advance(TimeSpan.FromMinutes(30));
+        app.Time.Advance(TimeSpan.FromSeconds(30));
         await app.RunOnceAsync();
 
         (await app.ReadPostAsync(first.Id)).Status.ShouldBe(PostStatus.Published);
         var read = await app.ReadPostAsync(later.Id);
         read.Status.ShouldBe(PostStatus.Published);
-        read.PublishedAt.ShouldBe(app.Now, "30 min after the last post: nothing to wait for");
+        read.PublishedAt.ShouldBe(app.Now, "30 s after the last post: nothing to wait for");
     }
 }

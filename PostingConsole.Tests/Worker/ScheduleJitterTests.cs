@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using PostingConsole.Domain;
 using PostingConsole.Operations;
 using PostingConsole.Publishing;
+using Microsoft.Extensions.DependencyInjection;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Worker;
 
 namespace PostingConsole.Tests.Worker;
 
@@ -48,6 +50,13 @@ public class ScheduleJitterTests : IAsyncLifetime
         posts.ShouldAllBe(p => p.ScheduledAt == at, "the scheduled time itself is kept");
         posts.ShouldAllBe(p => p.NextAttemptAt >= at - Jitter && p.NextAttemptAt <= at + Jitter);
         posts.Select(p => p.NextAttemptAt).Distinct().Count().ShouldBeGreaterThan(1, "drawn per post");
+
+        // A restarted process (a fresh dispatcher and circuits, knowing only the database) keeps every drawn start.
+        var restarted = ActivatorUtilities.CreateInstance<Dispatcher>(app.Services, ActivatorUtilities.CreateInstance<ThrottleCircuits>(app.Services));
+        await app.RunOnceAsync(restarted);
+        await using var again = app.CreateDbContext();
+        (await again.Posts.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.NextAttemptAt))
+            .ShouldBe(posts.ToDictionary(p => p.Id, p => p.NextAttemptAt));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed record NewPost(int PersonaId, string? ImageUrl, string? ImagePath,
 public sealed record PostEdit(string? Caption, IReadOnlyList<string>? Hashtags, DateTime? ScheduledAtUtc);
 
 /// <param name="IncludeHeld">Held posts too (the API's "every match"); the failure screen retries only what it lists.</param>
-public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason, int? PersonaId, bool IncludeHeld = true);
+/// <param name="IncludeMissed">Also posts held because they missed their time (what the failure screen lists).</param>
+public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason, int? PersonaId, bool IncludeHeld = true, bool IncludeMissed = false);
 
 /// <summary>
 /// Operator actions on posts. The HTTP API and the screens both call these, so a rule lives in one place:
@@ -188,7 +189,9 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
         var retryable = match.IncludeHeld ? PostStateMachine.Retryable : PostStateMachine.Failing;
-        var query = db.Posts.Where(p => retryable.Contains(p.Status));
+        var query = match.IncludeMissed
+            ? db.Posts.Where(p => retryable.Contains(p.Status) || (p.Status == PostStatus.Held && p.FailureReason == FailureReason.Missed))
+            : db.Posts.Where(p => retryable.Contains(p.Status));
         if (match.Status is { } status) query = query.Where(p => p.Status == status);
         if (match.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);
         if (match.PersonaId is { } personaId) query = query.Where(p => p.PersonaId == personaId);
