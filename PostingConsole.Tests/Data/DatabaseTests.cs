@@ -55,8 +55,9 @@ public class DatabaseTests : IAsyncLifetime
     {
         await using var db = app.CreateDbContext();
         var now = DateTime.UtcNow;
-        // The dispatcher's own query shape: the claim rule, oldest due first.
-        var query = db.Posts.Where(Post.ClaimableAt(now)).OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).Select(p => new { p.Id, p.PersonaId, p.ClaimNumber });
+        // The dispatcher's own query shape: the claim rule (not missed), oldest due first, with what its persona sets.
+        var query = db.Posts.Where(Post.ClaimableAt(now, TimeSpan.FromHours(1))).OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
+            .Select(p => new { p.Id, p.PersonaId, p.ClaimNumber, p.Persona!.LastPublishedAt, p.Persona.WindowFrom, p.Persona.WindowTo, p.Persona.TimeZone });
         var sql = query.ToQueryString();
         var select = sql[sql.IndexOf("SELECT", StringComparison.Ordinal)..];
         foreach (var line in sql[..sql.IndexOf("SELECT", StringComparison.Ordinal)].Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -37,6 +37,7 @@ public sealed class Dispatcher(
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
     private DateTime lastRecovery = DateTime.MinValue;
+    private DateTime lastMissedCheck = DateTime.MinValue;
 
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -72,8 +73,13 @@ public sealed class Dispatcher(
                 lastRecovery = now;
             }
 
-            // Posts that would start too late are held for an operator, never published on their own (no Graph call).
-            await HoldMissedAsync(db, now, cancellationToken);
+            // Posts that would start too late are held for an operator, never published on their own (no Graph call). The
+            // claim never takes them anyway; holding them (and telling the operator) once a second is soon enough.
+            if (now - lastMissedCheck >= RecoveryInterval || now < lastMissedCheck)
+            {
+                await HoldMissedAsync(db, now, cancellationToken);
+                lastMissedCheck = now;
+            }
 
             // Meta's app budget is spent: no Graph call at all until the circuit reopens.
             if (circuits.AppUntil > now) return claimed;
@@ -168,7 +174,8 @@ public sealed class Dispatcher(
         var due = await db.Posts.AsNoTracking()
             .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
             .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
-            .Select(p => new { p.Id, p.PersonaId, p.ClaimNumber })
+            // With what its persona sets: a posting window, and when it last published (for MinIntervalPerPersona).
+            .Select(p => new { p.Id, p.PersonaId, p.ClaimNumber, p.Persona!.LastPublishedAt, p.Persona.WindowFrom, p.Persona.WindowTo, p.Persona.TimeZone })
             .Take(Math.Max(free * 8, 100))
             .ToListAsync(cancellationToken);
         if (due.Count == 0) return 0;
@@ -181,11 +188,6 @@ public sealed class Dispatcher(
             .GroupBy(p => p.PersonaId)
             .Select(g => new { PersonaId = g.Key, Count = g.Count(), Oldest = g.Min(p => p.PublishedAt) })
             .ToDictionaryAsync(x => x.PersonaId, cancellationToken);
-
-        // What the candidates' personas set: a posting window, and when each last published (for MinIntervalPerPersona).
-        var personas = await db.Personas.Where(p => personaIds.Contains(p.Id))
-            .Select(p => new { p.Id, p.LastPublishedAt, p.WindowFrom, p.WindowTo, p.TimeZone })
-            .ToDictionaryAsync(p => p.Id, cancellationToken);
 
         var claimed = 0;
         var blocked = circuits.OpenAccounts(now);
@@ -201,8 +203,7 @@ public sealed class Dispatcher(
                 continue;
             }
 
-            var persona = personas.GetValueOrDefault(candidate.PersonaId);
-            if (persona is not null && PostingWindow.OpensAt(persona.WindowFrom, persona.WindowTo, persona.TimeZone, now) is { } opens)
+            if (PostingWindow.OpensAt(candidate.WindowFrom, candidate.WindowTo, candidate.TimeZone, now) is { } opens)
             {
                 // Outside the persona's active hours: its waiting posts start when they open.
                 await WaitForWindowAsync(db, candidate.PersonaId, opens, cancellationToken);
@@ -210,7 +211,7 @@ public sealed class Dispatcher(
                 continue;
             }
 
-            if (settings.MinIntervalPerPersona > TimeSpan.Zero && persona?.LastPublishedAt is { } last && last + settings.MinIntervalPerPersona > now)
+            if (settings.MinIntervalPerPersona > TimeSpan.Zero && candidate.LastPublishedAt is { } last && last + settings.MinIntervalPerPersona > now)
             {
                 // Too soon after the persona's last post: its waiting posts get their turns, one interval apart.
                 await SpreadAsync(db, candidate.PersonaId, last + settings.MinIntervalPerPersona, settings.MinIntervalPerPersona, cancellationToken);
