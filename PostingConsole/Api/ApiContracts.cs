@@ -1,4 +1,3 @@
-using System.Globalization;
 using PostingConsole.Domain;
 using PostingConsole.Operations;
 
@@ -20,7 +19,7 @@ public sealed record PersonaResponse(
 
     public static PersonaResponse From(Persona p, int postsLastHour) =>
         new(p.Id, p.Name, p.IgUserId, p.Status, p.StatusReason, p.TokenHint, p.TimeZone, postsLastHour, p.QuotaUsage, p.QuotaTotal, p.LastPublishedAt,
-            p.WindowFrom is { } from && p.WindowTo is { } to ? new PostingWindowBody(from.ToString("HH:mm", CultureInfo.InvariantCulture), to.ToString("HH:mm", CultureInfo.InvariantCulture)) : null);
+            p.WindowFrom is { } from && p.WindowTo is { } to ? new PostingWindowBody(Domain.PostingWindow.Format(from), Domain.PostingWindow.Format(to)) : null);
 }
 
 /// <summary>A persona's active hours in its own time zone, <c>HH:mm</c> each; both null clears them.</summary>

@@ -47,15 +47,7 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandIntercep
     {
         if (InTransaction(eventData.Context)) return result;
         DetectChangesBeforeHolding(eventData.Context);
-        Interlocked.Increment(ref waiting);
-        try
-        {
-            gate.Wait();
-        }
-        finally
-        {
-            Interlocked.Decrement(ref waiting);
-        }
+        Enter();
 
         Hold(eventData.Context);
         return result;
@@ -69,6 +61,19 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandIntercep
         await EnterAsync(cancellationToken);
         Hold(eventData.Context);
         return result;
+    }
+
+    private void Enter()
+    {
+        Interlocked.Increment(ref waiting);
+        try
+        {
+            gate.Wait();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
     }
 
     private async Task EnterAsync(CancellationToken cancellationToken)
@@ -106,15 +111,7 @@ public sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandIntercep
     InterceptionResult<int> IDbCommandInterceptor.NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
         if (!IsLoneWrite(command, eventData.Context)) return result;
-        Interlocked.Increment(ref waiting);
-        try
-        {
-            gate.Wait();
-        }
-        finally
-        {
-            Interlocked.Decrement(ref waiting);
-        }
+        Enter();
 
         commandHolders.AddOrUpdate(command, this);
         return result;

@@ -7,9 +7,11 @@ public static class PostingWindow
     public static bool TryParseTime(string? value, out TimeOnly time) =>
         TimeOnly.TryParseExact(value?.Trim(), "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
 
+    /// <summary>One end of a window as operators write it and read it back.</summary>
+    public static string Format(TimeOnly time) => time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The window as shown: <c>08:00–23:00</c>, or null without one.</summary>
-    public static string? Describe(TimeOnly? from, TimeOnly? to) =>
-        from is { } f && to is { } t ? $"{f.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)}–{t.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)}" : null;
+    public static string? Describe(TimeOnly? from, TimeOnly? to) => from is { } f && to is { } t ? $"{Format(f)}–{Format(t)}" : null;
 
     /// <summary>
     /// When the window <paramref name="from"/>–<paramref name="to"/> (local times in <paramref name="timeZone"/>; may wrap

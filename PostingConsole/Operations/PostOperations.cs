@@ -189,12 +189,9 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var journal = new Journal(db, hub, time);
         var retryable = match.IncludeHeld ? PostStateMachine.Retryable : PostStateMachine.Failing;
-        var query = match.IncludeMissed
-            ? db.Posts.Where(p => retryable.Contains(p.Status) || (p.Status == PostStatus.Held && p.FailureReason == FailureReason.Missed))
-            : db.Posts.Where(p => retryable.Contains(p.Status));
+        // The same filter the lists use, so "retry all" retries what the screen shows.
+        var query = PostQueries.Apply(db.Posts, new PostFilter(retryable, match.PersonaId, FailureReason: match.FailureReason, WithMissed: match.IncludeMissed));
         if (match.Status is { } status) query = query.Where(p => p.Status == status);
-        if (match.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);
-        if (match.PersonaId is { } personaId) query = query.Where(p => p.PersonaId == personaId);
 
         var posts = await query.ToListAsync(cancellationToken);
         foreach (var post in posts)

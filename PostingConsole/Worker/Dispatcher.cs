@@ -198,7 +198,7 @@ public sealed class Dispatcher(
             if (blocked.TryGetValue(candidate.PersonaId, out var reopening))
             {
                 // Behind the account's circuit: its posts wait for the reopening, not each its own delay.
-                await DeferBehindCircuitAsync(db, candidate.PersonaId, reopening, cancellationToken);
+                await HoldUntilAsync(db, candidate.PersonaId, reopening, FailureReason.RateLimited, cancellationToken);
                 busy.Add(candidate.PersonaId);
                 continue;
             }
@@ -206,7 +206,7 @@ public sealed class Dispatcher(
             if (PostingWindow.OpensAt(candidate.WindowFrom, candidate.WindowTo, candidate.TimeZone, now) is { } opens)
             {
                 // Outside the persona's active hours: its waiting posts start when they open.
-                await WaitForWindowAsync(db, candidate.PersonaId, opens, cancellationToken);
+                await HoldUntilAsync(db, candidate.PersonaId, opens, null, cancellationToken);
                 busy.Add(candidate.PersonaId);
                 continue;
             }
@@ -330,31 +330,22 @@ public sealed class Dispatcher(
         if (moved.Count > 0) hub.Publish(moved);
     }
 
-    private async Task WaitForWindowAsync(PostingDbContext db, int personaId, DateTime opens, CancellationToken cancellationToken)
+    /// <summary>
+    /// The persona's waiting posts due before <paramref name="until"/> start then instead (behind its throttle circuit, or
+    /// outside its posting hours), not each on its own delay. <paramref name="reason"/>, when given, says why on each post.
+    /// </summary>
+    private async Task HoldUntilAsync(PostingDbContext db, int personaId, DateTime until, FailureReason? reason, CancellationToken cancellationToken)
     {
-        var waiting = await db.Posts.Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < opens)
-            .Select(p => new { p.Id, p.Status }).ToListAsync(cancellationToken);
+        var waiting = await db.Posts.Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < until)
+            .Select(p => new { p.Id, p.Status, p.FailureReason }).ToListAsync(cancellationToken);
         if (waiting.Count == 0) return;
         var ids = waiting.Select(w => w.Id).ToList();
-        await db.Posts.Where(p => ids.Contains(p.Id) && Claimable.Contains(p.Status) && p.NextAttemptAt < opens)
+        await db.Posts.Where(p => ids.Contains(p.Id) && Claimable.Contains(p.Status) && p.NextAttemptAt < until)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.NextAttemptAt, opens)
+                .SetProperty(p => p.NextAttemptAt, until)
+                .SetProperty(p => p.FailureReason, p => reason ?? p.FailureReason)
                 .SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
-        hub.Publish(waiting.Select(w => (PostingEvent)new PostChanged(Now, w.Id, personaId, w.Status, null)).ToList());
-    }
-
-    private async Task DeferBehindCircuitAsync(PostingDbContext db, int personaId, DateTime reopening, CancellationToken cancellationToken)
-    {
-        var waiting = await db.Posts.Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < reopening)
-            .Select(p => new { p.Id, p.Status }).ToListAsync(cancellationToken);
-        if (waiting.Count == 0) return;
-        var ids = waiting.Select(w => w.Id).ToList();
-        await db.Posts.Where(p => ids.Contains(p.Id) && Claimable.Contains(p.Status) && p.NextAttemptAt < reopening)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.NextAttemptAt, reopening)
-                .SetProperty(p => p.FailureReason, FailureReason.RateLimited)
-                .SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
-        hub.Publish(waiting.Select(w => (PostingEvent)new PostChanged(Now, w.Id, personaId, w.Status, FailureReason.RateLimited)).ToList());
+        hub.Publish(waiting.Select(w => (PostingEvent)new PostChanged(Now, w.Id, personaId, w.Status, reason ?? w.FailureReason)).ToList());
     }
 
     private async Task DeferForHourlyLimitAsync(PostingDbContext db, int postId, DateTime until, CancellationToken cancellationToken)
