@@ -9,11 +9,14 @@ using PostingConsole.Domain;
 namespace PostingConsole.Tests.Browser;
 
 /// <summary>
-/// The console in Sandbox mode with its demo data, listening on a loopback port and dispatching for real,
-/// and Debian's Chromium driven by Playwright (no browser download: the executable is /usr/bin/chromium).
+/// The console in Sandbox mode, listening on a loopback port and dispatching for real, and Debian's Chromium driven by
+/// Playwright (no browser download: the executable is /usr/bin/chromium). The tests make the data they look at; the demo's
+/// 100 personas and 400 posts are seeded only where a screen is shown full (<see cref="DemoBrowserFixture"/>).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
+    protected virtual bool SeedDemo => false;
+
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? playwright;
@@ -33,7 +36,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         App = EngineHarness.Start(new Dictionary<string, string?>
         {
             ["Posting:AutoDispatch"] = "true",
-            ["Sandbox:SeedDemo"] = "true",
+            ["Sandbox:SeedDemo"] = SeedDemo ? "true" : "false",
             ["Graph:ContainerPollInterval"] = "00:00:00.200",
         }, realTime: true, environment: "Development");
         App.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(300);
@@ -114,6 +117,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await response.ReadAsync<PostResponse>();
     }
 
+    public async Task WaitForStatusAsync(int postId, PostStatus status) =>
+        await WaitForAsync(async () => (await Api.GetFromJsonAsync<PostResponse>($"/api/posts/{postId}", ApiClientExtensions.Json))!.Status == status);
+
+    /// <summary>Waits (real time, at most 40 s) for a condition the running console makes true; fails the test when it never does.</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 40 s");
+            await Task.Delay(200);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
@@ -122,8 +139,28 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+/// <summary>
+/// Three browser collections, each with a console and a Chromium of its own (a fixture per collection), so they run side by
+/// side; the tests inside one share it and run one after another (the stop button stops that console's dispatch).
+/// </summary>
+public static class BrowserCollections
 {
-    public const string Name = "browser";
+    public const string LiveUpdates = "browser-live-updates";
+    public const string Access = "browser-access";
+    public const string Screens = "browser-screens";
+}
+
+[CollectionDefinition(BrowserCollections.LiveUpdates)]
+public sealed class LiveUpdatesBrowserCollection : ICollectionFixture<BrowserFixture>;
+
+[CollectionDefinition(BrowserCollections.Access)]
+public sealed class AccessBrowserCollection : ICollectionFixture<BrowserFixture>;
+
+[CollectionDefinition(BrowserCollections.Screens)]
+public sealed class ScreensBrowserCollection : ICollectionFixture<DemoBrowserFixture>;
+
+/// <summary>The console with the demo's personas and posts (publishing as the demo does), for screens shown full.</summary>
+public sealed class DemoBrowserFixture : BrowserFixture
+{
+    protected override bool SeedDemo => true;
 }

@@ -81,14 +81,21 @@ public static class SecurityExtensions
         o.SignIn.RequireConfirmedAccount = false;
     }
 
-    /// <summary><c>POST /account/logout</c>: a form post, so antiforgery is checked.</summary>
+    /// <summary>
+    /// <c>POST /account/logout</c>: a form post, so antiforgery is checked (by the middleware, from the metadata); a post
+    /// without a valid token is refused with 400 here, before anything reads the form (with a body: the pages' status-code
+    /// handler would otherwise re-run the request, and with it the failed check).
+    /// </summary>
     public static WebApplication MapAccountEndpoints(this WebApplication app)
     {
-        app.MapPost(LogoutPath, async ([FromForm] string? returnUrl, SignInManager<IdentityUser> signIn) =>
+        app.MapPost(LogoutPath, async (HttpContext context, SignInManager<IdentityUser> signIn) =>
             {
+                if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is not { IsValid: true })
+                    return Results.Text("A valid antiforgery token was not provided with the request.", statusCode: StatusCodes.Status400BadRequest);
                 await signIn.SignOutAsync();
                 return Results.LocalRedirect(LoginPath);
             })
+            .WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute())
             .ExcludeFromDescription();
         return app;
     }

@@ -21,6 +21,9 @@ public sealed class AccountCheck(
     IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, EventHub hub, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, ILogger<AccountCheck> logger)
 {
+    /// <summary>Accounts checked at once.</summary>
+    private const int CheckParallelism = 4;
+
     /// <param name="requestedBy">An Admin who started the check by hand (audited); null for the daily run.</param>
     public async Task<AccountCheckResult> RunAsync(CancellationToken cancellationToken, Actor? requestedBy = null)
     {
@@ -30,28 +33,31 @@ public sealed class AccountCheck(
         await circuits.RefreshAsync(db, cancellationToken); // no call into a block stored by any process
         var personaIds = await db.Personas.Where(p => p.Status == PersonaStatus.Active).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
         int reauth = 0, suspended = 0, unanswered = 0;
-        foreach (var personaId in personaIds)
+        // A few accounts at a time: 100 accounts at Meta's usual answer time take seconds, not a minute, and the check
+        // never takes more than a few of the Graph calls the dispatcher may have in flight.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(CheckParallelism, options.Value.MaxConcurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(personaIds, parallel, async (personaId, ct) =>
         {
+            await using var personaDb = await contextFactory.CreateDbContextAsync(ct);
             Outcome outcome;
             try
             {
-                outcome = await CheckAsync(db, personaId, cancellationToken);
+                outcome = await CheckAsync(personaDb, personaId, ct);
             }
             catch (DbUpdateConcurrencyException)
             {
                 // The dispatcher claimed one of the persona's posts while they were being held: read again and decide again.
-                db.ChangeTracker.Clear();
-                outcome = await CheckAsync(db, personaId, cancellationToken);
+                personaDb.ChangeTracker.Clear();
+                outcome = await CheckAsync(personaDb, personaId, ct);
             }
 
-            db.ChangeTracker.Clear();
             switch (outcome)
             {
-                case Outcome.NeedsReauth: reauth++; break;
-                case Outcome.Suspended: suspended++; break;
-                case Outcome.Unanswered: unanswered++; break;
+                case Outcome.NeedsReauth: Interlocked.Increment(ref reauth); break;
+                case Outcome.Suspended: Interlocked.Increment(ref suspended); break;
+                case Outcome.Unanswered: Interlocked.Increment(ref unanswered); break;
             }
-        }
+        });
 
         var result = new AccountCheckResult(personaIds.Count, reauth, suspended, unanswered);
         var summary = new Journal(db, hub, time);
