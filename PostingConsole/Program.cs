@@ -3,25 +3,34 @@ using PostingConsole.Extensions;
 
 if (await ConsoleCommands.TryRunAsync(args) is { } exitCode) return exitCode;
 
-var builder = ConsoleHost.CreateBuilder(args);
-builder.AddPostingConsole();
-
-var app = builder.Build();
-// Every option is checked here, on a live service provider, so a bad value stops the start with its key's name. (Left
-// to RunAsync, the host would be disposed on the way out while something else could still be reading its services.)
+WebApplication app;
 try
 {
+    var builder = ConsoleHost.CreateBuilder(args);
+    builder.AddPostingConsole();
+    app = builder.Build();
+    // Every option is checked here, on a live service provider, so a bad value stops the start with its key's name.
     app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+    app.UsePostingConsole();
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+catch (Exception ex) when (ex is not Microsoft.Extensions.Hosting.HostAbortedException) // (the tests' host factory stops here on purpose)
 {
-    app.Logger.LogCannotStart(ex.Message);
-    throw; // the host is left alive: the exception, naming the key, is what start-up reports
-
+    // Hosted inside another process (the tests' WebApplicationFactory): that process gets the exception, naming the key.
+    if (System.Reflection.Assembly.GetEntryAssembly() != typeof(Program).Assembly) throw;
+    return ConsoleHost.CannotStart(ex);
 }
 
-app.UsePostingConsole();
-await app.RunAsync();
+var started = app.Lifetime.ApplicationStarted; // read now: the host is disposed by the time a failed start is caught
+try
+{
+    await app.RunAsync();
+}
+catch (Exception ex) when (!started.IsCancellationRequested)
+{
+    // Before the server listened (the port taken, the database unreadable): one line for the operator, exit code 1.
+    return ConsoleHost.CannotStart(ex);
+}
+
 return 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>

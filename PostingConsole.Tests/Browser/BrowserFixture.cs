@@ -84,6 +84,9 @@ public class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Every error Chromium's console showed (a failed request, a script error), on any page opened here.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ConsoleErrors { get; } = new();
+
     /// <summary>Everything Chromium reported as blocked by the Content-Security-Policy, on any page opened here.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
 
@@ -100,7 +103,9 @@ public class BrowserFixture : IAsyncLifetime
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) CspViolations.Enqueue($"{page.Url}: {message.Text}");
+            if (message.Type == "error") ConsoleErrors.Enqueue($"{page.Url}: {message.Text}");
         };
+        page.PageError += (_, error) => ConsoleErrors.Enqueue($"{page.Url}: {error}");
         return page;
     }
 

@@ -56,8 +56,10 @@ public class ScreenshotBrowserTests(DemoBrowserFixture fixture)
         await Expect(audit.Locator("[data-testid=audit-table]")).ToBeVisibleAsync();
         await fixture.ScreenshotAsync(audit, "8-audit-ko");
 
-        // Every screen ran under the Content-Security-Policy without anything blocked.
+        // Every screen ran under the Content-Security-Policy without anything blocked, and without an error in the console
+        // (a missing tab icon was one on every page).
         fixture.CspViolations.ShouldBeEmpty();
+        fixture.ConsoleErrors.ShouldBeEmpty();
         foreach (var name in new[] { "1-queue-ko", "2-progress-ko", "3-post-detail-ko", "4-failures-ko", "5-personas-ko", "6-progress-en" })
         {
             new FileInfo(Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png")).Length.ShouldBeGreaterThan(20_000, name);

@@ -76,7 +76,15 @@ public sealed class InstalledConsole : IAsyncDisposable
     /// </summary>
     public async Task<(int ExitCode, string Output)> RunCommandAsync(string? input, params string[] args)
     {
-        var start = StartInfo(Executable, InstallFolder, process.StartInfo.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"]!, args);
+        var (exitCode, output, error) = await RunToExitAsync(Executable, InstallFolder, process.StartInfo.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"]!, input, args);
+        return (exitCode, output + error);
+    }
+
+    /// <summary>Runs the file with <paramref name="args"/> in <paramref name="folder"/> until it exits (at most 2 minutes).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(string executable, string folder, string extractFolder, string? input,
+        params string[] args)
+    {
+        var start = StartInfo(executable, folder, extractFolder, args);
         start.RedirectStandardInput = true;
         using var command = Process.Start(start)!;
         if (input is not null) await command.StandardInput.WriteLineAsync(input);
@@ -85,7 +93,7 @@ public sealed class InstalledConsole : IAsyncDisposable
         var stderr = command.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await command.WaitForExitAsync(timeout.Token);
-        return (command.ExitCode, await stdout + await stderr);
+        return (command.ExitCode, await stdout, await stderr);
     }
 
     private static ProcessStartInfo StartInfo(string executable, string installFolder, string extractFolder, params string[] args)

@@ -91,6 +91,19 @@ public class SecurityHeaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_tab_icon_is_served_to_anyone_and_every_page_links_it()
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var icon = await client.GetAsync("/favicon.ico");
+
+        icon.StatusCode.ShouldBe(HttpStatusCode.OK, "the browser asks for it on every page; a 404 is a console error");
+        icon.Content.Headers.ContentType!.MediaType.ShouldBe("image/x-icon");
+        (await icon.Content.ReadAsByteArrayAsync()).Take(4).ShouldBe(new byte[] { 0, 0, 1, 0 }, "an ICO file");
+        (await client.GetStringAsync("/account/login")).ShouldContain("rel=\"icon\"");
+    }
+
+    [Fact]
     public async Task Api_answers_sign_in_page_and_errors_carry_the_headers_too()
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

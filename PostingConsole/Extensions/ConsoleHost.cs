@@ -19,12 +19,13 @@ public static partial class ConsoleHost
 
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        // The bundle extracts wwwroot and the static assets manifest beside its assemblies; the working
-        // directory stays the install folder, where appsettings.json and data/ live (see AppPaths).
+        // The web content (wwwroot, the static assets manifest) is the app's own, beside its assemblies (the single file
+        // extracts it there), wherever the console is started from; the working directory stays the install folder,
+        // where the operator's appsettings.json and data/ live (see AppPaths, AddOperatorConfigFile).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
-            ContentRootPath = IsSingleFile ? AppContext.BaseDirectory : null,
+            ContentRootPath = AppContext.BaseDirectory,
         });
 
         // Built-in defaults, below every other source: a binary copied alone has no appsettings.json beside it.
@@ -70,6 +71,16 @@ public static partial class ConsoleHost
         Message = "PostingConsole {Version} started: mode {Mode}, database {Database}, data folder {DataFolder}, listening on {Urls}; web content {ContentRoot}")]
     private static partial void LogStarted(ILogger logger, string version, GraphMode mode, string database, string dataFolder, string urls, string contentRoot);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Critical, Message = "PostingConsole cannot start: {Problems}")]
-    public static partial void LogCannotStart(this ILogger logger, string problems);
+    /// <summary>
+    /// A start that cannot go on (a bad configuration value, the port taken, an unreadable database): one line on standard
+    /// error naming the problem (a bad value's message names its key), exit code 1; no stack trace, no abort.
+    /// </summary>
+    public static int CannotStart(Exception exception)
+    {
+        var problem = exception is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or FormatException
+            ? exception.Message
+            : $"{exception.GetType().Name}: {exception.Message}";
+        Console.Error.WriteLine($"PostingConsole cannot start: {string.Join(' ', problem.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
+        return 1;
+    }
 }
