@@ -63,6 +63,9 @@ public sealed partial class DemoSeeder(
         }
     }
 
+    /// <summary>Posts due 3 to 10 s after the demo is seeded (the first of the first personas').</summary>
+    public const int FirstMinutePosts = 8;
+
     public async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
     {
         await EnsureDemoImagesAsync(cancellationToken);
@@ -82,14 +85,15 @@ public sealed partial class DemoSeeder(
         db.Personas.AddRange(personas);
         await db.SaveChangesAsync(cancellationToken);
 
-        // A day of posts: each persona's posts spread over the next 24 hours, the first few due within minutes.
+        // A day of posts: each persona's posts spread over the next 24 hours. The first post of the first few personas is due
+        // within 10 s, so whoever opens the console sees cards turn ⚙️→✅ and the log move at once; the next ones within minutes.
         var posts = new List<Post>();
         var random = new Random(8);
         for (var p = 0; p < personas.Count; p++)
         {
             for (var k = 0; k < settings.DemoPostsPerPersona; k++)
             {
-                var minutes = k == 0 ? 1 + p % 20 : random.Next(30, 24 * 60);
+                var minutes = k == 0 ? (p < FirstMinutePosts ? (3 + p) / 60.0 : 1 + p % 20) : random.Next(30, 24 * 60);
                 var topic = Topics[(p + k) % Topics.Length];
                 var image = DemoImageNames[(p + k) % DemoImageNames.Count];
                 var caption = $"{personas[p].Name}의 {topic} 이야기. {Moods[(p * 3 + k) % Moods.Length]}";
