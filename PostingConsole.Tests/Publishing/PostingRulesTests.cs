@@ -39,7 +39,7 @@ public class PostingRulesTests
                 Add(new($"{code} permission", E(code), Fresh, NoUsage, Hold, FailureReason.AuthExpired, Persona: PersonaAction.NeedsReauth, Alert: AlertKind.AuthExpired));
             Add(new("100/33 on the account", E(100, 33), new RuleFacts(OnAccount: true), NoUsage, Hold, FailureReason.AuthExpired,
                 Persona: PersonaAction.NeedsReauth, Alert: AlertKind.AuthExpired));
-            Add(new("100/33 on a container (a bad parameter)", E(100, 33), Fresh, NoUsage, Fail, FailureReason.InvalidInput));
+            Add(new("100/33 on a container (a bad parameter)", E(100, 33), Fresh, NoUsage, Fail, FailureReason.InvalidInput, Alert: AlertKind.PostFailed));
             Add(new("spec: 401 Unauthorized", new GraphError(401, null, null, "Unauthorized"), Fresh, NoUsage, Hold, FailureReason.AuthExpired,
                 Persona: PersonaAction.NeedsReauth, Alert: AlertKind.AuthExpired));
 
@@ -71,7 +71,7 @@ public class PostingRulesTests
             // Server trouble: 5 min × 3 (spec), then Failed; on publish the outcome is unknown.
             foreach (var (code, sub) in new (int, int?)[] { (1, null), (2, null), (-1, 2207001) })
                 Add(new($"{code}/{sub} server", E(code, sub, 500), Fresh, NoUsage, Retry, FailureReason.Transient, After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
-            Add(new("spec: 500 a 4th time → Failed", E(2, http: 500), new RuleFacts(TransientRetries: 3), NoUsage, Fail, FailureReason.Transient));
+            Add(new("spec: 500 a 4th time → Failed", E(2, http: 500), new RuleFacts(TransientRetries: 3), NoUsage, Fail, FailureReason.Transient, Alert: AlertKind.PostFailed));
             Add(new("no answer to media_publish", new GraphError(null, null, null, "timeout", NoAnswer: true), new RuleFacts(PublishMayHaveGoneOut: true), NoUsage,
                 Retry, FailureReason.OutcomeUnknown, After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
 
@@ -93,7 +93,7 @@ public class PostingRulesTests
             foreach (var (code, sub) in new (int, int?)[] { (36000, 2207004), (36001, 2207005), (36003, 2207009) })
                 Add(new($"{code}/{sub} image", E(code, sub), Fresh, NoUsage, Fail, FailureReason.ImageInvalid, Alert: AlertKind.ImageNeedsRegeneration));
             foreach (var (code, sub) in new (int, int?)[] { (36004, 2207010), (100, 2207040), (100, 2207028), (352, 2207026), (1, 2207057), (100, null) })
-                Add(new($"{code}/{sub} input", E(code, sub), Fresh, NoUsage, Fail, FailureReason.InvalidInput));
+                Add(new($"{code}/{sub} input", E(code, sub), Fresh, NoUsage, Fail, FailureReason.InvalidInput, Alert: AlertKind.PostFailed));
 
             // Container status ERROR: by its subcode; none → one new container, then a media error.
             Add(new("ERROR with 2207004", GraphErrorClassifier.FromContainerStatus("ERROR", "Error: 2207004 The image is too large."), Fresh, NoUsage,

@@ -150,6 +150,54 @@ public class PublishEdgeCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_final_failure_raises_one_alert_an_operators_retry_closes_it_and_a_new_failure_raises_a_new_one()
+    {
+        var persona = await app.AddPersonaAsync("알림테스트");
+        app.Sandbox.SetFault(persona.IgUserId, SandboxFault.ServerErrors);
+        var post = await app.AddPostAsync(persona);
+        var raised = new List<AlertRaised>();
+        using var subscription = app.GetService<EventHub>().Subscribe(e =>
+        {
+            if (e is AlertRaised alert) lock (raised) raised.Add(alert);
+            return Task.CompletedTask;
+        });
+
+        async Task FailAsync()
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await app.RunOnceAsync();
+                app.Time.Advance(TimeSpan.FromMinutes(5));
+            }
+
+            (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Failed);
+        }
+
+        await FailAsync();
+        await using (var db = app.CreateDbContext())
+        {
+            var alert = (await db.Alerts.Where(a => a.PostId == post.Id).ToListAsync()).ShouldHaveSingleItem("one alert for the failure, not one per attempt");
+            alert.Kind.ShouldBe(AlertKind.PostFailed);
+            alert.Message.ShouldContain("'알림테스트'");
+            alert.Message.ShouldContain("게시 실패");
+        }
+
+        lock (raised) raised.Count(a => a.PostId == post.Id).ShouldBe(1, "one snackbar on every open screen");
+
+        (await app.GetService<PostOperations>().RetryAsync(TestActors.Operator, post.Id, TimeSpan.Zero, CancellationToken.None)).Succeeded.ShouldBeTrue();
+        await using (var db = app.CreateDbContext())
+        {
+            (await db.Alerts.SingleAsync(a => a.PostId == post.Id)).ResolvedAt.ShouldNotBeNull("the operator sent it again");
+        }
+
+        await FailAsync();
+        await using (var db = app.CreateDbContext())
+        {
+            (await db.Alerts.CountAsync(a => a.PostId == post.Id && a.Kind == AlertKind.PostFailed && a.ResolvedAt == null)).ShouldBe(1, "the second failure is a new incident");
+        }
+    }
+
+    [Fact]
     public async Task A_restricted_account_suspends_the_persona_holds_its_posts_and_alerts_once()
     {
         var persona = await app.AddPersonaAsync("민준");

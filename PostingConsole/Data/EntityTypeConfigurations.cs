@@ -88,6 +88,15 @@ public sealed class AlertEntityTypeConfiguration : IEntityTypeConfiguration<Aler
     }
 }
 
+public sealed class AlertReadMarkEntityTypeConfiguration : IEntityTypeConfiguration<AlertReadMark>
+{
+    public void Configure(EntityTypeBuilder<AlertReadMark> builder)
+    {
+        builder.HasKey(m => m.UserName);
+        builder.Property(m => m.UserName).HasMaxLength(256);
+    }
+}
+
 public sealed class DispatcherStateEntityTypeConfiguration : IEntityTypeConfiguration<DispatcherState>
 {
     public void Configure(EntityTypeBuilder<DispatcherState> builder)

@@ -54,6 +54,14 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         return true;
     }
 
+    /// <summary>Closes the failure alerts of posts an operator sent again (a next failure is a new incident).</summary>
+    public async Task ResolvePostFailuresAsync(IReadOnlyCollection<int> postIds, CancellationToken cancellationToken)
+    {
+        var open = await db.Alerts.Where(a => a.Kind == AlertKind.PostFailed && a.ResolvedAt == null && a.PostId != null && postIds.Contains(a.PostId.Value))
+            .ToListAsync(cancellationToken);
+        foreach (var alert in open) alert.ResolvedAt = Now;
+    }
+
     /// <summary>Closes the open alert of an incident (the token was replaced, the persona resumed).</summary>
     public async Task ResolveAlertsAsync(string incidentKey, CancellationToken cancellationToken)
     {
@@ -90,5 +98,6 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         public static string Spam(int personaId) => $"persona:{personaId}:spam";
         public static string ImageInvalid(int postId) => $"post:{postId}:image";
         public static string Missed(int personaId) => $"persona:{personaId}:missed";
+        public static string PostFailed(int postId) => $"post:{postId}:failed";
     }
 }

@@ -18,6 +18,7 @@ public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options)
     public DbSet<PostAttempt> PostAttempts => Set<PostAttempt>();
     public DbSet<ActivityLogEntry> ActivityLog => Set<ActivityLogEntry>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertReadMark> AlertReadMarks => Set<AlertReadMark>();
     public DbSet<DispatcherState> DispatcherState => Set<DispatcherState>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

@@ -25,6 +25,5 @@ public sealed class Alert
     public int? PersonaId { get; set; }
     public int? PostId { get; set; }
     public string Message { get; set; } = "";
-    public DateTime? ReadAt { get; set; }
     public DateTime? ResolvedAt { get; set; }
 }

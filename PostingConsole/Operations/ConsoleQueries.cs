@@ -12,6 +12,12 @@ public sealed record StatusCounts(IReadOnlyDictionary<PostStatus, int> ByStatus)
 
 public sealed record ReasonCount(FailureReason? Reason, int Count);
 
+/// <summary>One user's view of the alerts: the newest, how many they have not read, and up to which id they have.</summary>
+public sealed record AlertInbox(IReadOnlyList<Alert> Recent, int Unread, long ReadThroughId)
+{
+    public bool IsRead(Alert alert) => alert.Id <= ReadThroughId;
+}
+
 /// <summary>The screens' read side beyond single posts: progress counts, failure groups, the live log, alerts.</summary>
 public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFactory)
 {
@@ -65,23 +71,29 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
         return newest.OrderBy(l => l.At).ThenBy(l => l.Id).ToList();
     }
 
-    public async Task<IReadOnlyList<Alert>> RecentAlertsAsync(int count, CancellationToken cancellationToken)
+    /// <summary>The newest <paramref name="count"/> alerts and how many <paramref name="userName"/> has not read.</summary>
+    public async Task<AlertInbox> AlertInboxAsync(string userName, int count, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Alerts.AsNoTracking().OrderByDescending(a => a.Id).Take(count).ToListAsync(cancellationToken);
+        var readThrough = await ReadThroughAsync(db, userName, cancellationToken);
+        var recent = await db.Alerts.AsNoTracking().OrderByDescending(a => a.Id).Take(count).ToListAsync(cancellationToken);
+        var unread = await db.Alerts.CountAsync(a => a.Id > readThrough, cancellationToken);
+        return new AlertInbox(recent, unread, readThrough);
     }
 
-    public async Task<int> UnreadAlertCountAsync(CancellationToken cancellationToken)
+    /// <summary>Every alert raised so far is read for <paramref name="userName"/> (for them only).</summary>
+    public async Task MarkAlertsReadAsync(string userName, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Alerts.CountAsync(a => a.ReadAt == null, cancellationToken);
+        var newest = await db.Alerts.MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
+        var mark = await db.AlertReadMarks.FirstOrDefaultAsync(m => m.UserName == userName, cancellationToken);
+        if (mark is null) db.AlertReadMarks.Add(new AlertReadMark { UserName = userName, ReadThroughId = newest });
+        else if (mark.ReadThroughId < newest) mark.ReadThroughId = newest;
+        await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task MarkAlertsReadAsync(DateTime now, CancellationToken cancellationToken)
-    {
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        await db.Alerts.Where(a => a.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(a => a.ReadAt, now), cancellationToken);
-    }
+    private static async Task<long> ReadThroughAsync(PostingDbContext db, string userName, CancellationToken cancellationToken) =>
+        await db.AlertReadMarks.Where(m => m.UserName == userName).Select(m => (long?)m.ReadThroughId).FirstOrDefaultAsync(cancellationToken) ?? 0;
 
     public async Task<IReadOnlyList<(int Id, string Name)>> PersonaNamesAsync(CancellationToken cancellationToken)
     {

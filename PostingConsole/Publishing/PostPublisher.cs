@@ -507,10 +507,16 @@ public sealed class PostPublisher(
                         break;
                 }
 
-                if (decision.Alert == AlertKind.ImageNeedsRegeneration)
+                switch (decision.Alert)
                 {
-                    await journal.RaiseAlertAsync(AlertKind.ImageNeedsRegeneration, Journal.Incidents.ImageInvalid(post.Id),
-                        $"{Who} 포스트 #{post.Id}: 이미지 재생성 필요", persona.Id, post.Id, ct);
+                    case AlertKind.ImageNeedsRegeneration:
+                        await journal.RaiseAlertAsync(AlertKind.ImageNeedsRegeneration, Journal.Incidents.ImageInvalid(post.Id),
+                            $"{Who} 포스트 #{post.Id}: 이미지 재생성 필요", persona.Id, post.Id, ct);
+                        break;
+                    case AlertKind.PostFailed:
+                        await journal.RaiseAlertAsync(AlertKind.PostFailed, Journal.Incidents.PostFailed(post.Id),
+                            $"{Who} 포스트 #{post.Id}: 게시 실패 — 확인 필요 ({detail})", persona.Id, post.Id, ct);
+                        break;
                 }
             }
 

@@ -127,7 +127,7 @@ public static class PostingRules
                 return new PostingDecision(PostAction.Fail, FailureReason.ImageInvalid, NewContainer: true, Alert: AlertKind.ImageNeedsRegeneration);
 
             case GraphErrorKind.InvalidInput or GraphErrorKind.BadParameter:
-                return new PostingDecision(PostAction.Fail, FailureReason.InvalidInput);
+                return new PostingDecision(PostAction.Fail, FailureReason.InvalidInput, Alert: AlertKind.PostFailed);
 
             case GraphErrorKind.ContainerLost or GraphErrorKind.MediaNotFound:
                 return RetryOrFail(FailureReason.Transient, facts, options, now) with { NewContainer = true };
@@ -176,5 +176,5 @@ public static class PostingRules
     private static PostingDecision RetryOrFail(FailureReason reason, RuleFacts facts, PostingOptions options, DateTime now) =>
         facts.TransientRetries < options.MaxTransientRetries
             ? new PostingDecision(PostAction.Retry, reason, now + options.TransientRetryDelay, CountsAsRetry: true)
-            : new PostingDecision(PostAction.Fail, reason);
+            : new PostingDecision(PostAction.Fail, reason, Alert: AlertKind.PostFailed);
 }

@@ -301,9 +301,6 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int?>("PostId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ReadAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
 
@@ -316,6 +313,20 @@ namespace PostingConsole.Data.Migrations
                         .HasFilter("\"ResolvedAt\" IS NULL");
 
                     b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.AlertReadMark", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadThroughId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserName");
+
+                    b.ToTable("AlertReadMarks");
                 });
 
             modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
