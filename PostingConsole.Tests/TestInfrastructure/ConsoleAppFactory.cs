@@ -38,6 +38,9 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             // Every test app starts a host and makes its own key ring: keep CI output for what went wrong.
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+            // The app's content root is its own folder (here the test's bin, without wwwroot); the test host serves the
+            // project's static web assets instead, so the missing folder is no news.
+            ["Logging:LogLevel:Microsoft.AspNetCore.StaticFiles"] = "Error",
             // Tests provoke unique-key races on purpose; EF logs each losing INSERT as an error.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         };

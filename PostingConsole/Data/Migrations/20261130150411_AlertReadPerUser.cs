@@ -30,9 +30,8 @@ namespace PostingConsole.Data.Migrations
                 FROM AspNetUsers WHERE UserName IS NOT NULL;
                 """);
 
-            migrationBuilder.DropColumn(
-                name: "ReadAt",
-                table: "Alerts");
+            // Alerts.ReadAt stays in the table, unused: dropping a column on SQLite rebuilds the table outside the
+            // migration's transaction (EF warns that a failure there leaves the migration half applied).
         }
 
         /// <inheritdoc />
@@ -40,12 +39,6 @@ namespace PostingConsole.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "AlertReadMarks");
-
-            migrationBuilder.AddColumn<DateTime>(
-                name: "ReadAt",
-                table: "Alerts",
-                type: "TEXT",
-                nullable: true);
         }
     }
 }
