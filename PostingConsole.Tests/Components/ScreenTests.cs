@@ -32,6 +32,65 @@ public class QueuePageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task The_queue_opens_on_now_and_the_history_lists_the_past_newest_first()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        var (_, old) = await SeedAsync("지수", PostStatus.Published, at: now.AddHours(-3));
+        var (_, stillOpen) = await SeedAsync("민준", PostStatus.Failed, at: now.AddHours(-5));
+        var (_, recent) = await SeedAsync("서연", PostStatus.Published, at: now.AddMinutes(-30));
+        var (_, next) = await SeedAsync("지수", at: now.AddHours(2));
+
+        var page = RenderPage<QueuePage>();
+
+        page.WaitForAssertion(() => Ids(page).ShouldBe([stillOpen.Id, recent.Id, next.Id], "now: the open one, the last hour, what comes next"));
+        page.Find($"[data-post-id='{next.Id}'] [data-testid=relative-time]").TextContent.ShouldBe("(2시간 후)");
+        page.Find($"[data-post-id='{recent.Id}'] [data-testid=relative-time]").TextContent.ShouldBe("(30분 전)");
+        page.Markup.ShouldNotContain($"data-post-id=\"{old.Id}\"");
+    }
+
+    [Fact]
+    public async Task The_history_toggle_lists_every_post_newest_first()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        var (_, old) = await SeedAsync("지수", PostStatus.Published, at: now.AddHours(-3));
+        var (_, stillOpen) = await SeedAsync("민준", PostStatus.Failed, at: now.AddHours(-5));
+        var (_, recent) = await SeedAsync("서연", PostStatus.Published, at: now.AddMinutes(-30));
+        var (_, next) = await SeedAsync("지수", at: now.AddHours(2));
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/?history=true");
+
+        var history = RenderPage<QueuePage>();
+
+        history.WaitForAssertion(() => Ids(history).ShouldBe([next.Id, recent.Id, old.Id, stillOpen.Id], "history: everything, newest first"));
+    }
+
+    private static List<int> Ids(IRenderedComponent<QueuePage> rendered) =>
+        rendered.FindAll("[data-testid=post-card]").Select(c => int.Parse(c.GetAttribute("data-post-id")!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    [Theory]
+    [InlineData(0, "지금", "now")]
+    [InlineData(59, "지금", "now")]
+    [InlineData(3 * 60, "3분 후", "in 3 min")]
+    [InlineData(-3 * 60, "3분 전", "3 min ago")]
+    [InlineData(2 * 3600 + 59 * 60, "2시간 후", "in 2 h")]
+    [InlineData(-26 * 3600, "1일 전", "1 d ago")]
+    public void Relative_times_read_in_the_viewers_language(int seconds, string korean, string english)
+    {
+        var now = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("ko");
+            PostingConsole.Components.Shared.RelativeTime.Format(now.AddSeconds(seconds), now).ShouldBe(korean);
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("en");
+            PostingConsole.Components.Shared.RelativeTime.Format(now.AddSeconds(seconds), now).ShouldBe(english);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
+    }
+
+    [Fact]
     public async Task A_post_spaced_out_after_its_time_shows_its_expected_start()
     {
         var at = new DateTime(2026, 11, 24, 3, 0, 0, DateTimeKind.Utc);

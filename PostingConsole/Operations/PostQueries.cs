@@ -4,17 +4,24 @@ using PostingConsole.Domain;
 
 namespace PostingConsole.Operations;
 
+/// <param name="OpenOrFromUtc">
+/// The queue's "now": posts scheduled from then on, and older ones still open (not published or cancelled), so the first
+/// page is what is running and what comes next, not the history.
+/// </param>
+/// <param name="NewestFirst">The history's order; otherwise scheduled order.</param>
 public sealed record PostFilter(
     IReadOnlyList<PostStatus>? Statuses = null,
     int? PersonaId = null,
     DateTime? FromUtc = null,
     DateTime? ToUtc = null,
     FailureReason? FailureReason = null,
-    bool WithMissed = false);
+    bool WithMissed = false,
+    DateTime? OpenOrFromUtc = null,
+    bool NewestFirst = false);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
 
-/// <summary>Read-side queries over posts, shared by the API and the screens. Always in <c>scheduledAt</c> order.</summary>
+/// <summary>Read-side queries over posts, shared by the API and the screens. In <c>scheduledAt</c> order (newest first for the history).</summary>
 public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFactory)
 {
     public const int MaxPageSize = 500;
@@ -24,8 +31,10 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var query = Apply(db.Posts.AsNoTracking(), filter);
         var total = await query.CountAsync(cancellationToken);
-        var items = await query
-            .OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id)
+        var ordered = filter.NewestFirst
+            ? query.OrderByDescending(p => p.ScheduledAt).ThenByDescending(p => p.Id)
+            : query.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id);
+        var items = await ordered
             .Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize)
             .Include(p => p.Persona)
             .ToListAsync(cancellationToken);
@@ -55,6 +64,11 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         if (filter.FromUtc is { } from) query = query.Where(p => p.ScheduledAt >= from);
         if (filter.ToUtc is { } to) query = query.Where(p => p.ScheduledAt < to);
         if (filter.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);
+        if (filter.OpenOrFromUtc is { } cutoff)
+        {
+            query = query.Where(p => p.ScheduledAt >= cutoff || (p.Status != PostStatus.Published && p.Status != PostStatus.Cancelled));
+        }
+
         return query;
     }
 }
