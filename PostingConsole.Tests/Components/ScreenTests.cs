@@ -63,6 +63,33 @@ public class QueuePageTests : ConsoleComponentTest
         history.WaitForAssertion(() => Ids(history).ShouldBe([next.Id, recent.Id, old.Id, stillOpen.Id], "history: everything, newest first"));
     }
 
+    [Fact]
+    public async Task The_compact_list_shows_a_row_a_post_with_the_same_actions()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        await SeedAsync("지수", PostStatus.Published, at: now.AddMinutes(-10));
+        var (_, waiting) = await SeedAsync("민준", at: now.AddHours(3));
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/?list=true");
+
+        var page = RenderPage<QueuePage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=post-row]").Count.ShouldBe(2));
+        page.FindAll("[data-testid=post-card]").ShouldBeEmpty();
+        var row = page.Find($"[data-testid=post-row][data-post-id='{waiting.Id}']").Closest("tr")!;
+        row.TextContent.ShouldContain("민준");
+        row.TextContent.ShouldContain("(3시간 후)");
+        row.QuerySelector("[data-testid=status-badge]")!.TextContent.ShouldContain("🕒 대기");
+        page.FindAll("[data-testid=publish-now]").Count.ShouldBe(2);
+
+        page.Find($"[data-testid=post-row][data-post-id='{waiting.Id}']").Closest("tr")!.QuerySelector("[data-testid=publish-now]")!.Click();
+        ConfirmWith("지금 게시");
+        await AssertEventually(async () =>
+        {
+            await using var db = Db();
+            (await db.Posts.SingleAsync(p => p.Id == waiting.Id)).NextAttemptAt.ShouldBe(now);
+        });
+    }
+
     private static List<int> Ids(IRenderedComponent<QueuePage> rendered) =>
         rendered.FindAll("[data-testid=post-card]").Select(c => int.Parse(c.GetAttribute("data-post-id")!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
