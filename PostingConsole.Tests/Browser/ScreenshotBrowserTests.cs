@@ -39,6 +39,10 @@ public class ScreenshotBrowserTests(DemoBrowserFixture fixture)
 
         var progress = await fixture.OpenAsync("/progress");
         await Expect(progress.Locator("[data-testid=log-line]").First).ToBeVisibleAsync();
+        // The charts, with the day's real outcomes (ten and more published by now).
+        await Expect(progress.Locator("[data-testid=chart-daily] svg").First).ToBeVisibleAsync();
+        await Expect(progress.Locator("[data-testid=chart-hourly] svg").First).ToBeVisibleAsync();
+        await Expect(progress.Locator("[data-testid=success-rate-30]")).ToContainTextAsync("%");
         await fixture.ScreenshotAsync(progress, "2-progress-ko");
 
         var published = (await fixture.Api.GetFromJsonAsync<PostListResponse>("/api/posts?status=Published&pageSize=1", ApiClientExtensions.Json))!.Items[0];

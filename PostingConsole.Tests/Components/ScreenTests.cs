@@ -324,6 +324,39 @@ public class ProgressPageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task The_charts_show_thirty_days_today_by_the_hour_and_the_failure_reasons()
+    {
+        await SeedAsync("지수", PostStatus.Published);
+        await SeedAsync("서연", PostStatus.Published);
+        await SeedAsync("민준", PostStatus.Failed);
+
+        var page = RenderPage<ProgressPage>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=success-rate-30]").TextContent.ShouldContain("66.7%"));
+        var daily = page.Find("[data-testid=chart-daily]");
+        daily.TextContent.ShouldContain("성공 2");
+        daily.TextContent.ShouldContain("실패 1");
+        daily.QuerySelectorAll("svg").Length.ShouldBeGreaterThan(0);
+        daily.TextContent.ShouldContain("11-24", customMessage: "the last day is labelled");
+        // Published at 03:00 UTC = 12:00 in Seoul: the hourly chart's noon bar, the only one.
+        var charts = page.FindComponents<ProgressCharts>().Single().Instance;
+        charts.Hours.Select((count, hour) => (count, hour)).Where(x => x.count > 0).ShouldBe([(2, 12)]);
+        page.Find("[data-testid=chart-reasons]").TextContent.ShouldContain(PostingConsole.Components.Shared.StatusLabels.Reason(FailureReason.Transient));
+    }
+
+    [Fact]
+    public void Without_failures_the_reasons_chart_says_so()
+    {
+        var days = Enumerable.Range(0, 30).Select(i => new DailyStats(new DateOnly(2026, 11, 1).AddDays(i), 3, 0, 1, new Dictionary<FailureReason, int>())).ToList();
+
+        var charts = Context.Render<ProgressCharts>(p => p.Add(c => c.Days, days).Add(c => c.Hours, new int[24]));
+
+        charts.Find("[data-testid=chart-reasons]").TextContent.ShouldContain("실패 없음");
+        charts.Find("[data-testid=success-rate-30]").TextContent.ShouldContain("100.0%");
+        charts.Find("[data-testid=chart-daily]").TextContent.ShouldContain("11-30");
+    }
+
+    [Fact]
     public async Task Shows_todays_progress_the_log_and_appends_streamed_lines()
     {
         await SeedAsync("지수", PostStatus.Published);

@@ -39,6 +39,19 @@ public sealed class StatsQueries(IDbContextFactory<PostingDbContext> contextFact
         return days;
     }
 
+    /// <summary>Posts published in each hour (0–23, operator's time) of <paramref name="day"/>.</summary>
+    public async Task<IReadOnlyList<int>> PublishedByHourAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var fromUtc = clock.ToUtc(day.ToDateTime(TimeOnly.MinValue));
+        var toUtc = clock.ToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue));
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var published = await db.Posts.Where(p => p.PublishedAt >= fromUtc && p.PublishedAt < toUtc)
+            .Select(p => p.PublishedAt!.Value).ToListAsync(cancellationToken);
+        var hours = new int[24];
+        foreach (var at in published) hours[clock.ToLocal(at).Hour]++;
+        return hours;
+    }
+
     /// <summary>The operator's today.</summary>
     public DateOnly Today(DateTime nowUtc) => Day(nowUtc);
 
