@@ -13,7 +13,7 @@ try
     app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
     app.UsePostingConsole();
 }
-catch (Exception ex) when (ex is not Microsoft.Extensions.Hosting.HostAbortedException) // (the tests' host factory stops here on purpose)
+catch (Exception ex) when (ex is not Microsoft.Extensions.Hosting.HostAbortedException) // (dotnet ef's host factory stops here on purpose)
 {
     // Hosted inside another process (the tests' WebApplicationFactory): that process gets the exception, naming the key.
     if (System.Reflection.Assembly.GetEntryAssembly() != typeof(Program).Assembly) throw;
@@ -25,7 +25,8 @@ try
 {
     await app.RunAsync();
 }
-catch (Exception ex) when (!started.IsCancellationRequested)
+catch (Exception ex) when (!started.IsCancellationRequested && ex is not OperationCanceledException // (Ctrl+C while starting)
+                           && System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly) // (a host in the tests' process: theirs)
 {
     // Before the server listened (the port taken, the database unreadable): one line for the operator, exit code 1.
     return ConsoleHost.CannotStart(ex);

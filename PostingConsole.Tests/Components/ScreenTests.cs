@@ -36,13 +36,15 @@ public class QueuePageTests : ConsoleComponentTest
     {
         var now = Time.GetUtcNow().UtcDateTime;
         var (_, old) = await SeedAsync("지수", PostStatus.Published, at: now.AddHours(-3));
-        var (_, stillOpen) = await SeedAsync("민준", PostStatus.Failed, at: now.AddHours(-5));
+        var (_, stillOpen) = await SeedAsync("민준", PostStatus.Retrying, at: now.AddHours(-5));
+        var (_, failed) = await SeedAsync("하준", PostStatus.Failed, at: now.AddHours(-4));
         var (_, recent) = await SeedAsync("서연", PostStatus.Published, at: now.AddMinutes(-30));
         var (_, next) = await SeedAsync("지수", at: now.AddHours(2));
 
         var page = RenderPage<QueuePage>();
 
-        page.WaitForAssertion(() => Ids(page).ShouldBe([stillOpen.Id, recent.Id, next.Id], "now: the open one, the last hour, what comes next"));
+        page.WaitForAssertion(() => Ids(page).ShouldBe([stillOpen.Id, recent.Id, next.Id], "now: the one waiting to retry, the last hour, what comes next"));
+        page.Markup.ShouldNotContain($"data-post-id=\"{failed.Id}\"", Case.Sensitive, "a failed post is the failure screen's");
         page.Find($"[data-post-id='{next.Id}'] [data-testid=relative-time]").TextContent.ShouldBe("(2시간 후)");
         page.Find($"[data-post-id='{recent.Id}'] [data-testid=relative-time]").TextContent.ShouldBe("(30분 전)");
         page.Markup.ShouldNotContain($"data-post-id=\"{old.Id}\"");

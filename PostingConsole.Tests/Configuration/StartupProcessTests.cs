@@ -28,14 +28,20 @@ public class StartupProcessTests
     }
 
     [Fact]
-    public async Task Started_from_another_folder_it_serves_its_own_web_content_and_keeps_its_data_in_the_working_folder()
+    public async Task The_port_taken_prints_one_line_and_exits_with_code_1()
     {
-        using var folder = new TempFolder("pc-elsewhere");
+        using var folder = new TempFolder("pc-porttaken");
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
 
-        await using var console = await InstalledConsole.StartAsync(Dll, folder.Path, folder.Path);
+        var (exitCode, output, error) = await InstalledConsole.RunToExitAsync(Dll, folder.Path, folder.Path, null, "--urls", $"http://127.0.0.1:{port}");
 
-        await Condition.WaitUntilAsync(() => console.Output.Contains("web content", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        console.Output.ShouldContain($"web content {AppContext.BaseDirectory}");
-        File.Exists(Path.Combine(folder.Path, "data", "posting.db")).ShouldBeTrue("data/ in the working folder, the install folder");
+        exitCode.ShouldBe(1, $"{output}\n{error}");
+        var line = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem($"one line on standard error:\n{error}");
+        line.ShouldStartWith("PostingConsole cannot start: IOException: Failed to bind to address");
+        line.ShouldContain(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (output + error).ShouldNotContain("Unhandled exception");
+        File.Exists(Path.Combine(folder.Path, "data", "posting.db")).ShouldBeTrue("data/ in the working folder, not beside the app");
     }
 }

@@ -14,8 +14,9 @@ public class AlertInboxTests
         var queries = app.GetService<ConsoleQueries>();
         await AddAlertsAsync(app, "첫 번째", "두 번째");
 
-        (await queries.AlertInboxAsync("day-shift", 10, CancellationToken.None)).Unread.ShouldBe(2);
-        await queries.MarkAlertsReadAsync("day-shift", CancellationToken.None);
+        var shown = await queries.AlertInboxAsync("day-shift", 10, CancellationToken.None);
+        shown.Unread.ShouldBe(2);
+        await queries.MarkAlertsReadAsync("day-shift", shown.Recent[0].Id, CancellationToken.None);
 
         var day = await queries.AlertInboxAsync("day-shift", 10, CancellationToken.None);
         day.Unread.ShouldBe(0);
@@ -30,6 +31,13 @@ public class AlertInboxTests
         day.Unread.ShouldBe(1);
         day.Recent.Where(a => !day.IsRead(a)).Select(a => a.Message).ShouldBe(["세 번째"]);
         (await queries.AlertInboxAsync("night-shift", 10, CancellationToken.None)).Unread.ShouldBe(3);
+
+        // Two tabs of one user marking at once, one of them with an older page: no collision, and the mark never goes back.
+        var newest = (await queries.AlertInboxAsync("night-shift", 10, CancellationToken.None)).Recent[0].Id;
+        await Task.WhenAll(queries.MarkAlertsReadAsync("night-shift", newest, CancellationToken.None),
+            queries.MarkAlertsReadAsync("night-shift", newest - 2, CancellationToken.None));
+        await queries.MarkAlertsReadAsync("night-shift", newest - 2, CancellationToken.None);
+        (await queries.AlertInboxAsync("night-shift", 10, CancellationToken.None)).Unread.ShouldBe(0);
     }
 
     private static async Task AddAlertsAsync(ConsoleAppFactory app, params string[] messages)

@@ -51,6 +51,7 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         builder.HasIndex(p => new { p.Status, p.FailureReason });
         // The rolling-hour limit per persona.
         builder.HasIndex(p => new { p.PersonaId, p.PublishedAt });
+        builder.HasIndex(p => p.PublishedAt); // the progress screen's daily and hourly figures
         // The same externalId twice gives the same post.
         builder.HasIndex(p => p.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
     }

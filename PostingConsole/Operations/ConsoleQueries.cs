@@ -81,15 +81,17 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
         return new AlertInbox(recent, unread, readThrough);
     }
 
-    /// <summary>Every alert raised so far is read for <paramref name="userName"/> (for them only).</summary>
-    public async Task MarkAlertsReadAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The alerts up to <paramref name="throughId"/> (the newest the user was shown) are read for <paramref name="userName"/>,
+    /// for them only. One statement: two tabs of one user never collide, and the mark never moves back.
+    /// </summary>
+    public async Task MarkAlertsReadAsync(string userName, long throughId, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var newest = await db.Alerts.MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
-        var mark = await db.AlertReadMarks.FirstOrDefaultAsync(m => m.UserName == userName, cancellationToken);
-        if (mark is null) db.AlertReadMarks.Add(new AlertReadMark { UserName = userName, ReadThroughId = newest });
-        else if (mark.ReadThroughId < newest) mark.ReadThroughId = newest;
-        await db.SaveChangesAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO AlertReadMarks (UserName, ReadThroughId) VALUES ({userName}, {throughId})
+            ON CONFLICT (UserName) DO UPDATE SET ReadThroughId = max(ReadThroughId, excluded.ReadThroughId)
+            """, cancellationToken);
     }
 
     private static async Task<long> ReadThroughAsync(PostingDbContext db, string userName, CancellationToken cancellationToken) =>

@@ -5,8 +5,9 @@ using PostingConsole.Domain;
 namespace PostingConsole.Operations;
 
 /// <param name="OpenOrFromUtc">
-/// The queue's "now": posts scheduled from then on, and older ones still open (not published or cancelled), so the first
-/// page is what is running and what comes next, not the history.
+/// The queue's "now": posts scheduled from then on, and older ones still in the engine's hands (running or waiting to
+/// retry), so the first page is what runs and what comes next, not the history (failed and held posts are the failure
+/// screen's).
 /// </param>
 /// <param name="NewestFirst">The history's order; otherwise scheduled order.</param>
 public sealed record PostFilter(
@@ -66,7 +67,7 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         if (filter.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);
         if (filter.OpenOrFromUtc is { } cutoff)
         {
-            query = query.Where(p => p.ScheduledAt >= cutoff || (p.Status != PostStatus.Published && p.Status != PostStatus.Cancelled));
+            query = query.Where(p => p.ScheduledAt >= cutoff || p.Status == PostStatus.InProgress || p.Status == PostStatus.Retrying);
         }
 
         return query;

@@ -93,12 +93,14 @@ public sealed partial class DemoSeeder(
         {
             for (var k = 0; k < settings.DemoPostsPerPersona; k++)
             {
-                var minutes = k == 0 ? (p < FirstMinutePosts ? (3 + p) / 60.0 : 1 + p % 20) : random.Next(30, 24 * 60);
+                var at = k == 0
+                    ? (p < FirstMinutePosts ? now.AddSeconds(3 + p) : now.AddMinutes(1 + p % 20))
+                    : now.AddMinutes(random.Next(30, 24 * 60));
                 var topic = Topics[(p + k) % Topics.Length];
                 var image = DemoImageNames[(p + k) % DemoImageNames.Count];
                 var caption = $"{personas[p].Name}의 {topic} 이야기. {Moods[(p * 3 + k) % Moods.Length]}";
                 posts.Add(Post.Create(personas[p].Id, imageUrl: null, imagePath: $"{DemoFolder}/{image}", caption,
-                    [topic, "데일리", personas[p].Name], now.AddMinutes(minutes), externalId: $"demo-{p + 1}-{k + 1}", now));
+                    [topic, "데일리", personas[p].Name], at, externalId: $"demo-{p + 1}-{k + 1}", now));
             }
         }
 

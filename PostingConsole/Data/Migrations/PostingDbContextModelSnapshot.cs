@@ -623,6 +623,8 @@ namespace PostingConsole.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
 
+                    b.HasIndex("PublishedAt");
+
                     b.HasIndex("ScheduledAt");
 
                     b.HasIndex("PersonaId", "PublishedAt");
