@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 # Fonts so screenshots show Korean and the status emoji.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || missing+=(fonts-noto-color-emoji)
+# (grep reads all of fc-list's output: with -q it would stop early, fc-list would die of SIGPIPE, and pipefail
+# would take that for a missing font, reinstalling it on every run.)
+fonts=$(fc-list 2>/dev/null || true)
+grep -i "Noto Sans CJK" <<<"$fonts" >/dev/null || missing+=(fonts-noto-cjk)
+grep -i "Noto Color Emoji" <<<"$fonts" >/dev/null || missing+=(fonts-noto-color-emoji)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages for the browser tests: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
