@@ -40,6 +40,21 @@ public class AlertInboxTests
         (await queries.AlertInboxAsync("night-shift", 10, CancellationToken.None)).Unread.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_new_user_starts_with_the_alerts_raised_before_them_read()
+    {
+        await using var app = new ConsoleAppFactory();
+        var queries = app.GetService<ConsoleQueries>();
+        await AddAlertsAsync(app, "어제 일", "그제 일");
+
+        (await app.GetService<UserAccounts>().CreateAsync(TestActors.Admin, "new-operator", "a-long-enough-password-1", Roles.Operator, CancellationToken.None))
+            .Succeeded.ShouldBeTrue();
+        (await queries.AlertInboxAsync("new-operator", 10, CancellationToken.None)).Unread.ShouldBe(0);
+
+        await AddAlertsAsync(app, "오늘 일");
+        (await queries.AlertInboxAsync("new-operator", 10, CancellationToken.None)).Unread.ShouldBe(1);
+    }
+
     private static async Task AddAlertsAsync(ConsoleAppFactory app, params string[] messages)
     {
         await using var db = app.CreateDbContext();

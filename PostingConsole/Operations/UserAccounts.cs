@@ -75,6 +75,9 @@ public sealed class UserAccounts(IServiceScopeFactory scopes, TimeProvider time,
         if (result.Succeeded) result = await users.AddToRoleAsync(user, role);
         if (!result.Succeeded) return OperationResult<UserSummary>.Conflict(Describe(result));
 
+        // A new user's bell counts what is raised from now on, not every alert the console has ever raised.
+        db.AlertReadMarks.Add(new AlertReadMark { UserName = user.UserName!, ReadThroughId = await db.Alerts.MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0 });
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return OperationResult<UserSummary>.Created(new UserSummary(user.Id, user.UserName!, role, false, 0));
     }
