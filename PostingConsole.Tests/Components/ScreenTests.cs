@@ -269,21 +269,6 @@ public class QueuePageTests : ConsoleComponentTest
         page.WaitForAssertion(() => page.Find("[data-testid=post-card]").GetAttribute("data-status").ShouldBe("Published"));
     }
 
-    private static async Task AssertEventually(Func<Task> assertion)
-    {
-        for (var i = 0; ; i++)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (ShouldAssertException) when (i < 50)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
 }
 
 public class ProgressPageTests : ConsoleComponentTest
@@ -822,5 +807,30 @@ public class AdminScreenTests : ConsoleComponentTest
         var personas = Context.Render<PersonasPage>();
         personas.WaitForAssertion(() => personas.Find("[data-testid=persona-status]").TextContent.ShouldBe("정상"));
         personas.FindAll("[data-testid=pause]").ShouldBeEmpty();
+    }
+}
+
+public class AlertBellTests : ConsoleComponentTest
+{
+    [Fact]
+    public async Task Clicking_the_bell_opens_the_alerts_and_marks_them_read_for_this_user()
+    {
+        await using (var db = Db())
+        {
+            db.Alerts.Add(new Alert { At = Time.GetUtcNow().UtcDateTime, Kind = AlertKind.PostFailed, IncidentKey = "post:1:failed", Message = "페르소나 '지수' 포스트 #1: 게시 실패" });
+            await db.SaveChangesAsync();
+        }
+
+        var bell = RenderPage<PostingConsole.Components.Layout.AlertBell>();
+        bell.WaitForAssertion(() => bell.Find("[data-testid=alert-badge]").TextContent.ShouldContain("1"));
+
+        bell.Find("[data-testid=alert-bell]").Click();
+
+        Host.WaitForAssertion(() => Host.FindAll("[data-testid=alert-item]").ShouldHaveSingleItem().TextContent.ShouldContain("게시 실패"));
+        await AssertEventually(async () =>
+        {
+            await using var db = Db();
+            (await db.AlertReadMarks.SingleAsync()).ReadThroughId.ShouldBe(1);
+        });
     }
 }

@@ -101,6 +101,23 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         return Context.Render(parameters ?? (_ => { }));
     }
 
+    /// <summary>Retries <paramref name="assertion"/> (about a second) while what a click started is still saving.</summary>
+    protected static async Task AssertEventually(Func<Task> assertion)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (ShouldAssertException) when (i < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
     /// <summary>The providers' render (dialogs appear here).</summary>
     protected IRenderedComponent<Bunit.Rendering.ContainerFragment> Host { get; private set; } = null!;
 
