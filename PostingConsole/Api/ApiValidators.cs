@@ -103,12 +103,10 @@ public sealed class CreatePersonaRequestValidator : AbstractValidator<CreatePers
 
 public sealed class PostingWindowBodyValidator : AbstractValidator<PostingWindowBody>
 {
-    public static bool TryParse(string? value, out TimeOnly time) => PostingWindow.TryParseTime(value, out time);
-
     public PostingWindowBodyValidator()
     {
-        RuleFor(x => x.From).Must(v => TryParse(v, out _)).When(x => x.From is not null).WithMessage("from must be a time as HH:mm (e.g. 08:00).");
-        RuleFor(x => x.To).Must(v => TryParse(v, out _)).When(x => x.To is not null).WithMessage("to must be a time as HH:mm (e.g. 23:00).");
+        RuleFor(x => x.From).Must(v => PostingWindow.TryParseTime(v, out _)).When(x => x.From is not null).WithMessage("from must be a time as HH:mm (e.g. 08:00).");
+        RuleFor(x => x.To).Must(v => PostingWindow.TryParseTime(v, out _)).When(x => x.To is not null).WithMessage("to must be a time as HH:mm (e.g. 23:00).");
         RuleFor(x => x.To).NotNull().When(x => x.From is not null).WithMessage("to is required with from (or both null to clear the window).");
         RuleFor(x => x.From).NotNull().When(x => x.To is not null).WithMessage("from is required with to (or both null to clear the window).");
         RuleFor(x => x.To).Must((x, to) => to != x.From).When(x => x.From is not null).WithMessage("to must differ from from.");

@@ -30,8 +30,8 @@ public static class PersonaEndpoints
 
         group.MapPut("/{id:int}/window", async (int id, PostingWindowBody body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
             {
-                var from = PostingWindowBodyValidator.TryParse(body.From, out var f) ? f : (TimeOnly?)null;
-                var to = PostingWindowBodyValidator.TryParse(body.To, out var t) ? t : (TimeOnly?)null;
+                var from = PostingWindow.TryParseTime(body.From, out var f) ? f : (TimeOnly?)null;
+                var to = PostingWindow.TryParseTime(body.To, out var t) ? t : (TimeOnly?)null;
                 return ToResult(await operations.SetPostingWindowAsync(user.ApiActor(), id, from, to, ct));
             })
             .RequirePermission(Permission.Administer)

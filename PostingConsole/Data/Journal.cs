@@ -54,18 +54,13 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         return true;
     }
 
-    /// <summary>Closes the failure alerts of posts an operator sent again (a next failure is a new incident).</summary>
-    public async Task ResolvePostFailuresAsync(IReadOnlyCollection<int> postIds, CancellationToken cancellationToken)
-    {
-        var open = await db.Alerts.Where(a => a.Kind == AlertKind.PostFailed && a.ResolvedAt == null && a.PostId != null && postIds.Contains(a.PostId.Value))
-            .ToListAsync(cancellationToken);
-        foreach (var alert in open) alert.ResolvedAt = Now;
-    }
-
     /// <summary>Closes the open alert of an incident (the token was replaced, the persona resumed).</summary>
-    public async Task ResolveAlertsAsync(string incidentKey, CancellationToken cancellationToken)
+    public Task ResolveAlertsAsync(string incidentKey, CancellationToken cancellationToken) => ResolveAlertsAsync([incidentKey], cancellationToken);
+
+    /// <summary>Closes the open alerts of these incidents (posts an operator sent again: a next failure is a new incident).</summary>
+    public async Task ResolveAlertsAsync(IReadOnlyCollection<string> incidentKeys, CancellationToken cancellationToken)
     {
-        var open = await db.Alerts.Where(a => a.IncidentKey == incidentKey && a.ResolvedAt == null).ToListAsync(cancellationToken);
+        var open = await db.Alerts.Where(a => incidentKeys.Contains(a.IncidentKey) && a.ResolvedAt == null).ToListAsync(cancellationToken);
         foreach (var alert in open) alert.ResolvedAt = Now;
     }
 

@@ -127,7 +127,6 @@ public sealed class Persona
     }
 
     /// <summary>When the posting window next opens (UTC) if <paramref name="utcNow"/> is outside it; null inside it or without one.</summary>
-    public DateTime? WindowOpensAt(DateTime utcNow) => PostingWindow.OpensAt(WindowFrom, WindowTo, TimeZone, utcNow);
 
     public void SetSandboxFault(SandboxFault fault, DateTime now)
     {

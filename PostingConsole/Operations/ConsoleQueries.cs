@@ -21,10 +21,9 @@ public sealed record AlertInbox(IReadOnlyList<Alert> Recent, int Unread, long Re
 /// <summary>The screens' read side beyond single posts: progress counts, failure groups, the live log, alerts.</summary>
 public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFactory)
 {
-    public static readonly IReadOnlyList<PostStatus> FailureStatuses = PostStateMachine.Failing;
 
     /// <summary>What the failure screen lists and counts: failed or retrying, and held because it missed its time.</summary>
-    public static readonly PostFilter FailureScreen = new(FailureStatuses, WithMissed: true);
+    public static readonly PostFilter FailureScreen = new(PostStateMachine.Failing, WithMissed: true);
 
     public async Task<StatusCounts> CountByStatusAsync(DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
     {

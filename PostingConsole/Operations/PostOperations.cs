@@ -202,7 +202,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
 
         if (posts.Count > 0)
         {
-            await journal.ResolvePostFailuresAsync(posts.Select(p => p.Id).ToList(), cancellationToken);
+            await journal.ResolveAlertsAsync(posts.Select(p => Journal.Incidents.PostFailed(p.Id)).ToList(), cancellationToken);
             journal.Log(ActivityLevel.Info, $"🔁 {posts.Count}개 포스팅 재시도 예약");
             journal.Audit(actor, AuditActions.PostRetryMatching, $"{posts.Count} posts",
                 $"status={match.Status?.ToString() ?? "any"} reason={match.FailureReason?.ToString() ?? "any"} persona={match.PersonaId?.ToString(CultureInfo.InvariantCulture) ?? "any"} after {after}");
@@ -232,7 +232,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         var wasFailed = post.Status == PostStatus.Failed;
         if (change(post, journal.Now) is { } refusal) return OperationResult<Post>.Conflict(refusal);
 
-        if (wasFailed && post.Status != PostStatus.Failed) await journal.ResolvePostFailuresAsync([post.Id], cancellationToken);
+        if (wasFailed && post.Status != PostStatus.Failed) await journal.ResolveAlertsAsync(Journal.Incidents.PostFailed(post.Id), cancellationToken);
         journal.Audit(actor, action, $"post {post.Id}", detail);
         journal.PostChanged(post);
         try

@@ -37,7 +37,6 @@ public sealed class Dispatcher(
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
     private DateTime lastRecovery = DateTime.MinValue;
-    private DateTime lastMissedCheck = DateTime.MinValue;
 
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -70,15 +69,10 @@ public sealed class Dispatcher(
             if (now - lastRecovery >= RecoveryInterval || now < lastRecovery)
             {
                 claimed = await RecoverExpiredLeasesAsync(db, now, cancellationToken);
-                lastRecovery = now;
-            }
-
-            // Posts that would start too late are held for an operator, never published on their own (no Graph call). The
-            // claim never takes them anyway; holding them (and telling the operator) once a second is soon enough.
-            if (now - lastMissedCheck >= RecoveryInterval || now < lastMissedCheck)
-            {
+                // Posts that would start too late are held for an operator, never published on their own (no Graph call).
+                // The claim never takes them anyway; holding them (and telling the operator) once a second is soon enough.
                 await HoldMissedAsync(db, now, cancellationToken);
-                lastMissedCheck = now;
+                lastRecovery = now;
             }
 
             // Meta's app budget is spent: no Graph call at all until the circuit reopens.
