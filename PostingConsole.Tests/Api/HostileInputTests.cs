@@ -22,7 +22,7 @@ public class HostileInputTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         client = app.CreateApiClient();
-        await app.GetService<PostingConsole.Sandbox.DemoSeeder>().EnsureDemoImagesAsync(CancellationToken.None);
+        await app.GetService<PostingConsole.Sandbox.DemoSeeder>().EnsureDemoMediaAsync(CancellationToken.None);
         personaId = (await client.CreatePersonaAsync("지수", "17841400000000777")).Id;
         var created = await client.PostAsync("/api/posts", Json(ValidPost().ToJsonString()));
         created.EnsureSuccessStatusCode();

@@ -18,7 +18,7 @@ public class PostIntakeValidationTests : IAsyncLifetime
         client = app.CreateApiClient();
         personaId = (await client.CreatePersonaAsync()).Id;
         Directory.CreateDirectory(Path.Combine(app.MediaRoot, "ok"));
-        await File.WriteAllBytesAsync(Path.Combine(app.MediaRoot, "ok", "a.jpg"), [0xFF, 0xD8, 0xFF, 0xD9]);
+        await File.WriteAllBytesAsync(Path.Combine(app.MediaRoot, "ok", "a.jpg"), TestMedia.Jpeg(1080, 1350));
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -150,7 +150,7 @@ public class PostIntakeValidationTests : IAsyncLifetime
 
     [Fact]
     public async Task An_unknown_field_is_named() =>
-        await ShouldBeRefusedNaming("mediaType", await Post(ValidBody(b => b["mediaType"] = "REELS")));
+        await ShouldBeRefusedNaming("mediaKind", await Post(ValidBody(b => b["mediaKind"] = "REELS")));
 
     [Fact]
     public async Task A_body_that_is_not_json_is_400_problem_details()

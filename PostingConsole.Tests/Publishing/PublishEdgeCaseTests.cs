@@ -247,7 +247,7 @@ public class PublishEdgeCaseTests : IAsyncLifetime
 
         var published = await app.ReadPostAsync(post.Id);
         published.Status.ShouldBe(PostStatus.Published);
-        published.UseLocalImage.ShouldBeTrue();
+        published.UseLocalFile.ShouldBeTrue();
         published.Attempts.ShouldContain(a => a.Step == "image_check" && !a.Succeeded);
     }
 
@@ -270,7 +270,7 @@ public class PublishEdgeCaseTests : IAsyncLifetime
 
         var published = await app.ReadPostAsync(post.Id);
         published.Status.ShouldBe(PostStatus.Published);
-        published.UseLocalImage.ShouldBeTrue();
+        published.UseLocalFile.ShouldBeTrue();
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class SignedMediaUrlTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        await app.GetService<DemoSeeder>().EnsureDemoImagesAsync(CancellationToken.None);
+        await app.GetService<DemoSeeder>().EnsureDemoMediaAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();

@@ -52,7 +52,7 @@ public sealed class EngineHarness : ConsoleAppFactory
         harness.StartServer();
         harness.Sandbox.ContainerProcessing = TimeSpan.Zero;
         harness.Sandbox.SlowContainerProcessing = TimeSpan.FromMilliseconds(60);
-        harness.GetService<DemoSeeder>().EnsureDemoImagesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        harness.GetService<DemoSeeder>().EnsureDemoMediaAsync(CancellationToken.None).GetAwaiter().GetResult();
         return harness;
     }
 
@@ -139,6 +139,16 @@ public sealed class EngineHarness : ConsoleAppFactory
     {
         await using var db = CreateDbContext();
         var post = Post.Create(persona.Id, imageUrl, imagePath, caption ?? $"{persona.Name}의 하루 {Guid.NewGuid().ToString("N")[..6]}", ["데일리"], at ?? Now, null, Now);
+        db.Posts.Add(post);
+        await db.SaveChangesAsync();
+        return post;
+    }
+
+    /// <summary>A post of any media type (<paramref name="content"/>), due at <paramref name="at"/> (default now).</summary>
+    public async Task<Post> AddPostAsync(Persona persona, PostContent content, DateTime? at = null, string? caption = null)
+    {
+        await using var db = CreateDbContext();
+        var post = Post.Create(persona.Id, content, caption ?? $"{persona.Name}의 {content.MediaType} {Guid.NewGuid().ToString("N")[..6]}", ["데일리"], at ?? Now, null, Now);
         db.Posts.Add(post);
         await db.SaveChangesAsync();
         return post;

@@ -41,7 +41,7 @@ public class ScheduleJitterTests : IAsyncLifetime
         for (var i = 0; i < 12; i++)
         {
             var created = await operations.CreateAsync(TestActors.Operator,
-                new NewPost(persona.Id, null, "demo/demo-01.jpg", $"지터 {i}", null, at, null), CancellationToken.None);
+                new NewPost(persona.Id, PostContent.Image(null, "demo/demo-01.jpg"), $"지터 {i}", null, at, null), CancellationToken.None);
             ids.Add(created.Value!.Id);
         }
 

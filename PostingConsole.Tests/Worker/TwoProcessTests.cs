@@ -62,7 +62,7 @@ public class TwoProcessTests
     private static async Task<int> SeedAsync(string folder, int personas, int postsEach, SandboxGraphState meta)
     {
         await using var seed = new ConsoleAppFactory(new Dictionary<string, string?> { ["DataFolder"] = folder });
-        await seed.GetService<DemoSeeder>().EnsureDemoImagesAsync(CancellationToken.None);
+        await seed.GetService<DemoSeeder>().EnsureDemoMediaAsync(CancellationToken.None);
         var tokens = seed.GetService<TokenProtector>();
         await using var db = seed.CreateDbContext();
         var now = DateTime.UtcNow;

@@ -25,8 +25,32 @@ public sealed record PersonaResponse(
 /// <summary>A persona's active hours in its own time zone, <c>HH:mm</c> each; both null clears them.</summary>
 public sealed record PostingWindowBody(string? From, string? To);
 
+/// <summary>A post from 005-approval. <c>mediaType</c> (default <c>IMAGE</c>) says which media fields it carries (api.md).</summary>
 public sealed record CreatePostRequest(
-    int? PersonaId, string? ImageUrl, string? ImagePath, string? Caption, List<string>? Hashtags, string? ScheduledAt, string? ExternalId);
+    int? PersonaId, string? ImageUrl, string? ImagePath, string? Caption, List<string>? Hashtags, string? ScheduledAt, string? ExternalId,
+    string? MediaType = null, string? VideoUrl = null, string? VideoPath = null, string? CoverUrl = null, bool? ShareToFeed = null,
+    List<PostItemBody?>? Items = null)
+{
+    /// <summary>The media type asked for (IMAGE when absent or not valid: the validator reports a bad one).</summary>
+    public MediaType Type => MediaTypes.TryParse(MediaType, out var type) ? type : Domain.MediaType.Image;
+
+    /// <summary>What the post carries, with local paths in one form (forward slashes, no leading or trailing slash).</summary>
+    public PostContent ToContent() => new(Type, ImageUrl, NormalizePath(ImagePath), VideoUrl, NormalizePath(VideoPath), CoverUrl, ShareToFeed ?? true,
+        Items?.Select(i => i!.VideoUrl is not null || i.VideoPath is not null
+            ? PostItem.Video(i.VideoUrl, NormalizePath(i.VideoPath))
+            : PostItem.Image(i.ImageUrl, NormalizePath(i.ImagePath))).ToList());
+
+    internal static string? NormalizePath(string? path) => path?.Replace('\\', '/').Trim('/');
+}
+
+/// <summary>One carousel item: an image (<c>imageUrl</c>/<c>imagePath</c>) or a video (<c>videoUrl</c>/<c>videoPath</c>).</summary>
+public sealed record PostItemBody(string? ImageUrl, string? ImagePath, string? VideoUrl, string? VideoPath)
+{
+    public bool HasImage => ImageUrl is not null || ImagePath is not null;
+    public bool HasVideo => VideoUrl is not null || VideoPath is not null;
+
+    public static PostItemBody From(PostItem item) => new(item.ImageUrl, item.ImagePath, item.VideoUrl, item.VideoPath);
+}
 
 public sealed record EditPostRequest(string? ScheduledAt, string? Caption, List<string>? Hashtags);
 
@@ -44,12 +68,14 @@ public sealed record AttemptResponse(DateTime At, string Step, bool Succeeded, i
 }
 
 public sealed record PostResponse(
-    int Id, int PersonaId, string? PersonaName, PostStatus Status, DateTime ScheduledAt, string Caption, IReadOnlyList<string> Hashtags,
-    string FinalCaption, string? ImageUrl, string? ImagePath, IReadOnlyList<AttemptResponse>? Attempts, string? ContainerId, string? MediaId,
+    int Id, int PersonaId, string? PersonaName, PostStatus Status, MediaType MediaType, DateTime ScheduledAt, string Caption, IReadOnlyList<string> Hashtags,
+    string FinalCaption, string? ImageUrl, string? ImagePath, string? VideoUrl, string? VideoPath, string? CoverUrl, bool ShareToFeed,
+    IReadOnlyList<PostItemBody> Items, IReadOnlyList<AttemptResponse>? Attempts, string? ContainerId, string? MediaId,
     string? Permalink, DateTime? PublishedAt, FailureReason? FailureReason, string? LastError, DateTime? NextAttemptAt, string? ExternalId)
 {
     public static PostResponse From(Post p, bool withAttempts) =>
-        new(p.Id, p.PersonaId, p.Persona?.Name, p.Status, p.ScheduledAt, p.Caption, p.Hashtags, p.FinalCaption, p.ImageUrl, p.ImagePath,
+        new(p.Id, p.PersonaId, p.Persona?.Name, p.Status, p.MediaType, p.ScheduledAt, p.Caption, p.Hashtags, p.FinalCaption, p.ImageUrl, p.ImagePath,
+            p.VideoUrl, p.VideoPath, p.CoverUrl, p.ShareToFeed, p.Items.Select(PostItemBody.From).ToList(),
             withAttempts ? p.Attempts.Select(AttemptResponse.From).ToList() : null,
             p.ContainerId, p.MediaId, p.Permalink, p.PublishedAt, p.FailureReason, p.LastError, p.NextAttemptAt, p.ExternalId);
 }

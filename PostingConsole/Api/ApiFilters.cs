@@ -48,8 +48,9 @@ public static class Problems
         _ => Conflict(result.Error),
     };
 
+    /// <summary>A property path as the JSON names it: <c>Items[0].ImageUrl</c> → <c>items[0].imageUrl</c>.</summary>
     internal static string CamelCase(string name) =>
-        string.IsNullOrEmpty(name) ? "body" : char.ToLowerInvariant(name[0]) + name[1..];
+        string.IsNullOrEmpty(name) ? "body" : string.Join('.', name.Split('.').Select(s => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..]));
 }
 
 /// <summary>

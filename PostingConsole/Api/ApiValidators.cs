@@ -46,6 +46,11 @@ internal static class CaptionRules
     }
 }
 
+/// <summary>
+/// Intake of a new post, per media type with Meta's documented limits (<see cref="MediaFormats"/>): which media fields a type
+/// takes, 2–10 carousel items, http(s) URLs, and local files checked as Meta would check them (a JPEG within the placement's
+/// aspect ratio, an MP4/MOV video within its size). A URL's content is Meta's to check when it downloads it.
+/// </summary>
 public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostRequest>
 {
     public CreatePostRequestValidator(IDbContextFactory<PostingDbContext> contextFactory, MediaFiles media)
@@ -57,22 +62,96 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
                 return await db.Personas.AnyAsync(p => p.Id == id, ct);
             }).When(x => x.PersonaId is not null).WithMessage(x => $"personaId: persona {x.PersonaId} does not exist.");
 
-        RuleFor(x => x.ImageUrl).NotNull().When(x => x.ImagePath is null)
-            .WithMessage("imageUrl or imagePath is required.");
-        RuleFor(x => x.ImageUrl!).MaximumLength(2048).Must(BeHttpUrl).When(x => x.ImageUrl is not null)
-            .WithMessage("imageUrl must be an absolute http or https URL.");
-        RuleFor(x => x.ImagePath!).MaximumLength(1024).Custom((path, context) =>
-        {
-            if (!media.TryResolve(path, out _, out var error)) context.AddFailure("imagePath", error);
-        }).When(x => x.ImagePath is not null);
+        RuleFor(x => x.MediaType).Must(t => MediaTypes.TryParse(t, out _))
+            .WithMessage($"mediaType must be one of {string.Join(", ", MediaTypes.All.Select(MediaTypes.Name))}.");
 
-        RuleFor(x => x.Caption).NotNull().WithMessage("caption is required.");
+        // Which media fields each type takes.
+        RuleFor(x => x.ImageUrl).NotNull().When(x => x.Type == MediaType.Image && x.ImagePath is null)
+            .WithMessage("imageUrl or imagePath is required.");
+        RuleFor(x => x.VideoUrl).NotNull().When(x => x.Type == MediaType.Reels && x.VideoPath is null)
+            .WithMessage("videoUrl or videoPath is required for REELS.");
+        RuleFor(x => x).Must(x => HasImage(x) != HasVideo(x)).When(x => x.Type == MediaType.Stories)
+            .OverridePropertyName("imageUrl").WithMessage("STORIES takes one image (imageUrl/imagePath) or one video (videoUrl/videoPath).");
+        RuleFor(x => x).Must(x => !HasImage(x)).When(x => x.Type == MediaType.Reels)
+            .OverridePropertyName("imageUrl").WithMessage("REELS takes a video (videoUrl/videoPath), not imageUrl/imagePath; a cover goes in coverUrl.");
+        RuleFor(x => x).Must(x => !HasVideo(x)).When(x => x.Type == MediaType.Image)
+            .OverridePropertyName("videoUrl").WithMessage("IMAGE takes imageUrl/imagePath; for a video use mediaType REELS or STORIES.");
+        RuleFor(x => x).Must(x => !HasImage(x) && !HasVideo(x)).When(x => x.Type == MediaType.Carousel)
+            .OverridePropertyName("items").WithMessage("CAROUSEL takes its media in items, not in imageUrl/imagePath/videoUrl/videoPath.");
+        RuleFor(x => x.CoverUrl).Null().When(x => x.Type != MediaType.Reels).WithMessage("coverUrl is only for REELS.");
+        RuleFor(x => x.ShareToFeed).Null().When(x => x.Type != MediaType.Reels).WithMessage("shareToFeed is only for REELS.");
+        RuleFor(x => x.Items).Null().When(x => x.Type != MediaType.Carousel).WithMessage("items is only for CAROUSEL.");
+        RuleFor(x => x.Items).NotNull().When(x => x.Type == MediaType.Carousel)
+            .WithMessage($"items is required for CAROUSEL ({MediaFormats.CarouselMinItems} to {MediaFormats.CarouselMaxItems} images or videos).");
+        RuleFor(x => x.Items!.Count).InclusiveBetween(MediaFormats.CarouselMinItems, MediaFormats.CarouselMaxItems)
+            .When(x => x.Type == MediaType.Carousel && x.Items is not null).OverridePropertyName("items")
+            .WithMessage(x => $"items: a carousel takes {MediaFormats.CarouselMinItems} to {MediaFormats.CarouselMaxItems} items; {x.Items!.Count} given.");
+
+        // Each source: a URL Meta can fetch, or a file under Media:LocalRoot in the placement's format.
+        Source(x => x.ImageUrl, x => x.ImagePath, "imageUrl", "imagePath", video: false, media);
+        Source(x => x.VideoUrl, x => x.VideoPath, "videoUrl", "videoPath", video: true, media);
+        RuleFor(x => x.CoverUrl!).MaximumLength(2048).Must(BeHttpUrl).When(x => x.CoverUrl is not null)
+            .WithMessage("coverUrl must be an absolute http or https URL.");
+        RuleForEach(x => x.Items).Custom((item, context) =>
+        {
+            var at = $"items[{context.PropertyPath[(context.PropertyPath.IndexOf('[') + 1)..context.PropertyPath.IndexOf(']')]}]";
+            if (item is null || item.HasImage == item.HasVideo)
+            {
+                context.AddFailure(at, $"{at}: one image (imageUrl/imagePath) or one video (videoUrl/videoPath).");
+                return;
+            }
+
+            var (url, path, video) = item.HasVideo ? (item.VideoUrl, item.VideoPath, true) : (item.ImageUrl, item.ImagePath, false);
+            var field = video ? "video" : "image";
+            if (url is not null && (url.Length > 2048 || !BeHttpUrl(url))) context.AddFailure($"{at}.{field}Url", $"{at}.{field}Url must be an absolute http or https URL.");
+            if (path is not null && CheckLocalFile(media, path, MediaType.Carousel, video) is { } error) context.AddFailure($"{at}.{field}Path", $"{at}.{field}Path {error}.");
+        }).When(x => x.Type == MediaType.Carousel);
+
+        RuleFor(x => x.Caption).NotNull().When(x => x.Type != MediaType.Stories).WithMessage("caption is required.");
         CaptionRules.Apply(this, x => x.Caption, x => x.Hashtags);
 
         RuleFor(x => x.ScheduledAt).NotEmpty().WithMessage("scheduledAt is required.");
         RuleFor(x => x.ScheduledAt).Must(v => IsoTime.TryParse(v, out _)).When(x => !string.IsNullOrEmpty(x.ScheduledAt))
             .WithMessage("scheduledAt must be ISO 8601 with an offset, e.g. 2026-11-24T12:00:00+09:00.");
         RuleFor(x => x.ExternalId!).NotEmpty().MaximumLength(200).When(x => x.ExternalId is not null);
+    }
+
+    private static bool HasImage(CreatePostRequest x) => x.ImageUrl is not null || x.ImagePath is not null;
+
+    private static bool HasVideo(CreatePostRequest x) => x.VideoUrl is not null || x.VideoPath is not null;
+
+    private void Source(Func<CreatePostRequest, string?> url, Func<CreatePostRequest, string?> path, string urlField, string pathField, bool video, MediaFiles media)
+    {
+        RuleFor(x => url(x)!).MaximumLength(2048).Must(BeHttpUrl).When(x => url(x) is not null)
+            .OverridePropertyName(urlField).WithMessage($"{urlField} must be an absolute http or https URL.");
+        RuleFor(x => path(x)!).MaximumLength(1024).OverridePropertyName(pathField).Custom((value, context) =>
+        {
+            if (CheckLocalFile(media, value, context.InstanceToValidate.Type, video) is { } error) context.AddFailure(pathField, $"{pathField} {error}.");
+        }).When(x => path(x) is not null);
+    }
+
+    /// <summary>
+    /// A local file as Meta would take it for <paramref name="placement"/>: inside <c>Media:LocalRoot</c>; an image a whole
+    /// JPEG of at most 8 MiB within the placement's aspect ratio; a video an MP4/MOV file within the placement's size.
+    /// </summary>
+    internal static string? CheckLocalFile(MediaFiles media, string path, MediaType placement, bool video)
+    {
+        if (!media.TryResolve(CreatePostRequest.NormalizePath(path)!, out var full, out var error)) return error;
+        var length = new FileInfo(full).Length;
+        var max = MediaFormats.MaxBytes(placement, video);
+        if (length > max) return $"is {length / (1024.0 * 1024):0.#} MiB; Meta takes at most {max / (1024 * 1024)} MiB for {MediaTypes.Name(placement)}";
+        if (video)
+        {
+            var head = new byte[8];
+            using var stream = File.OpenRead(full);
+            stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return MediaFormats.IsVideoContainer(head) ? null : "is not an MP4 or MOV video (Meta takes MP4 and MOV only)";
+        }
+
+        if (!MediaFormats.TryReadJpegSize(File.ReadAllBytes(full), out var width, out var height)) return "is not a JPEG image (Meta takes JPEG only)";
+        return MediaFormats.AspectFits(placement, width, height)
+            ? null
+            : $"is {width}x{height}, outside the 4:5 to 1.91:1 aspect ratio Meta takes for {MediaTypes.Name(placement)} images";
     }
 
     internal static bool BeHttpUrl(string url) =>

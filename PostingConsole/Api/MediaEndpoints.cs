@@ -14,7 +14,7 @@ public static class MediaEndpoints
     {
         app.MapGet("/media/{**path}", (string path, [Microsoft.AspNetCore.Mvc.FromQuery(Name = MediaUrls.TokenParameter)] string? token, MediaUrls urls, MediaFiles media) =>
                 !urls.Verify(path, token) ? Results.StatusCode(StatusCodes.Status403Forbidden)
-                : media.TryResolve(path, out var fullPath, out _) ? Results.File(fullPath, ContentTypeFor(fullPath), enableRangeProcessing: false)
+                : media.TryResolve(path, out var fullPath, out _) ? Results.File(fullPath, ContentTypeFor(fullPath), enableRangeProcessing: true)
                 : Results.NotFound())
             .AllowAnonymous()
             .ExcludeFromDescription();
@@ -25,6 +25,8 @@ public static class MediaEndpoints
     {
         ".jpg" or ".jpeg" => "image/jpeg",
         ".png" => "image/png",
+        ".mp4" => "video/mp4",
+        ".mov" => "video/quicktime",
         _ => "application/octet-stream",
     };
 }

@@ -15,8 +15,8 @@ public static class PostEndpoints
         group.MapPost("/", async (CreatePostRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
                 _ = IsoTime.TryParse(body.ScheduledAt, out var scheduledAt); // validated by the endpoint filter
-                var result = await operations.CreateAsync(user.ApiActor(), new NewPost(body.PersonaId!.Value, body.ImageUrl, NormalizePath(body.ImagePath),
-                    body.Caption!, body.Hashtags, scheduledAt, body.ExternalId), ct);
+                var result = await operations.CreateAsync(user.ApiActor(), new NewPost(body.PersonaId!.Value, body.ToContent(),
+                    body.Caption ?? "", body.Hashtags, scheduledAt, body.ExternalId), ct);
                 return Problems.Of(result, r => r.Status == OperationStatus.Created
                     ? Results.Created($"/api/posts/{r.Value!.Id}", PostResponse.From(r.Value, withAttempts: true))
                     : Results.Ok(PostResponse.From(r.Value!, withAttempts: true)));
@@ -86,7 +86,6 @@ public static class PostEndpoints
         return api;
     }
 
-    private static string? NormalizePath(string? path) => path?.Replace('\\', '/').Trim('/');
 
     private static IResult ToResult(OperationResult<Post> result) =>
         Problems.Of(result, r => Results.Ok(PostResponse.From(r.Value!, withAttempts: false)));

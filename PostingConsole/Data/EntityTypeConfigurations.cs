@@ -27,6 +27,14 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         builder.Property(p => p.ExternalId).HasMaxLength(200);
         builder.Property(p => p.ImageUrl).HasMaxLength(2048);
         builder.Property(p => p.ImagePath).HasMaxLength(1024);
+        builder.Property(p => p.VideoUrl).HasMaxLength(2048);
+        builder.Property(p => p.VideoPath).HasMaxLength(1024);
+        builder.Property(p => p.CoverUrl).HasMaxLength(2048);
+        builder.Property(p => p.MediaType).HasDefaultValue(MediaType.Image).HasSentinel(MediaType.Image);
+        builder.Property(p => p.ShareToFeed).HasDefaultValue(true).HasSentinel(true);
+        // A carousel's children in one JSON column of the post's row: a child's container id is saved with the post, under
+        // the same claim-number condition as every other write of the run.
+        builder.OwnsMany(p => p.Items, items => items.ToJson());
         builder.Property(p => p.Caption).HasMaxLength(8000);
         builder.Property(p => p.FinalCaption).HasMaxLength(8000);
         builder.Property(p => p.LastError).HasMaxLength(2000);

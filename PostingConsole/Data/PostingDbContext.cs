@@ -66,6 +66,7 @@ public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options)
         configurationBuilder.Properties<PostStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<FailureReason>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<PersonaStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<MediaType>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<PublishStage>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<SandboxFault>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<ActivityLevel>().HaveConversion<string>().HaveMaxLength(12);

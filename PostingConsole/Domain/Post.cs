@@ -11,8 +11,18 @@ public sealed class Post
     public Persona? Persona { get; private set; }
     public string? ExternalId { get; private set; }
 
+    public MediaType MediaType { get; private set; }
     public string? ImageUrl { get; private set; }
     public string? ImagePath { get; private set; }
+    /// <summary>The video of a reel or a video story.</summary>
+    public string? VideoUrl { get; private set; }
+    public string? VideoPath { get; private set; }
+    /// <summary>A reel's cover image (optional; Meta takes a frame of the video without one).</summary>
+    public string? CoverUrl { get; private set; }
+    /// <summary>A reel also appears in the feed (Meta's <c>share_to_feed</c>, default true).</summary>
+    public bool ShareToFeed { get; private set; } = true;
+    /// <summary>A carousel's children, in order (empty for other media types).</summary>
+    public List<PostItem> Items { get; private set; } = [];
     public string Caption { get; private set; } = "";
     public List<string> Hashtags { get; private set; } = [];
     public string FinalCaption { get; private set; } = "";
@@ -34,8 +44,8 @@ public sealed class Post
     public string? MediaId { get; private set; }
     public string? Permalink { get; private set; }
     public DateTime? PublishedAt { get; private set; }
-    /// <summary>Set when the CDN URL could not be fetched and the console serves the local file instead.</summary>
-    public bool UseLocalImage { get; private set; }
+    /// <summary>Set when the CDN URL of the post's own image or video could not be fetched and the console serves the local file instead.</summary>
+    public bool UseLocalFile { get; private set; }
 
     /// <summary>The dispatcher (process) that claimed the post last; kept after the run, to tell which process ran it.</summary>
     public string? ClaimedBy { get; private set; }
@@ -58,15 +68,26 @@ public sealed class Post
 
     private Post() { }
 
+    /// <summary>A feed photo.</summary>
     public static Post Create(int personaId, string? imageUrl, string? imagePath, string caption,
+        IEnumerable<string>? hashtags, DateTime scheduledAtUtc, string? externalId, DateTime now) =>
+        Create(personaId, PostContent.Image(imageUrl, imagePath), caption, hashtags, scheduledAtUtc, externalId, now);
+
+    public static Post Create(int personaId, PostContent content, string caption,
         IEnumerable<string>? hashtags, DateTime scheduledAtUtc, string? externalId, DateTime now)
     {
         var tags = PostCaption.NormalizeHashtags(hashtags);
         return new Post
         {
             PersonaId = personaId,
-            ImageUrl = imageUrl,
-            ImagePath = imagePath,
+            MediaType = content.MediaType,
+            ImageUrl = content.ImageUrl,
+            ImagePath = content.ImagePath,
+            VideoUrl = content.VideoUrl,
+            VideoPath = content.VideoPath,
+            CoverUrl = content.CoverUrl,
+            ShareToFeed = content.ShareToFeed,
+            Items = content.Items?.Select(i => i.Copy()).ToList() ?? [],
             Caption = caption,
             Hashtags = tags,
             FinalCaption = PostCaption.Compose(caption, tags),
@@ -81,8 +102,21 @@ public sealed class Post
 
     public bool IsEditable => PostStateMachine.Editable.Contains(Status);
 
-    /// <summary>The image the pipeline sends to Meta: the CDN URL unless it has fallen back to the local file.</summary>
-    public bool SendsLocalImage => ImageUrl is null || UseLocalImage;
+    /// <summary>The post's own image or video (a story's, a reel's, a photo's); a carousel has its <see cref="Items"/> instead.</summary>
+    public MediaSource Media => VideoUrl is not null || VideoPath is not null
+        ? new MediaSource(VideoUrl, VideoPath, true, UseLocalFile)
+        : new MediaSource(ImageUrl, ImagePath, false, UseLocalFile);
+
+    /// <summary>Meta processes a video for a while (IN_PROGRESS): its container is read until FINISHED before it is published.</summary>
+    public bool HasVideo => MediaType == MediaType.Carousel ? Items.Any(i => i.IsVideo) : Media.IsVideo;
+
+    /// <summary>The image shown for the post on the screens: the photo, a reel's cover, a carousel's first image.</summary>
+    public string? PreviewImageUrl => MediaType switch
+    {
+        MediaType.Carousel => Items.Select(i => i.ImageUrl).FirstOrDefault(u => u is not null),
+        MediaType.Reels => CoverUrl,
+        _ => ImageUrl,
+    };
 
     /// <summary>
     /// An operator's edit. A new <paramref name="scheduledAtUtc"/> puts a Retrying or Failed post back to Scheduled at that
@@ -221,9 +255,27 @@ public sealed class Post
         UpdatedAt = now;
     }
 
-    public void FallBackToLocalImage(DateTime now)
+    /// <summary>The CDN could not be fetched: the local file is sent instead (the post's own media, or one carousel item).</summary>
+    public void FallBackToLocalFile(PostItem? item, DateTime now)
     {
-        UseLocalImage = true;
+        if (item is null) UseLocalFile = true;
+        else item.UseLocalFile = true;
+        UpdatedAt = now;
+    }
+
+    /// <summary>A carousel child's container, stored before the next child or the parent is made.</summary>
+    public void RecordItemContainer(PostItem item, string containerId, DateTime now)
+    {
+        EnsureInProgress();
+        item.ContainerId = containerId;
+        item.ContainerCreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    /// <summary>A carousel child's container errored or expired: a new one is made for it.</summary>
+    public void ForgetItemContainer(PostItem item, DateTime now)
+    {
+        item.ForgetContainer();
         UpdatedAt = now;
     }
 
@@ -329,7 +381,12 @@ public sealed class Post
             Permalink = null;
             PublishedAt = null;
             ForgetContainer(now);
-            UseLocalImage = false;
+            UseLocalFile = false;
+            foreach (var item in Items)
+            {
+                item.ForgetContainer();
+                item.UseLocalFile = false;
+            }
         }
 
         MoveTo(PostStatus.Scheduled, now);

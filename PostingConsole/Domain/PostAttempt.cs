@@ -22,6 +22,8 @@ public static class PublishSteps
     public const string Quota = "quota";
     public const string ImageCheck = "image_check";
     public const string CreateContainer = "create_container";
+    /// <summary>A carousel child's container (its message names the item, e.g. "item 2/3: container …").</summary>
+    public const string CarouselItem = "carousel_item";
     public const string ContainerStatus = "container_status";
     public const string Publish = "media_publish";
     public const string Permalink = "permalink";

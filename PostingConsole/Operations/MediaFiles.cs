@@ -3,41 +3,41 @@ using PostingConsole.Configuration;
 namespace PostingConsole.Operations;
 
 /// <summary>
-/// Resolves <c>imagePath</c> values inside <c>Media:LocalRoot</c>. Nothing outside the root is ever
+/// Resolves local media paths (<c>imagePath</c>, <c>videoPath</c>) inside <c>Media:LocalRoot</c>. Nothing outside the root is ever
 /// read: absolute paths, <c>..</c> segments and links that lead out are refused.
 /// </summary>
 public sealed class MediaFiles(AppPaths paths)
 {
     public string Root { get; } = paths.MediaRoot;
 
-    /// <summary>The full path of an existing file inside the root, or an error in English for the problem details.</summary>
+    /// <summary>The full path of an existing file inside the root, or what is wrong with the path ("must be relative …"), for the field's message.</summary>
     public bool TryResolve(string relativePath, out string fullPath, out string error)
     {
         fullPath = "";
         error = "";
         if (string.IsNullOrWhiteSpace(relativePath))
         {
-            error = "imagePath must not be empty.";
+            error = "must not be empty";
             return false;
         }
 
         var normalized = relativePath.Replace('\\', '/');
         if (Path.IsPathRooted(normalized) || normalized.StartsWith('/') || normalized.Contains(':'))
         {
-            error = "imagePath must be relative to Media:LocalRoot.";
+            error = "must be relative to Media:LocalRoot";
             return false;
         }
 
         var segments = normalized.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length == 0 || segments.Any(s => s is ".." or "."))
         {
-            error = "imagePath must not contain '.' or '..' segments.";
+            error = "must not contain '.' or '..' segments";
             return false;
         }
 
         if (normalized.Any(char.IsControl))
         {
-            error = "imagePath contains control characters.";
+            error = "contains control characters";
             return false;
         }
 
@@ -52,7 +52,7 @@ public sealed class MediaFiles(AppPaths paths)
                 var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
                 if (target is null || !IsInside(root, target))
                 {
-                    error = "imagePath leads outside Media:LocalRoot.";
+                    error = "leads outside Media:LocalRoot";
                     return false;
                 }
 
@@ -62,7 +62,7 @@ public sealed class MediaFiles(AppPaths paths)
 
         if (!IsInside(root, current) || !File.Exists(current))
         {
-            error = !IsInside(root, current) ? "imagePath leads outside Media:LocalRoot." : "imagePath: no such file in Media:LocalRoot.";
+            error = !IsInside(root, current) ? "leads outside Media:LocalRoot" : "names no file in Media:LocalRoot";
             return false;
         }
 

@@ -10,7 +10,7 @@ using PostingConsole.Security;
 
 namespace PostingConsole.Operations;
 
-public sealed record NewPost(int PersonaId, string? ImageUrl, string? ImagePath, string Caption, IReadOnlyList<string>? Hashtags, DateTime ScheduledAtUtc, string? ExternalId);
+public sealed record NewPost(int PersonaId, PostContent Content, string Caption, IReadOnlyList<string>? Hashtags, DateTime ScheduledAtUtc, string? ExternalId);
 
 public sealed record PostEdit(string? Caption, IReadOnlyList<string>? Hashtags, DateTime? ScheduledAtUtc);
 
@@ -45,7 +45,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
 
         var journal = new Journal(db, hub, time);
         var persona = await db.Personas.FirstAsync(p => p.Id == request.PersonaId, cancellationToken);
-        var post = Post.Create(request.PersonaId, request.ImageUrl, request.ImagePath, request.Caption, request.Hashtags,
+        var post = Post.Create(request.PersonaId, request.Content, request.Caption, request.Hashtags,
             request.ScheduledAtUtc, request.ExternalId, journal.Now);
         DrawStart(post, journal.Now);
         if (!persona.CanPublish)

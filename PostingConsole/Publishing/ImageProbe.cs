@@ -8,10 +8,13 @@ namespace PostingConsole.Publishing;
 public sealed class ImageProbe(HttpClient http, GraphClock clock)
 {
     public static readonly TimeSpan Timeout = Configuration.GraphOptions.ImageProbeTimeout;
-    /// <summary>The largest feed image Meta accepts (graph-api.md: JPEG, at most 8 MiB).</summary>
-    public const long MaxBytes = 8 * 1024 * 1024;
+    /// <summary>The largest image Meta accepts (graph-api.md: JPEG, at most 8 MiB).</summary>
+    public const long MaxBytes = Domain.MediaFormats.ImageMaxBytes;
 
-    public async Task<bool> IsReachableAsync(string url, CancellationToken cancellationToken)
+    public Task<bool> IsReachableAsync(string url, CancellationToken cancellationToken) => IsReachableAsync(url, MaxBytes, cancellationToken);
+
+    /// <summary>The CDN answers for the file, and does not declare more than <paramref name="maxBytes"/> (a video's limit is larger).</summary>
+    public async Task<bool> IsReachableAsync(string url, long maxBytes, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)) return false;
         using var cap = new CancellationTokenSource(Timeout, clock.Time);
@@ -19,7 +22,7 @@ public sealed class ImageProbe(HttpClient http, GraphClock clock)
         try
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            return response.IsSuccessStatusCode && response.Content.Headers.ContentLength is null or <= MaxBytes;
+            return response.IsSuccessStatusCode && response.Content.Headers.ContentLength is null || response.Content.Headers.ContentLength <= maxBytes;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {

@@ -186,15 +186,22 @@ public sealed class PostPublisher(
             }
         }
 
-        /// <summary>A PUBLISHED container: its media (id and permalink) from the account's recent media, matched on caption and time.</summary>
+        /// <summary>
+        /// A PUBLISHED container: its media (id and permalink) from the account's recent media, matched on caption and time;
+        /// a story from the account's live stories (<c>/stories</c>, not <c>/media</c>), matched on time (it carries no caption).
+        /// </summary>
         private async Task<Next> CompleteFromListAsync()
         {
-            var list = await CallAsync(PublishSteps.Reconcile, () => owner.graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, ct),
-                items => $"{items.Count} recent media");
+            var stories = post.MediaType == MediaType.Stories;
+            var list = await CallAsync(PublishSteps.Reconcile,
+                () => stories
+                    ? owner.graph.ListStoriesAsync(persona.IgUserId, token, ct)
+                    : owner.graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, ct),
+                items => $"{items.Count} recent {(stories ? "stories" : "media")}");
             if (list is null) return Next.Stop;
             var around = post.PublishRequestedAt ?? Now;
             var found = list.Value?
-                .Where(m => m.Caption == post.FinalCaption)
+                .Where(m => stories ? ParseTimestamp(m.Timestamp) >= post.MediaSearchSince : m.Caption == post.FinalCaption)
                 .OrderBy(m => Math.Abs((ParseTimestamp(m.Timestamp) - around).TotalSeconds))
                 .FirstOrDefault();
             await CompleteAsync(found?.Id, found?.Permalink);
@@ -237,17 +244,34 @@ public sealed class PostPublisher(
             return true;
         }
 
+        /// <summary>
+        /// The container Meta publishes: a feed photo, a story or a reel from the post's own media, or a carousel from its
+        /// children (made first, see <see cref="CreateChildrenAsync"/>). A video is read until FINISHED before it is published.
+        /// </summary>
         private async Task<bool> CreateContainerAsync()
         {
-            var imageUrl = await ChooseImageUrlAsync();
-            if (!LeaseIsFresh && !await owner.leases.RenewAsync(claim, ct))
+            ContainerRequest request;
+            if (post.MediaType == MediaType.Carousel)
             {
-                owner.LogLostClaim(claim, "before creating the container");
-                return false;
+                if (await CreateChildrenAsync() is not { } children) return false;
+                request = new ContainerRequest(ContainerRequest.Carousel, null, null, post.FinalCaption, Children: children);
+            }
+            else
+            {
+                var media = post.Media;
+                var url = await ChooseUrlAsync(media, null);
+                request = post.MediaType switch
+                {
+                    // Instagram shows no caption on a story: none is sent (a story is found again by its time, not its caption).
+                    MediaType.Stories => new ContainerRequest(ContainerRequest.Stories, media.IsVideo ? null : url, media.IsVideo ? url : null, null),
+                    MediaType.Reels => new ContainerRequest(ContainerRequest.Reels, null, url, post.FinalCaption, ShareToFeed: post.ShareToFeed, CoverUrl: post.CoverUrl),
+                    _ => ContainerRequest.FeedImage(url, post.FinalCaption),
+                };
             }
 
+            if (!await LeaseHeldAsync("before creating the container")) return false;
             var created = await CallAsync(PublishSteps.CreateContainer,
-                () => owner.graph.CreateContainerAsync(persona.IgUserId, token, imageUrl, post.FinalCaption, ct), id => $"container {id}");
+                () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct), id => $"container {id}");
             if (created is null) return false;
             if (!created.Succeeded)
             {
@@ -255,34 +279,91 @@ public sealed class PostPublisher(
                 return false;
             }
 
-            // Stored with the stage "publish requested" in one save, right before media_publish (PublishAsync).
+            // An image's is stored with the stage "publish requested" in one save, right before media_publish (PublishAsync).
             post.RecordContainer(created.Value!, Now);
-            return true;
+            if (post.MediaType == MediaType.Carousel || !post.Media.IsVideo) return true;
+
+            // A video is processed for a while: its container is stored now, then read until FINISHED.
+            await SaveAsync();
+            return await WaitUntilFinishedAsync(post.ContainerId!, null);
         }
 
         /// <summary>
-        /// The lease was set (claim or save) less than a quarter lease ago, as far as this run knows: no other dispatcher can
-        /// have taken the post over (that needs the lease to run out), so the container POST needs no claim check first. An
-        /// operator's change meanwhile costs at most an unused container: the save before media_publish is conditional.
+        /// A carousel's children, in order: each child's container is made (<c>is_carousel_item</c>, no caption) and stored
+        /// before the next, a video child read until FINISHED. A child stored by an earlier run is reused while surely
+        /// unexpired, so a run that stopped between the children and the parent makes only what is missing. Returns the
+        /// children's container ids, or null when a decision was taken instead.
         /// </summary>
-        private bool LeaseIsFresh => post.LeaseUntil is { } until && until - Now >= options.LeaseDuration * 3 / 4;
-
-        private async Task<string> ChooseImageUrlAsync()
+        private async Task<List<string>?> CreateChildrenAsync()
         {
-            if (post.SendsLocalImage) return owner.address.MediaUrl(post.ImagePath!);
-            if (PostingRules.UseLocalFileForUnreachableCdn(Facts()) && !await owner.imageProbe.IsReachableAsync(post.ImageUrl!, ct))
+            var ids = new List<string>();
+            for (var i = 0; i < post.Items.Count; i++)
             {
-                post.FallBackToLocalImage(Now);
+                var item = post.Items[i];
+                var label = $"{i + 1}/{post.Items.Count}";
+                if (!item.HasUsableContainer(Now))
+                {
+                    if (item.ContainerId is not null) post.ForgetItemContainer(item, Now);
+                    var source = item.Source;
+                    var url = await ChooseUrlAsync(source, item);
+                    if (!await LeaseHeldAsync($"before creating carousel item {label}")) return null;
+                    var request = new ContainerRequest(source.IsVideo ? ContainerRequest.Video : null, source.IsVideo ? null : url, source.IsVideo ? url : null, null,
+                        IsCarouselItem: true);
+                    var created = await CallAsync(PublishSteps.CarouselItem,
+                        () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct), id => $"item {label}: container {id}");
+                    if (created is null) return null;
+                    if (!created.Succeeded)
+                    {
+                        await FailAsync(created.Error!, created.Usage, PublishSteps.CreateContainer, item);
+                        return null;
+                    }
+
+                    post.RecordItemContainer(item, created.Value!, Now);
+                    await SaveAsync();
+                }
+
+                if (item.IsVideo && !await WaitUntilFinishedAsync(item.ContainerId!, item)) return null;
+                ids.Add(item.ContainerId!);
+            }
+
+            return ids;
+        }
+
+        /// <summary>
+        /// Before a container POST: the lease was set (claim or save) less than a quarter lease ago, as far as this run
+        /// knows, so no other dispatcher can have taken the post over (that needs the lease to run out); else it is renewed,
+        /// conditional on the claim. An operator's change meanwhile costs at most an unused container: the save before
+        /// media_publish is conditional.
+        /// </summary>
+        private async Task<bool> LeaseHeldAsync(string where)
+        {
+            var fresh = post.LeaseUntil is { } until && until - Now >= options.LeaseDuration * 3 / 4;
+            if (fresh || await owner.leases.RenewAsync(claim, ct)) return true;
+            owner.LogLostClaim(claim, where);
+            return false;
+        }
+
+        /// <summary>
+        /// The URL Meta downloads <paramref name="source"/> from: the CDN's, unless the post already fell back to its local
+        /// file or the CDN does not answer now (then the console's signed link to the local file, for every item alike).
+        /// </summary>
+        private async Task<string> ChooseUrlAsync(MediaSource source, PostItem? item)
+        {
+            if (source.SendsLocalFile) return owner.address.MediaUrl(source.Path!);
+            var maxBytes = MediaFormats.MaxBytes(post.MediaType, source.IsVideo);
+            if (PostingRules.UseLocalFileForUnreachableCdn(Facts(item: item)) && !await owner.imageProbe.IsReachableAsync(source.Url!, maxBytes, ct))
+            {
+                post.FallBackToLocalFile(item, Now);
                 db.PostAttempts.Add(new PostAttempt
                 {
                     PostId = post.Id, At = Now, Step = PublishSteps.ImageCheck, Succeeded = false,
                     Message = "CDN unreachable; using the local file served by the console",
                 });
                 journal.Log(ActivityLevel.Warning, $"{Who} CDN 접근 불가 — 로컬 파일로 재시도", post.Id, persona.Id);
-                return owner.address.MediaUrl(post.ImagePath!);
+                return owner.address.MediaUrl(source.Path!);
             }
 
-            return post.ImageUrl!;
+            return source.Url!;
         }
 
         /// <summary>
@@ -317,7 +398,7 @@ public sealed class PostPublisher(
                 if (kind.Kind == GraphErrorKind.ContainerNotReady)
                 {
                     post.RecordPublishRefused(Now);
-                    if (await WaitUntilFinishedAsync()) continue;
+                    if (await WaitUntilFinishedAsync(post.ContainerId!, null)) continue;
                     return;
                 }
 
@@ -341,23 +422,26 @@ public sealed class PostPublisher(
             }
         }
 
-        /// <summary>Polls a container Meta said was not ready, at most once a poll interval, until FINISHED (true) or a decision was taken (false).</summary>
-        private async Task<bool> WaitUntilFinishedAsync()
+        /// <summary>
+        /// Polls a container (the post's, or a carousel <paramref name="item"/>'s) that is not ready yet, at most once a poll
+        /// interval and up to <c>Graph:ContainerWaitLimit</c>, until FINISHED (true) or a decision was taken (false).
+        /// </summary>
+        private async Task<bool> WaitUntilFinishedAsync(string containerId, PostItem? item)
         {
             var graphOptions = owner.graphOptions.Value;
             var waited = Stopwatch.StartNew();
             while (true)
             {
                 await Task.Delay(graphOptions.ContainerPollInterval, owner.graphClock.Time, ct);
-                var status = await CallAsync(PublishSteps.ContainerStatus, () => owner.graph.GetContainerStatusAsync(post.ContainerId!, token, ct),
-                    s => s.StatusCode == ContainerStatus.Error ? $"container ERROR: {s.Status}" : s.StatusCode);
+                var status = await CallAsync(PublishSteps.ContainerStatus, () => owner.graph.GetContainerStatusAsync(containerId, token, ct),
+                    s => (item is null ? "" : $"item {post.Items.IndexOf(item) + 1}/{post.Items.Count}: ") + (s.StatusCode == ContainerStatus.Error ? $"container ERROR: {s.Status}" : s.StatusCode));
                 if (status is null) return false;
                 if (!status.Succeeded)
                 {
                     var kind = GraphErrorClassifier.Classify(status.Error!).Kind;
                     if (kind is not (GraphErrorKind.ServerTrouble or GraphErrorKind.NoAnswer) || waited.Elapsed > graphOptions.ContainerWaitLimit)
                     {
-                        await FailAsync(status.Error!, status.Usage, PublishSteps.ContainerStatus);
+                        await FailAsync(status.Error!, status.Usage, PublishSteps.ContainerStatus, item);
                         return false;
                     }
                 }
@@ -368,17 +452,17 @@ public sealed class PostPublisher(
                     {
                         case ContainerStatus.Finished:
                             return true;
-                        case ContainerStatus.Published:
+                        case ContainerStatus.Published when item is null:
                             await CompleteFromListAsync();
                             return false;
                         case ContainerStatus.Error or ContainerStatus.Expired:
-                            await FailAsync(GraphErrorClassifier.FromContainerStatus(code, status.Value.Status), status.Usage, PublishSteps.ContainerStatus);
+                            await FailAsync(GraphErrorClassifier.FromContainerStatus(code, status.Value.Status), status.Usage, PublishSteps.ContainerStatus, item);
                             return false;
                     }
 
                     if (waited.Elapsed > graphOptions.ContainerWaitLimit)
                     {
-                        await FailAsync(new GraphError(status.HttpStatus, 9007, 2207027, "container not FINISHED within the wait limit"), status.Usage, PublishSteps.ContainerStatus);
+                        await FailAsync(new GraphError(status.HttpStatus, 9007, 2207027, "container not FINISHED within the wait limit"), status.Usage, PublishSteps.ContainerStatus, item);
                         return false;
                     }
                 }
@@ -411,7 +495,7 @@ public sealed class PostPublisher(
             journal.PostChanged(post);
             journal.PersonaChanged(persona);
             journal.Log(ActivityLevel.Success, $"✅ 성공! 포스트 ID: {mediaId ?? "(확인 중)"}", post.Id, persona.Id);
-            journal.Webhook(WebhookTypes.PostPublished, new { postId = post.Id, personaId = persona.Id, mediaId, permalink });
+            journal.Webhook(WebhookTypes.PostPublished, new { postId = post.Id, personaId = persona.Id, mediaType = post.MediaType, mediaId, permalink });
             await journal.CommitAsync(ct);
         }
 
@@ -440,17 +524,19 @@ public sealed class PostPublisher(
             return links.GetValueOrDefault(mediaId);
         }
 
-        private RuleFacts Facts(bool onAccount = false, int containerErrors = 0, DateTime? oldestPublish = null) => new(
+        /// <param name="item">The carousel child the facts are about (its own local file); null for the post's own media.</param>
+        private RuleFacts Facts(bool onAccount = false, int containerErrors = 0, DateTime? oldestPublish = null, PostItem? item = null) => new(
             OnAccount: onAccount,
             TransientRetries: post.TransientRetries,
-            HasLocalFile: post.ImagePath is not null,
-            UsesLocalFile: post.SendsLocalImage,
+            HasLocalFile: (item?.Source ?? post.Media).Path is not null,
+            UsesLocalFile: (item?.Source ?? post.Media).SendsLocalFile,
             PublishMayHaveGoneOut: post.Stage == PublishStage.PublishRequested,
             ContainerErrors: containerErrors,
             OldestPublishIn24h: oldestPublish);
 
         /// <summary>Asks <see cref="PostingRules"/> what to do about <paramref name="error"/> and carries the decision out.</summary>
-        private async Task FailAsync(GraphError error, GraphUsage usage, string step)
+        /// <param name="item">The carousel child the error is about: a new container, or the local file, is for it alone.</param>
+        private async Task FailAsync(GraphError error, GraphUsage usage, string step, PostItem? item = null)
         {
             var detail = error.ToString();
             persona.RecordError(detail, Now);
@@ -467,11 +553,16 @@ public sealed class PostPublisher(
                     .OrderBy(p => p.PublishedAt).Select(p => p.PublishedAt).FirstOrDefaultAsync(ct);
             }
 
-            var decision = PostingRules.Decide(error, usage, Facts(onAccount, containerErrors, oldest), options, Now);
+            var decision = PostingRules.Decide(error, usage, Facts(onAccount, containerErrors, oldest, item), options, Now);
             // Meta says the quota is spent: so does the usage the next post decides from (it reads the quota again).
             if (decision.Reason == FailureReason.QuotaReached && persona.QuotaTotal is { } quotaTotal) persona.RecordQuota(quotaTotal, quotaTotal, Now);
-            if (decision.NewContainer) post.ForgetContainer(Now);
-            if (decision.FallBackToLocalFile) post.FallBackToLocalImage(Now);
+            if (decision.NewContainer)
+            {
+                if (item is null) post.ForgetContainer(Now);
+                else post.ForgetItemContainer(item, Now);
+            }
+
+            if (decision.FallBackToLocalFile) post.FallBackToLocalFile(item, Now);
 
             await owner.circuits.OpenAsync(decision, persona, ct);
 
@@ -522,7 +613,7 @@ public sealed class PostPublisher(
 
             if (decision.ReportsFailure)
             {
-                journal.Webhook(WebhookTypes.PostFailed, new { postId = post.Id, personaId = persona.Id, failureReason = post.FailureReason, message = post.LastError });
+                journal.Webhook(WebhookTypes.PostFailed, new { postId = post.Id, personaId = persona.Id, mediaType = post.MediaType, failureReason = post.FailureReason, message = post.LastError });
             }
 
             journal.PostChanged(post);

@@ -33,12 +33,20 @@ public sealed partial class DemoSeeder(
         [89] = SandboxFault.CorruptImage,
     };
 
-    public static IReadOnlyList<string> DemoImageNames { get; } =
+    private const string ResourcePrefix = "DemoMedia.";
+
+    private static IReadOnlyList<string> DemoMediaNames { get; } =
         typeof(DemoSeeder).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("DemoImages.", StringComparison.Ordinal))
-            .Select(n => n["DemoImages.".Length..])
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            .Select(n => n[ResourcePrefix.Length..])
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The demo photos (JPEG, feed aspect ratios).</summary>
+    public static IReadOnlyList<string> DemoImageNames { get; } = DemoMediaNames.Where(n => n.EndsWith(".jpg", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The demo video (a 3-second 9:16 MP4) that the demo's reels and video stories carry.</summary>
+    public const string DemoVideoName = "demo-reel.mp4";
 
     /// <summary>Korean given names, unique, in a fixed order.</summary>
     public static IEnumerable<string> KoreanNames() =>
@@ -48,16 +56,16 @@ public sealed partial class DemoSeeder(
             .Select(n => n.Name)
             .Distinct();
 
-    /// <summary>Writes the demo JPEGs into the media folder (always, so a fresh data folder has them).</summary>
-    public async Task EnsureDemoImagesAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the demo photos and video into the media folder (always, so a fresh data folder has them).</summary>
+    public async Task EnsureDemoMediaAsync(CancellationToken cancellationToken)
     {
         var folder = Path.Combine(paths.MediaRoot, DemoFolder);
         Directory.CreateDirectory(folder);
-        foreach (var name in DemoImageNames)
+        foreach (var name in DemoMediaNames)
         {
             var target = Path.Combine(folder, name);
             if (File.Exists(target)) continue;
-            await using var source = typeof(DemoSeeder).Assembly.GetManifestResourceStream("DemoImages." + name)!;
+            await using var source = typeof(DemoSeeder).Assembly.GetManifestResourceStream(ResourcePrefix + name)!;
             await using var file = File.Create(target);
             await source.CopyToAsync(file, cancellationToken);
         }
@@ -68,7 +76,7 @@ public sealed partial class DemoSeeder(
 
     public async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
     {
-        await EnsureDemoImagesAsync(cancellationToken);
+        await EnsureDemoMediaAsync(cancellationToken);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Personas.AnyAsync(cancellationToken)) return;
 

@@ -60,6 +60,13 @@ public static class SandboxErrors
     public static IResult ContainerExpired() => Error(400,
         $$$"""{"error":{"message":"The media container has expired.","type":"OAuthException","code":-2,"error_subcode":2207020,"fbtrace_id":"{{{Trace()}}}"}}""");
 
+    /// <summary>A carousel Meta refuses: children missing, of another account, not carousel items, too few or too many (100/2207028).</summary>
+    public static IResult BadCarousel(string message) => Error(400,
+        $$$"""{"error":{"message":"(#100) {{{message.Replace("\"", "'")}}}","type":"OAuthException","code":100,"error_subcode":2207028,"is_transient":false,"error_user_title":"Carousel validation failed","error_user_msg":"The carousel could not be published: {{{message.Replace("\"", "'")}}}","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    /// <summary>The <c>status</c> of a video container whose file Meta could not use (2207026: format not supported).</summary>
+    public const string VideoFormatStatus = "Error: 2207026: The video format is not supported. Please check spec for supported video formats.";
+
     public static IResult BadParameter(string message) => Error(400,
         $$$"""{"error":{"message":"(#100) {{{message.Replace("\"", "'")}}}","type":"OAuthException","code":100,"fbtrace_id":"{{{Trace()}}}"}}""");
 

@@ -28,6 +28,7 @@ public static class SandboxGraph
         graph.MapPost("/{igUserId}/media_publish", Publish).DisableAntiforgery();
         graph.MapGet("/{igUserId}/content_publishing_limit", PublishingLimit);
         graph.MapGet("/{igUserId}/media", ListMedia);
+        graph.MapGet("/{igUserId}/stories", ListStories);
         graph.MapGet("/{id}", ReadObject);
         graph.MapGet("/", ReadObjects);
         // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.
@@ -56,26 +57,105 @@ public static class SandboxGraph
         }
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var mediaType = form["media_type"].ToString();
+        var isItem = form["is_carousel_item"] == "true";
+        var caption = isItem ? "" : form["caption"].ToString();
         var imageUrl = form["image_url"].ToString();
-        var caption = form["caption"].ToString();
-        if (form.ContainsKey("media_type") && form["media_type"] != "IMAGE") return SandboxErrors.BadParameter("Only feed images are simulated.");
+        var videoUrl = form["video_url"].ToString();
+        var processing = fault == SandboxFault.Slow ? state.SlowContainerProcessing : state.ContainerProcessing;
+        var fails = fault == SandboxFault.ContainerError;
+
+        switch (mediaType)
+        {
+            case "CAROUSEL":
+                return CreateCarousel(igUserId, form["children"].ToString(), caption, state, processing, fails);
+            case "STORIES" when imageUrl.Length > 0 == videoUrl.Length > 0:
+                return SandboxErrors.BadParameter("A story takes exactly one of image_url and video_url.");
+            case "REELS" or "VIDEO" when videoUrl.Length == 0:
+                return SandboxErrors.BadParameter("The parameter video_url is required.");
+            case "VIDEO" when !isItem:
+                return SandboxErrors.BadParameter("The media type VIDEO is only accepted for carousel items; use REELS.");
+            case "STORIES" or "REELS" or "VIDEO" when videoUrl.Length > 0:
+                return await CreateVideoAsync(igUserId, videoUrl, caption, Kind(mediaType, isItem), state, clients, processing, fails, http.RequestAborted);
+            case "" or "IMAGE" or "STORIES":
+                break;
+            default:
+                return SandboxErrors.BadParameter($"The media type {mediaType} is not supported.");
+        }
+
         if (imageUrl.Length == 0) return SandboxErrors.BadParameter("The parameter image_url is required.");
 
-        var image = await Download(imageUrl, clients, http.RequestAborted);
+        var image = await Download(imageUrl, MediaFormats.ImageMaxBytes, clients, http.RequestAborted);
         if (image is null) return SandboxErrors.FetchFailed();
-        if (image.Length > JpegInspector.MaxBytes) return SandboxErrors.TooLarge();
+        if (image.Length > MediaFormats.ImageMaxBytes) return SandboxErrors.TooLarge();
         if (fault == SandboxFault.CorruptImage)
         {
             // The stored file is damaged: the last half of it is gone.
             image = image[..(image.Length / 2)];
         }
 
-        if (!JpegInspector.TryReadSize(image, out var width, out var height)) return SandboxErrors.NotJpeg();
-        var aspect = (double)width / height;
-        if (aspect < JpegInspector.MinAspect - 0.001 || aspect > JpegInspector.MaxAspect + 0.001) return SandboxErrors.BadAspectRatio();
+        if (!MediaFormats.TryReadJpegSize(image, out var width, out var height)) return SandboxErrors.NotJpeg();
+        var kind = Kind(mediaType, isItem);
+        if (!MediaFormats.AspectFits(kind == SandboxMediaKind.Stories ? MediaType.Stories : MediaType.Image, width, height)) return SandboxErrors.BadAspectRatio();
 
-        var processing = fault == SandboxFault.Slow ? state.SlowContainerProcessing : state.ContainerProcessing;
-        var container = state.AddContainer(igUserId, imageUrl, caption, processing, fails: fault == SandboxFault.ContainerError);
+        var container = state.AddContainer(new SandboxContainer(state.NewId(), igUserId, imageUrl, caption, state.Now,
+            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails, Kind = kind });
+        return Results.Json(new GraphIdResponse(container.Id));
+    }
+
+    private static SandboxMediaKind Kind(string mediaType, bool isItem) =>
+        isItem ? SandboxMediaKind.CarouselItem
+        : mediaType switch
+        {
+            "STORIES" => SandboxMediaKind.Stories,
+            "REELS" => SandboxMediaKind.Reels,
+            _ => SandboxMediaKind.Image,
+        };
+
+    /// <summary>
+    /// A video container, as at Meta: accepted at once, then IN_PROGRESS for a few status reads while the video is
+    /// processed; a file that is not MP4/MOV (or cannot be fetched) ends in ERROR with Meta's status text.
+    /// </summary>
+    private static async Task<IResult> CreateVideoAsync(string igUserId, string videoUrl, string caption, SandboxMediaKind kind, SandboxGraphState state,
+        IHttpClientFactory clients, TimeSpan processing, bool fails, CancellationToken cancellationToken)
+    {
+        var head = await Download(videoUrl, 64, clients, cancellationToken);
+        if (head is null) return SandboxErrors.FetchFailed();
+        var usable = MediaFormats.IsVideoContainer(head);
+        var container = state.AddContainer(new SandboxContainer(state.NewId(), igUserId, videoUrl, caption, state.Now,
+            Environment.TickCount64 + (long)processing.TotalMilliseconds)
+        {
+            Kind = kind,
+            IsVideo = true,
+            ReadsUntilReady = state.VideoReadsUntilReady,
+            Fails = fails || !usable,
+            ErrorStatus = usable ? null : SandboxErrors.VideoFormatStatus,
+        });
+        return Results.Json(new GraphIdResponse(container.Id));
+    }
+
+    /// <summary>A carousel container: 2–10 children, each a FINISHED carousel item of the same account (else 100/2207028).</summary>
+    private static IResult CreateCarousel(string igUserId, string children, string caption, SandboxGraphState state, TimeSpan processing, bool fails)
+    {
+        var ids = children.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length is < MediaFormats.CarouselMinItems or > MediaFormats.CarouselMaxItems)
+        {
+            return SandboxErrors.BadCarousel($"A carousel takes {MediaFormats.CarouselMinItems} to {MediaFormats.CarouselMaxItems} children; {ids.Length} given.");
+        }
+
+        foreach (var id in ids)
+        {
+            var child = state.Container(id);
+            if (child is null || child.IgUserId != igUserId || child.Kind != SandboxMediaKind.CarouselItem)
+            {
+                return SandboxErrors.BadCarousel($"The child {id} is not a carousel item of this account.");
+            }
+
+            if (child.StatusCode(state.Now) != "FINISHED") return SandboxErrors.BadCarousel($"The child {id} is not ready ({child.StatusCode(state.Now)}).");
+        }
+
+        var container = state.AddContainer(new SandboxContainer(state.NewId(), igUserId, "", caption, state.Now,
+            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Kind = SandboxMediaKind.Carousel, Children = ids, Fails = fails });
         return Results.Json(new GraphIdResponse(container.Id));
     }
 
@@ -89,6 +169,7 @@ public static class SandboxGraph
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var container = state.Container(form["creation_id"].ToString());
         if (container is null || container.IgUserId != igUserId) return SandboxErrors.UnknownObject(form["creation_id"].ToString());
+        if (container.Kind == SandboxMediaKind.CarouselItem) return SandboxErrors.BadParameter("A carousel item is published with its carousel, not alone.");
 
         if (fault == SandboxFault.Spam) return SandboxErrors.Spam();
         switch (container.StatusCode(state.Now))
@@ -138,6 +219,15 @@ public static class SandboxGraph
         return Results.Json(new MediaListResponse(items));
     }
 
+    private static async Task<IResult> ListStories(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        var (_, refused) = await AdmitAsync(http, igUserId, state, services);
+        if (refused is not null) return refused;
+        if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
+        var items = state.StoriesOf(igUserId).Select(m => new MediaItem(m.Id, null, Timestamp(m.PublishedAt), m.Permalink)).ToList();
+        return Results.Json(new MediaListResponse(items));
+    }
+
     private static async Task<IResult> ReadObject(string id, HttpContext http, SandboxGraphState state, IServiceProvider services)
     {
         if (state.Container(id) is { } container)
@@ -145,13 +235,13 @@ public static class SandboxGraph
             var (fault, refused) = await AdmitAsync(http, container.IgUserId, state, services);
             if (refused is not null) return refused;
             if (state.TakeServerError(container.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-            var code = container.StatusCode(state.Now);
+            var code = container.ReadStatusCode(state.Now);
             var text = code switch
             {
                 "FINISHED" => "Finished: Media has been uploaded and it is ready to be published.",
                 "PUBLISHED" => "Published: Media has been successfully published.",
                 "EXPIRED" => "Expired: Media container has expired.",
-                "ERROR" => state.ContainerErrorStatus,
+                "ERROR" => container.ErrorStatus ?? state.ContainerErrorStatus,
                 _ => "In Progress: Media is still being processed.",
             };
             return Results.Json(new ContainerStatus(container.Id, code, text));
@@ -291,8 +381,8 @@ public static class SandboxGraph
         return state.AccountToken(igUserId) is { } current ? new SandboxAccount(known?.Fault ?? SandboxFault.None, current) : known;
     }
 
-    /// <summary>Downloads the image as Meta's fetcher does: no auth, at most 8 MiB + 1 byte read.</summary>
-    private static async Task<byte[]?> Download(string url, IHttpClientFactory clients, CancellationToken cancellationToken)
+    /// <summary>Downloads the media as Meta's fetcher does: no auth, at most <paramref name="limit"/> bytes (and one chunk more) read.</summary>
+    private static async Task<byte[]?> Download(string url, long limit, IHttpClientFactory clients, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)) return null;
         try
@@ -306,7 +396,7 @@ public static class SandboxGraph
             while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
             {
                 buffer.Write(chunk, 0, read);
-                if (buffer.Length > JpegInspector.MaxBytes) break;
+                if (buffer.Length > limit) break;
             }
 
             return buffer.ToArray();

@@ -201,14 +201,22 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
     /// <summary>The <c>status</c> text of a container in ERROR (the ContainerError fault): no subcode unless a test sets one.</summary>
     public string ContainerErrorStatus { get; set; } = "Error: The media could not be processed.";
 
-    public SandboxContainer AddContainer(string igUserId, string imageUrl, string caption, TimeSpan processing, bool fails = false)
+    /// <summary>How many status reads a new video container answers IN_PROGRESS before it is FINISHED (Meta processes video for a while).</summary>
+    public int VideoReadsUntilReady { get; set; } = 2;
+
+    public SandboxContainer AddContainer(string igUserId, string imageUrl, string caption, TimeSpan processing, bool fails = false) =>
+        AddContainer(new SandboxContainer(NewId(), igUserId, imageUrl, caption, Now, Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails });
+
+    public SandboxContainer AddContainer(SandboxContainer container)
     {
-        var container = new SandboxContainer(NewId(), igUserId, imageUrl, caption, Now, Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails };
         containers[container.Id] = container;
         return container;
     }
 
     public SandboxContainer? Container(string id) => containers.GetValueOrDefault(id);
+
+    /// <summary>Every container the account was given, published or not.</summary>
+    public IReadOnlyList<SandboxContainer> ContainersOf(string igUserId) => containers.Values.Where(c => c.IgUserId == igUserId).ToList();
 
     public SandboxMedia? Media(string id) => media.GetValueOrDefault(id);
 
@@ -218,7 +226,7 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
         lock (container)
         {
             if (container.MediaId is not null) return null;
-            var item = new SandboxMedia(NewId(), container.IgUserId, container.Caption, Now, Shortcode(), container.Id);
+            var item = new SandboxMedia(NewId(), container.IgUserId, container.Caption, Now, Shortcode(), container.Id) { Kind = container.Kind };
             media[item.Id] = item;
             container.MediaId = item.Id;
             return item;
@@ -231,8 +239,15 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
         return media.Values.Count(m => m.IgUserId == igUserId && m.PublishedAt > since);
     }
 
+    /// <summary>The account's feed media (<c>/media</c>): photos, carousels and reels; stories are listed apart.</summary>
     public IReadOnlyList<SandboxMedia> MediaOf(string igUserId, DateTime sinceUtc) =>
-        media.Values.Where(m => m.IgUserId == igUserId && m.PublishedAt >= sinceUtc).OrderByDescending(m => m.PublishedAt).ToList();
+        media.Values.Where(m => m.IgUserId == igUserId && m.PublishedAt >= sinceUtc && m.Kind != SandboxMediaKind.Stories)
+            .OrderByDescending(m => m.PublishedAt).ToList();
+
+    /// <summary>The account's live stories (<c>/stories</c>): published within the last 24 hours.</summary>
+    public IReadOnlyList<SandboxMedia> StoriesOf(string igUserId) =>
+        media.Values.Where(m => m.IgUserId == igUserId && m.Kind == SandboxMediaKind.Stories && m.PublishedAt > Now.AddHours(-24))
+            .OrderByDescending(m => m.PublishedAt).ToList();
 
     /// <summary>How many times each container was published (the "never twice" tests read this).</summary>
     public IReadOnlyList<SandboxMedia> AllMedia => media.Values.ToList();
@@ -275,28 +290,72 @@ public enum SandboxCall
     Publish,
 }
 
+/// <summary>What a container makes when published (Meta's <c>media_type</c>; a carousel child is never published itself).</summary>
+public enum SandboxMediaKind
+{
+    Image,
+    Stories,
+    Reels,
+    Carousel,
+    CarouselItem,
+}
+
 public sealed class SandboxContainer(string id, string igUserId, string imageUrl, string caption, DateTime createdAt, long readyAtTicks)
 {
     public string Id { get; } = id;
     public string IgUserId { get; } = igUserId;
+    /// <summary>The image or video URL Meta downloaded (empty for a carousel).</summary>
     public string ImageUrl { get; } = imageUrl;
     public string Caption { get; } = caption;
     public DateTime CreatedAt { get; } = createdAt;
     public long ReadyAtTicks { get; } = readyAtTicks;
     public string? MediaId { get; set; }
 
+    public SandboxMediaKind Kind { get; init; } = SandboxMediaKind.Image;
+    public bool IsVideo { get; init; }
+
+    /// <summary>A carousel's children, in order.</summary>
+    public IReadOnlyList<string> Children { get; init; } = [];
+
     /// <summary>Processing ends in ERROR instead of FINISHED.</summary>
     public bool Fails { get; init; }
+
+    /// <summary>The <c>status</c> text when it ends in ERROR (else the state's default).</summary>
+    public string? ErrorStatus { get; init; }
+
+    private int readsUntilReady;
+
+    /// <summary>Status reads still answered IN_PROGRESS (a video is processed for a while).</summary>
+    public int ReadsUntilReady
+    {
+        get => Volatile.Read(ref readsUntilReady);
+        init => readsUntilReady = value;
+    }
+
+    /// <summary>A status read: one fewer read in progress.</summary>
+    public string ReadStatusCode(DateTime now)
+    {
+        var code = StatusCode(now);
+        if (code == "IN_PROGRESS") Interlocked.Decrement(ref readsUntilReady);
+        return code;
+    }
 
     public string StatusCode(DateTime now) =>
         MediaId is not null ? "PUBLISHED"
         : now - CreatedAt > TimeSpan.FromHours(24) ? "EXPIRED"
-        : Environment.TickCount64 < ReadyAtTicks ? "IN_PROGRESS"
+        : Environment.TickCount64 < ReadyAtTicks || ReadsUntilReady > 0 ? "IN_PROGRESS"
         : Fails ? "ERROR"
         : "FINISHED";
 }
 
 public sealed record SandboxMedia(string Id, string IgUserId, string Caption, DateTime PublishedAt, string Shortcode, string ContainerId)
 {
-    public string Permalink => $"https://www.instagram.com/p/{Shortcode}/";
+    public SandboxMediaKind Kind { get; init; } = SandboxMediaKind.Image;
+
+    public string Permalink => Kind switch
+    {
+        SandboxMediaKind.Stories => $"https://www.instagram.com/stories/sandbox/{Id}/",
+        SandboxMediaKind.Reels => $"https://www.instagram.com/reel/{Shortcode}/",
+        _ => $"https://www.instagram.com/p/{Shortcode}/",
+    };
 }

@@ -536,6 +536,10 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CoverUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -575,6 +579,13 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Image");
+
                     b.Property<DateTime?>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
@@ -594,6 +605,11 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("ScheduledAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ShareToFeed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -610,12 +626,20 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("UseLocalImage")
+                    b.Property<bool>("UseLocalFile")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("VideoPath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VideoUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -791,6 +815,41 @@ namespace PostingConsole.Data.Migrations
                         .HasForeignKey("PersonaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.OwnsMany("PostingConsole.Domain.PostItem", "Items", b1 =>
+                        {
+                            b1.Property<int>("PostId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime?>("ContainerCreatedAt");
+
+                            b1.Property<string>("ContainerId");
+
+                            b1.Property<string>("ImagePath");
+
+                            b1.Property<string>("ImageUrl");
+
+                            b1.Property<bool>("UseLocalFile");
+
+                            b1.Property<string>("VideoPath");
+
+                            b1.Property<string>("VideoUrl");
+
+                            b1.HasKey("PostId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Posts");
+
+                            b1
+                                .ToJson("Items")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PostId");
+                        });
+
+                    b.Navigation("Items");
 
                     b.Navigation("Persona");
                 });

@@ -15,9 +15,9 @@ namespace PostingConsole.Publishing.Graph;
 /// </summary>
 public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
 {
-    public Task<GraphResult<string>> CreateContainerAsync(string igUserId, string token, string imageUrl, string caption, CancellationToken cancellationToken) =>
-        SendAsync<GraphIdResponse, string>(HttpMethod.Post, $"{Escape(igUserId)}/media", token,
-            new Dictionary<string, string> { ["image_url"] = imageUrl, ["caption"] = caption }, r => r.Id, cancellationToken);
+    /// <summary><c>POST /{ig-user-id}/media</c>: a feed photo, a story, a reel, a carousel child or a carousel (see <see cref="ContainerRequest"/>).</summary>
+    public Task<GraphResult<string>> CreateContainerAsync(string igUserId, string token, ContainerRequest container, CancellationToken cancellationToken) =>
+        SendAsync<GraphIdResponse, string>(HttpMethod.Post, $"{Escape(igUserId)}/media", token, container.ToForm(), r => r.Id, cancellationToken);
 
     public Task<GraphResult<ContainerStatus>> GetContainerStatusAsync(string containerId, string token, CancellationToken cancellationToken) =>
         SendAsync<ContainerStatus, ContainerStatus>(HttpMethod.Get, $"{Escape(containerId)}?fields=status_code,status", token, null, r => r, cancellationToken);
@@ -48,6 +48,11 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
         return SendAsync<MediaListResponse, IReadOnlyList<MediaItem>>(HttpMethod.Get, $"{Escape(igUserId)}/media?since={since}&fields=id,caption,timestamp,permalink",
             token, null, r => r.Data, cancellationToken);
     }
+
+    /// <summary>The account's live stories (<c>GET /{ig-user-id}/stories</c>): where a published story is found, not under <c>/media</c>.</summary>
+    public Task<GraphResult<IReadOnlyList<MediaItem>>> ListStoriesAsync(string igUserId, string token, CancellationToken cancellationToken) =>
+        SendAsync<MediaListResponse, IReadOnlyList<MediaItem>>(HttpMethod.Get, $"{Escape(igUserId)}/stories?fields=id,caption,timestamp,permalink",
+            token, null, r => r.Data, cancellationToken);
 
     private async Task<GraphResult<TValue>> SendAsync<TBody, TValue>(HttpMethod method, string relative, string token,
         Dictionary<string, string>? form, Func<TBody, TValue> select, CancellationToken cancellationToken)

@@ -53,3 +53,35 @@ public sealed record GraphErrorBody(
     [property: JsonPropertyName("error_user_msg")] string? ErrorUserMsg,
     [property: JsonPropertyName("fbtrace_id")] string? FbtraceId,
     [property: JsonPropertyName("is_transient")] bool? IsTransient);
+
+/// <summary>
+/// The form of <c>POST /{ig-user-id}/media</c> (graph-api.md): a feed photo sends <c>image_url</c> and no <c>media_type</c>;
+/// <c>STORIES</c> an image or a video; <c>REELS</c> a video with <c>share_to_feed</c> and an optional <c>cover_url</c>; a carousel
+/// child <c>is_carousel_item=true</c> (a video child also <c>media_type=VIDEO</c>), no caption; the carousel
+/// <c>media_type=CAROUSEL</c> with its <c>children</c> and the caption.
+/// </summary>
+public sealed record ContainerRequest(
+    string? MediaType, string? ImageUrl, string? VideoUrl, string? Caption,
+    bool IsCarouselItem = false, IReadOnlyList<string>? Children = null, bool? ShareToFeed = null, string? CoverUrl = null)
+{
+    public const string Stories = "STORIES";
+    public const string Reels = "REELS";
+    public const string Carousel = "CAROUSEL";
+    public const string Video = "VIDEO";
+
+    public static ContainerRequest FeedImage(string imageUrl, string caption) => new(null, imageUrl, null, caption);
+
+    public Dictionary<string, string> ToForm()
+    {
+        var form = new Dictionary<string, string>();
+        if (MediaType is not null) form["media_type"] = MediaType;
+        if (ImageUrl is not null) form["image_url"] = ImageUrl;
+        if (VideoUrl is not null) form["video_url"] = VideoUrl;
+        if (IsCarouselItem) form["is_carousel_item"] = "true";
+        if (Children is not null) form["children"] = string.Join(",", Children);
+        if (ShareToFeed is { } share) form["share_to_feed"] = share ? "true" : "false";
+        if (CoverUrl is not null) form["cover_url"] = CoverUrl;
+        if (Caption is not null) form["caption"] = Caption;
+        return form;
+    }
+}
