@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FluentValidation;
+using FluentValidation.Results;
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Data;
 using PostingConsole.Domain;
@@ -97,14 +98,15 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
             var at = $"items[{context.PropertyPath[(context.PropertyPath.IndexOf('[') + 1)..context.PropertyPath.IndexOf(']')]}]";
             if (item is null || item.HasImage == item.HasVideo)
             {
-                context.AddFailure(at, $"{at}: one image (imageUrl/imagePath) or one video (videoUrl/videoPath).");
+                context.AddFailure(new ValidationFailure(at, $"{at}: one image (imageUrl/imagePath) or one video (videoUrl/videoPath)."));
                 return;
             }
 
             var (url, path, video) = item.HasVideo ? (item.VideoUrl, item.VideoPath, true) : (item.ImageUrl, item.ImagePath, false);
             var field = video ? "video" : "image";
-            if (url is not null && (url.Length > 2048 || !BeHttpUrl(url))) context.AddFailure($"{at}.{field}Url", $"{at}.{field}Url must be an absolute http or https URL.");
-            if (path is not null && CheckLocalFile(media, path, MediaType.Carousel, video) is { } error) context.AddFailure($"{at}.{field}Path", $"{at}.{field}Path {error}.");
+            // Named from the body's root (AddFailure(name, …) would put the item's path in front a second time).
+            if (url is not null && (url.Length > 2048 || !BeHttpUrl(url))) context.AddFailure(new ValidationFailure($"{at}.{field}Url", $"{at}.{field}Url must be an absolute http or https URL."));
+            if (path is not null && CheckLocalFile(media, path, MediaType.Carousel, video) is { } error) context.AddFailure(new ValidationFailure($"{at}.{field}Path", $"{at}.{field}Path {error}."));
         }).When(x => x.Type == MediaType.Carousel);
 
         RuleFor(x => x.Caption).NotNull().When(x => x.Type != MediaType.Stories).WithMessage("caption is required.");
