@@ -15,9 +15,15 @@ public class StatsApiTests : IAsyncLifetime
         client = app.CreateApiClient();
         var persona = await client.CreatePersonaAsync("지수");
         await using var db = app.CreateDbContext();
-        Post Make(DateTime at)
+        Post Make(DateTime at, MediaType type = MediaType.Image)
         {
-            var post = Post.Create(persona.Id, "https://cdn.example/a.jpg", null, "통계", null, at, null, at);
+            var content = type switch
+            {
+                MediaType.Reels => new PostContent(type, VideoUrl: "https://cdn.example/r.mp4"),
+                MediaType.Carousel => new PostContent(type, Items: [PostItem.Image("https://cdn.example/1.jpg", null), PostItem.Image("https://cdn.example/2.jpg", null)]),
+                _ => PostContent.Image("https://cdn.example/a.jpg", null),
+            };
+            var post = Post.Create(persona.Id, content, "통계", null, at, null, at);
             post.Claim("t", 1, at, at);
             db.Posts.Add(post);
             return post;
@@ -25,8 +31,8 @@ public class StatsApiTests : IAsyncLifetime
 
         // Seoul is UTC+9: 14:59Z is 23:59 on the 23rd there, 15:01Z is 00:01 on the 24th.
         Make(Utc("2026-11-23T14:59:00")).MarkPublished("m1", null, Utc("2026-11-23T14:59:00"));
-        Make(Utc("2026-11-23T15:01:00")).MarkPublished("m2", null, Utc("2026-11-23T15:01:00"));
-        Make(Utc("2026-11-24T03:00:00")).Fail(FailureReason.Transient, "HTTP 500 code 2", Utc("2026-11-24T03:00:00"));
+        Make(Utc("2026-11-23T15:01:00"), MediaType.Reels).MarkPublished("m2", null, Utc("2026-11-23T15:01:00"));
+        Make(Utc("2026-11-24T03:00:00"), MediaType.Carousel).Fail(FailureReason.Transient, "HTTP 500 code 2", Utc("2026-11-24T03:00:00"));
         Make(Utc("2026-11-24T04:00:00")).Fail(FailureReason.ImageInvalid, "36001/2207005", Utc("2026-11-24T04:00:00"));
         Make(Utc("2026-11-24T05:00:00")).ScheduleRetry(FailureReason.RateLimited, "code 4", Utc("2026-11-24T06:00:00"), Utc("2026-11-24T05:00:00"));
         await db.SaveChangesAsync();
@@ -54,6 +60,14 @@ public class StatsApiTests : IAsyncLifetime
         var reasons = days[1].GetProperty("reasons");
         reasons.GetProperty("Transient").GetInt32().ShouldBe(1);
         reasons.GetProperty("ImageInvalid").GetInt32().ShouldBe(1);
+
+        // Split by media type: the 24th's reel went out, one carousel and one photo failed.
+        var types = days[1].GetProperty("mediaTypes");
+        types.EnumerateObject().Select(t => t.Name).ShouldBe(["REELS", "CAROUSEL", "IMAGE"], ignoreOrder: true);
+        types.GetProperty("REELS").GetProperty("published").GetInt32().ShouldBe(1);
+        types.GetProperty("CAROUSEL").GetProperty("failed").GetInt32().ShouldBe(1);
+        types.GetProperty("IMAGE").GetProperty("failed").GetInt32().ShouldBe(1);
+        days[0].GetProperty("mediaTypes").GetProperty("IMAGE").GetProperty("published").GetInt32().ShouldBe(1);
     }
 
     [Theory]

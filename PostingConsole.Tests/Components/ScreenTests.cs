@@ -334,7 +334,7 @@ public class ProgressPageTests : ConsoleComponentTest
     [Fact]
     public void Without_failures_the_reasons_chart_says_so()
     {
-        var days = Enumerable.Range(0, 30).Select(i => new DailyStats(new DateOnly(2026, 11, 1).AddDays(i), 3, 0, 1, new Dictionary<FailureReason, int>())).ToList();
+        var days = Enumerable.Range(0, 30).Select(i => new DailyStats(new DateOnly(2026, 11, 1).AddDays(i), 3, 0, 1, new Dictionary<FailureReason, int>(), new Dictionary<MediaType, MediaTypeStats>())).ToList();
 
         var charts = Context.Render<ProgressCharts>(p => p.Add(c => c.Days, days).Add(c => c.Hours, new int[24]));
 

@@ -90,10 +90,23 @@ public class WebhookTests : IAsyncLifetime
         var published = OfType(WebhookTypes.PostPublished).ShouldHaveSingleItem();
         published.GetProperty("postId").GetInt32().ShouldBe(post.Id);
         published.GetProperty("personaId").GetInt32().ShouldBe(persona.Id);
+        published.GetProperty("mediaType").GetString().ShouldBe("IMAGE");
         published.GetProperty("mediaId").GetString().ShouldBe(done.MediaId);
         published.GetProperty("permalink").GetString().ShouldBe(done.Permalink);
         published.GetProperty("id").GetString().ShouldNotBeNullOrEmpty();
         published.GetProperty("occurredAt").GetDateTime().ShouldBe(done.PublishedAt!.Value, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_published_reel_is_reported_with_its_media_type()
+    {
+        var persona = await app.AddPersonaAsync();
+        await app.AddPostAsync(persona, new PostContent(MediaType.Reels, VideoPath: "demo/" + PostingConsole.Sandbox.DemoSeeder.DemoVideoName));
+        await app.RunOnceAsync();
+
+        await Sender.DeliverDueAsync(CancellationToken.None);
+
+        OfType(WebhookTypes.PostPublished).ShouldHaveSingleItem().GetProperty("mediaType").GetString().ShouldBe("REELS");
     }
 
     [Fact]
@@ -122,6 +135,7 @@ public class WebhookTests : IAsyncLifetime
         var failed = OfType(WebhookTypes.PostFailed).ShouldHaveSingleItem();
         failed.GetProperty("postId").GetInt32().ShouldBe(post.Id);
         failed.GetProperty("failureReason").GetString().ShouldBe("ImageInvalid");
+        failed.GetProperty("mediaType").GetString().ShouldBe("IMAGE");
         failed.GetProperty("message").GetString()!.ShouldContain("36001");
         OfType(WebhookTypes.ImageNeedsRegeneration).ShouldHaveSingleItem().GetProperty("postId").GetInt32().ShouldBe(post.Id);
     }

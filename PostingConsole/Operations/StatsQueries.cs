@@ -4,7 +4,11 @@ using PostingConsole.Domain;
 
 namespace PostingConsole.Operations;
 
-public sealed record DailyStats(DateOnly Date, int Published, int Failed, double? SuccessRate, IReadOnlyDictionary<FailureReason, int> Reasons);
+public sealed record DailyStats(DateOnly Date, int Published, int Failed, double? SuccessRate, IReadOnlyDictionary<FailureReason, int> Reasons,
+    IReadOnlyDictionary<MediaType, MediaTypeStats> MediaTypes);
+
+/// <summary>One media type's outcomes on a day (stats split by media type).</summary>
+public sealed record MediaTypeStats(int Published, int Failed);
 
 /// <summary>
 /// Daily outcomes (api.md <c>GET /api/stats/daily</c>; the spec's success-rate monitoring), by the operator's
@@ -21,19 +25,22 @@ public sealed class StatsQueries(IDbContextFactory<PostingDbContext> contextFact
         var toUtc = clock.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue));
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var published = await db.Posts.Where(p => p.PublishedAt >= fromUtc && p.PublishedAt < toUtc)
-            .Select(p => p.PublishedAt!.Value).ToListAsync(cancellationToken);
+            .Select(p => new { At = p.PublishedAt!.Value, p.MediaType }).ToListAsync(cancellationToken);
         var failed = await db.Posts.Where(p => p.Status == PostStatus.Failed && p.UpdatedAt >= fromUtc && p.UpdatedAt < toUtc)
-            .Select(p => new { p.UpdatedAt, p.FailureReason }).ToListAsync(cancellationToken);
+            .Select(p => new { p.UpdatedAt, p.FailureReason, p.MediaType }).ToListAsync(cancellationToken);
 
-        var publishedByDay = published.GroupBy(Day).ToDictionary(g => g.Key, g => g.Count());
+        var publishedByDay = published.GroupBy(p => Day(p.At)).ToDictionary(g => g.Key, g => g.ToList());
         var failedByDay = failed.GroupBy(f => Day(f.UpdatedAt)).ToDictionary(g => g.Key, g => g.ToList());
         var days = new List<DailyStats>();
         for (var day = from; day <= to; day = day.AddDays(1))
         {
-            var ok = publishedByDay.GetValueOrDefault(day);
+            var good = publishedByDay.GetValueOrDefault(day) ?? [];
             var bad = failedByDay.GetValueOrDefault(day) ?? [];
+            var ok = good.Count;
             var reasons = bad.GroupBy(f => f.FailureReason ?? FailureReason.Unknown).ToDictionary(g => g.Key, g => g.Count());
-            days.Add(new DailyStats(day, ok, bad.Count, ok + bad.Count == 0 ? null : Math.Round((double)ok / (ok + bad.Count), 4), reasons));
+            var byType = good.Select(p => p.MediaType).Concat(bad.Select(f => f.MediaType)).Distinct()
+                .ToDictionary(t => t, t => new MediaTypeStats(good.Count(p => p.MediaType == t), bad.Count(f => f.MediaType == t)));
+            days.Add(new DailyStats(day, ok, bad.Count, ok + bad.Count == 0 ? null : Math.Round((double)ok / (ok + bad.Count), 4), reasons, byType));
         }
 
         return days;
