@@ -18,6 +18,7 @@ public sealed record PostFilter(
     FailureReason? FailureReason = null,
     bool WithMissed = false,
     DateTime? OpenOrFromUtc = null,
+    MediaType? MediaType = null,
     bool NewestFirst = false);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
@@ -65,6 +66,7 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         if (filter.FromUtc is { } from) query = query.Where(p => p.ScheduledAt >= from);
         if (filter.ToUtc is { } to) query = query.Where(p => p.ScheduledAt < to);
         if (filter.FailureReason is { } reason) query = query.Where(p => p.FailureReason == reason);
+        if (filter.MediaType is { } type) query = query.Where(p => p.MediaType == type);
         if (filter.OpenOrFromUtc is { } cutoff)
         {
             query = query.Where(p => p.ScheduledAt >= cutoff || p.Status == PostStatus.InProgress || p.Status == PostStatus.Retrying);

@@ -3,9 +3,18 @@ using PostingConsole.Security;
 
 namespace PostingConsole.Components.Shared;
 
+/// <summary>Where the browser loads a post's media from: the local copy (a signed link) when there is one, else the CDN URL.</summary>
 public static class PostImages
 {
-    /// <summary>What the browser shows for a post: the local copy (a signed link) when there is one, else the CDN URL.</summary>
-    public static string? ThumbnailFor(Post post, MediaUrls urls) =>
-        post.ImagePath is { } path ? "/" + urls.PathAndQuery(path) : post.ImageUrl;
+    /// <summary>The picture shown for a post: its photo, a carousel's first image, a reel's cover; null for a video alone.</summary>
+    public static string? ThumbnailFor(Post post, MediaUrls urls) => post.MediaType switch
+    {
+        MediaType.Carousel => post.Items.Where(i => !i.IsVideo).Select(i => UrlOf(i.Source, urls)).FirstOrDefault(),
+        MediaType.Reels => post.CoverUrl,
+        _ when post.Media.IsVideo => null,
+        _ => UrlOf(post.Media, urls),
+    };
+
+    /// <summary>A photo or video as the browser loads it.</summary>
+    public static string? UrlOf(MediaSource source, MediaUrls urls) => source.Path is { } path ? "/" + urls.PathAndQuery(path) : source.Url;
 }

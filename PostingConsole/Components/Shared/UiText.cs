@@ -43,6 +43,15 @@ public static class UiText
         _ => "Unknown error",
     };
 
+    /// <summary>A media type's badge: 📷 사진 / 📱 스토리 / 🎬 릴스 / 🗂 캐러셀.</summary>
+    public static string MediaLabel(Domain.MediaType type) => type switch
+    {
+        Domain.MediaType.Stories => T("📱 스토리", "📱 Story"),
+        Domain.MediaType.Reels => T("🎬 릴스", "🎬 Reel"),
+        Domain.MediaType.Carousel => T("🗂 캐러셀", "🗂 Carousel"),
+        _ => T("📷 사진", "📷 Photo"),
+    };
+
     public static string PersonaStatus(Domain.PersonaStatus status) => status switch
     {
         Domain.PersonaStatus.Active => T("정상", "Active"),
