@@ -32,7 +32,14 @@ public class DemoSeedTests : IAsyncLifetime
         posts.Count.ShouldBe(400);
         var now = DateTime.UtcNow;
         posts.ShouldAllBe(p => p.ScheduledAt > now.AddMinutes(-5) && p.ScheduledAt < now.AddHours(25));
-        posts.ShouldAllBe(p => p.ImagePath != null && p.ImagePath.StartsWith("demo/"));
+        // Every post's media is a demo file: mostly photos, and some carousels, reels and stories.
+        posts.SelectMany(p => p.Items.Select(i => i.Source.Path).Append(p.Media.Path)).Where(path => path != null)
+            .ShouldAllBe(path => path!.StartsWith("demo/"));
+        posts.Where(p => p.MediaType != MediaType.Carousel).ShouldAllBe(p => p.Media.Path != null);
+        var byType = posts.GroupBy(p => p.MediaType).ToDictionary(g => g.Key, g => g.Count());
+        byType.Keys.ShouldBe(MediaTypes.All, ignoreOrder: true);
+        byType[MediaType.Image].ShouldBeGreaterThan(posts.Count / 2);
+        posts.Where(p => p.MediaType == MediaType.Carousel).ShouldAllBe(p => p.Items.Count == 3);
     }
 
     [Fact]
@@ -45,6 +52,7 @@ public class DemoSeedTests : IAsyncLifetime
             var soon = await db.Posts.Where(p => p.ScheduledAt <= started.AddSeconds(10)).ToListAsync();
             soon.Count.ShouldBe(DemoSeeder.FirstMinutePosts);
             soon.Select(p => p.PersonaId).Distinct().Count().ShouldBe(DemoSeeder.FirstMinutePosts, "one each, so they run side by side");
+            soon.Select(p => p.MediaType).Distinct().ShouldBe(MediaTypes.All, ignoreOrder: true, "one of each kind in the first seconds");
         }
 
         // Ten seconds later (the harness's clock), the wake-up finds them due and publishes them.

@@ -107,14 +107,33 @@ public sealed partial class DemoSeeder(
                 var topic = Topics[(p + k) % Topics.Length];
                 var image = DemoImageNames[(p + k) % DemoImageNames.Count];
                 var caption = $"{personas[p].Name}의 {topic} 이야기. {Moods[(p * 3 + k) % Moods.Length]}";
-                posts.Add(Post.Create(personas[p].Id, imageUrl: null, imagePath: $"{DemoFolder}/{image}", caption,
-                    [topic, "데일리", personas[p].Name], at, externalId: $"demo-{p + 1}-{k + 1}", now));
+                var content = DemoContent(p, k, image);
+                posts.Add(Post.Create(personas[p].Id, content, content.MediaType == MediaType.Stories ? "" : caption,
+                    content.MediaType == MediaType.Stories ? [] : [topic, "데일리", personas[p].Name], at, externalId: $"demo-{p + 1}-{k + 1}", now));
             }
         }
 
         db.Posts.AddRange(posts);
         await db.SaveChangesAsync(cancellationToken);
         LogSeeded(logger, personas.Count, posts.Count);
+    }
+
+    /// <summary>
+    /// Mostly feed photos, as persona accounts post; some carousels, reels and stories among them. Three of the first-minute
+    /// posts are one of each, so a newcomer sees every kind go ⚙️→✅ at once.
+    /// </summary>
+    private static PostContent DemoContent(int persona, int post, string image)
+    {
+        var video = $"{DemoFolder}/{DemoVideoName}";
+        var slot = post == 0 ? persona : persona * 3 + post;
+        return (slot % 7) switch
+        {
+            1 => new PostContent(MediaType.Carousel, Items: Enumerable.Range(0, 3)
+                .Select(i => PostItem.Image(null, $"{DemoFolder}/{DemoImageNames[(slot + i) % DemoImageNames.Count]}")).ToList()),
+            2 => new PostContent(MediaType.Reels, VideoPath: video),
+            3 => slot % 2 == 0 ? new PostContent(MediaType.Stories, ImagePath: $"{DemoFolder}/{image}") : new PostContent(MediaType.Stories, VideoPath: video),
+            _ => PostContent.Image(null, $"{DemoFolder}/{image}"),
+        };
     }
 
     [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "Sandbox demo data created: {Personas} personas, {Posts} posts")]
