@@ -156,6 +156,22 @@ public class MediaTypeIntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_list_filters_by_mediaType_and_names_a_bad_one()
+    {
+        await ShouldBeCreatedAsync(Body("IMAGE", b => b["imagePath"] = "in/feed.jpg"));
+        var reel = await ShouldBeCreatedAsync(Body("REELS", b => b["videoPath"] = "in/clip.mp4"));
+
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/posts?mediaType=REELS");
+        list.GetProperty("total").GetInt32().ShouldBe(1);
+        list.GetProperty("items")[0].GetProperty("id").GetInt32().ShouldBe(reel.GetProperty("id").GetInt32());
+        (await client.GetFromJsonAsync<JsonElement>("/api/posts")).GetProperty("total").GetInt32().ShouldBe(2);
+
+        var bad = await client.GetAsync("/api/posts?mediaType=VIDEO");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.ReadProblemErrorsAsync()).Keys.ShouldContain("mediaType");
+    }
+
+    [Fact]
     public async Task A_post_without_mediaType_is_a_feed_image()
     {
         var body = Body("IMAGE", b => b["imagePath"] = "in/feed.jpg");

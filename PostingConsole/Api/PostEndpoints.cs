@@ -24,7 +24,7 @@ public static class PostEndpoints
             .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<CreatePostRequest>>();
 
-        group.MapGet("/", async (string? status, int? personaId, string? from, string? to, int? page, int? pageSize,
+        group.MapGet("/", async (string? status, int? personaId, string? from, string? to, int? page, int? pageSize, string? mediaType,
             PostQueries queries, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
@@ -38,11 +38,12 @@ public static class PostEndpoints
                 else errors["status"] = [$"status must be one of {string.Join(", ", Enum.GetNames<PostStatus>())}."];
             }
 
+            if (!MediaTypes.TryParse(mediaType, out var type)) errors["mediaType"] = [$"mediaType must be one of {string.Join(", ", MediaTypes.All.Select(MediaTypes.Name))}."];
             if (page is < 1) errors["page"] = ["page starts at 1."];
             if (pageSize is < 1 or > PostQueries.MaxPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {PostQueries.MaxPageSize}."];
             if (errors.Count > 0) return Problems.Validation(errors);
 
-            var filter = new PostFilter(statusFilter is { } s ? [s] : null, personaId, fromUtc, toUtc);
+            var filter = new PostFilter(statusFilter is { } s ? [s] : null, personaId, fromUtc, toUtc, MediaType: mediaType is null ? null : type);
             var result = await queries.ListAsync(filter, page ?? 1, pageSize ?? 50, ct);
             return Results.Ok(new PostListResponse(result.Items.Select(p => PostResponse.From(p, withAttempts: false)).ToList(), result.Total));
         });
