@@ -108,6 +108,25 @@ public class MediaTypeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_carousel_asked_for_while_its_children_are_still_processing_reads_them_until_FINISHED_then_asks_again()
+    {
+        var persona = await app.AddPersonaAsync();
+        app.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(300);
+        var post = await app.AddPostAsync(persona, new PostContent(MediaType.Carousel,
+            Items: [PostItem.Image(null, Image), PostItem.Image(null, "demo/demo-02.jpg")]));
+
+        await app.RunOnceAsync();
+
+        var done = await app.ReadPostAsync(post.Id);
+        done.Status.ShouldBe(PostStatus.Published, done.LastError);
+        var creates = done.Attempts.Where(a => a.Step == "create_container").OrderBy(a => a.Id).ToList();
+        creates.Count.ShouldBe(2);
+        creates[0].Subcode.ShouldBe(2207027, "Meta: a child is not ready yet");
+        creates[1].Succeeded.ShouldBeTrue();
+        done.Attempts.ShouldContain(a => a.Step == "container_status" && a.Message!.StartsWith("item 1/2: FINISHED"));
+    }
+
+    [Fact]
     public async Task A_video_Meta_cannot_use_ends_in_ERROR_and_fails_with_Metas_status_text_without_retrying()
     {
         var persona = await app.AddPersonaAsync();

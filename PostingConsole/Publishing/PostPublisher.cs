@@ -273,6 +273,20 @@ public sealed class PostPublisher(
             var created = await CallAsync(PublishSteps.CreateContainer,
                 () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct), id => $"container {id}");
             if (created is null) return false;
+            if (post.MediaType == MediaType.Carousel && created.Error is { } error && GraphErrorClassifier.Classify(error).Kind == GraphErrorKind.ContainerNotReady)
+            {
+                // A child is still being processed (9007/2207027): its status is read until FINISHED, then the carousel is asked for again.
+                foreach (var item in post.Items)
+                {
+                    if (!await WaitUntilFinishedAsync(item.ContainerId!, item)) return false;
+                }
+
+                if (!await LeaseHeldAsync("before creating the container")) return false;
+                created = await CallAsync(PublishSteps.CreateContainer,
+                    () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct), id => $"container {id}");
+                if (created is null) return false;
+            }
+
             if (!created.Succeeded)
             {
                 await FailAsync(created.Error!, created.Usage, PublishSteps.CreateContainer);

@@ -151,7 +151,13 @@ public static class SandboxGraph
                 return SandboxErrors.BadCarousel($"The child {id} is not a carousel item of this account.");
             }
 
-            if (child.StatusCode(state.Now) != "FINISHED") return SandboxErrors.BadCarousel($"The child {id} is not ready ({child.StatusCode(state.Now)}).");
+            switch (child.StatusCode(state.Now))
+            {
+                case "IN_PROGRESS":
+                    return SandboxErrors.NotReady(); // 9007/2207027: the child is still being processed
+                case "ERROR" or "EXPIRED" or "PUBLISHED":
+                    return SandboxErrors.BadCarousel($"The child {id} cannot be used ({child.StatusCode(state.Now)}).");
+            }
         }
 
         var container = state.AddContainer(new SandboxContainer(state.NewId(), igUserId, "", caption, state.Now,
