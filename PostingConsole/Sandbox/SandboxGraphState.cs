@@ -68,6 +68,26 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
         });
     }
 
+    private volatile Func<SandboxContainer, bool>? holdAfter;
+    private volatile TaskCompletionSource? pendingHold;
+
+    /// <summary>
+    /// Meta stalls right after making a container that matches <paramref name="when"/>: every call arriving from then on
+    /// (not that container's own answer) waits until the result is disposed. A crash "between two steps" is played so.
+    /// </summary>
+    public IDisposable HoldAnswersAfter(Func<SandboxContainer, bool> when)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pendingHold = gate;
+        holdAfter = when;
+        return new Released(() =>
+        {
+            holdAfter = null;
+            held = null;
+            gate.TrySetResult();
+        });
+    }
+
     /// <summary>Waits while answers are held.</summary>
     public Task WhileHeldAsync(CancellationToken cancellationToken) => held?.Task.WaitAsync(cancellationToken) ?? Task.CompletedTask;
 
@@ -210,6 +230,12 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
     public SandboxContainer AddContainer(SandboxContainer container)
     {
         containers[container.Id] = container;
+        if (holdAfter is { } when && when(container))
+        {
+            holdAfter = null;
+            held = pendingHold;
+        }
+
         return container;
     }
 
