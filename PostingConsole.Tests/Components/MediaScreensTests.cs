@@ -57,6 +57,7 @@ public class MediaScreensTests : ConsoleComponentTest
         page.WaitForAssertion(() => page.Find("[data-testid=story-frame]").GetAttribute("style")!.ShouldContain("aspect-ratio:9/16"));
         page.Find("[data-testid=story-frame] img").GetAttribute("src").ShouldStartWith("/media/demo/a.jpg?t=", Case.Sensitive);
         page.Find("[data-testid=media-type]").TextContent.ShouldContain("스토리");
+        page.Find("[data-testid=story-caption-note]").TextContent.ShouldContain("캡션이 표시되지 않습니다");
     }
 
     [Fact]
