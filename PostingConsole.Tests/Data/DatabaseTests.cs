@@ -32,6 +32,40 @@ public class DatabaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_carousel_item_saved_alone_bumps_the_posts_version_and_a_stale_save_fails()
+    {
+        var now = DateTime.UtcNow;
+        int postId;
+        await using (var db = app.CreateDbContext())
+        {
+            var persona = Persona.Create("지수", "17", "x", "x", null, now);
+            db.Personas.Add(persona);
+            await db.SaveChangesAsync();
+            var post = Post.Create(persona.Id, new PostContent(MediaType.Carousel, Items: [PostItem.Image("https://cdn.example/1.jpg", null), PostItem.Image("https://cdn.example/2.jpg", null)]),
+                "캐러셀", null, now, null, now);
+            post.Claim("t", 1, now.AddMinutes(1), now);
+            db.Posts.Add(post);
+            await db.SaveChangesAsync();
+            postId = post.Id;
+        }
+
+        await using var stale = app.CreateDbContext();
+        var staleCopy = await stale.Posts.SingleAsync(p => p.Id == postId);
+        await using (var db = app.CreateDbContext())
+        {
+            var post = await db.Posts.SingleAsync(p => p.Id == postId);
+            var version = post.Version;
+            post.RecordItemContainer(post.Items[1], "17900", now); // the same clock: only the item changes
+            await db.SaveChangesAsync();
+            (await app.CreateDbContext().Posts.AsNoTracking().SingleAsync(p => p.Id == postId)).Version.ShouldBe(version + 1);
+        }
+
+        (await app.CreateDbContext().Posts.AsNoTracking().SingleAsync(p => p.Id == postId)).Items.Select(i => i.ContainerId).ShouldBe([null, "17900"]);
+        staleCopy.RecordItemContainer(staleCopy.Items[0], "17901", now); // read before the save above: refused, not merged
+        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => stale.SaveChangesAsync());
+    }
+
+    [Fact]
     public async Task Times_come_back_as_utc()
     {
         await using (var db = app.CreateDbContext())

@@ -43,9 +43,13 @@ public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options)
     /// </summary>
     private void StampPostVersions()
     {
+        // A change to a carousel item alone (its container id, in the post's JSON column) is a change of the post's row too.
+        var changedItems = ChangeTracker.Entries<PostItem>().Where(e => e.State != EntityState.Unchanged).Select(e => e.Entity)
+            .ToHashSet(ReferenceEqualityComparer.Instance);
         foreach (var entry in ChangeTracker.Entries<Post>())
         {
-            if (entry.State != EntityState.Modified) continue;
+            var itemsChanged = entry.State == EntityState.Unchanged && changedItems.Count > 0 && entry.Entity.Items.Any(changedItems.Contains);
+            if (entry.State != EntityState.Modified && !itemsChanged) continue;
             var version = entry.Property(p => p.Version);
             version.CurrentValue = version.OriginalValue + 1;
         }

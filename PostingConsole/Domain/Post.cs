@@ -135,7 +135,8 @@ public sealed class Post
         if (caption is not null) Caption = caption;
         if (hashtags is not null) Hashtags = PostCaption.NormalizeHashtags(hashtags);
         FinalCaption = PostCaption.Compose(Caption, Hashtags);
-        var contentChanged = FinalCaption != finalBefore;
+        // A story's caption never reaches Instagram: its container stays what goes out.
+        var contentChanged = FinalCaption != finalBefore && MediaType != MediaType.Stories;
         if (contentChanged && ContainerId is not null) ForgetContainer(now);
 
         if (scheduledAtUtc is { } at)
@@ -151,9 +152,9 @@ public sealed class Post
         return contentChanged;
     }
 
-    /// <summary>True when an edit to <paramref name="caption"/>/<paramref name="hashtags"/> would change what Instagram receives.</summary>
+    /// <summary>True when an edit to <paramref name="caption"/>/<paramref name="hashtags"/> would change what Instagram receives (never for a story: no caption is sent).</summary>
     public bool WouldChangeContent(string? caption, IEnumerable<string>? hashtags) =>
-        PostCaption.Compose(caption ?? Caption, hashtags is null ? Hashtags : PostCaption.NormalizeHashtags(hashtags)) != FinalCaption;
+        MediaType != MediaType.Stories && PostCaption.Compose(caption ?? Caption, hashtags is null ? Hashtags : PostCaption.NormalizeHashtags(hashtags)) != FinalCaption;
 
     /// <summary>The caption Instagram would receive after an edit (for validating the merged post).</summary>
     public string FinalCaptionAfter(string? caption, IEnumerable<string>? hashtags) =>
