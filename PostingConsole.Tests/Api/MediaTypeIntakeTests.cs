@@ -172,6 +172,30 @@ public class MediaTypeIntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_local_JPEG_with_bytes_after_its_end_marker_is_taken()
+    {
+        // Phones append data after the image (motion photos); Meta takes the image.
+        await TestMedia.WriteAsync(app.MediaRoot, "in/motion.jpg", [.. TestMedia.Jpeg(1080, 1080), .. new byte[64]]);
+        await ShouldBeCreatedAsync(Body("IMAGE", b => b["imagePath"] = "in/motion.jpg"));
+    }
+
+    [Fact]
+    public async Task An_11_item_carousel_is_refused_for_its_count_without_reading_its_items()
+    {
+        var items = Enumerable.Range(0, 11).Select(_ => (object)new { imagePath = "in/missing.jpg" }).ToArray();
+        var response = await client.PostAsJsonAsync("/api/posts", Body("CAROUSEL", b => b["items"] = items));
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.ReadProblemErrorsAsync()).Keys.ShouldBe(["items"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_mediaType_is_the_only_media_error_named()
+    {
+        var response = await client.PostAsJsonAsync("/api/posts", Body("GIF", b => b["videoUrl"] = "https://cdn.example.com/a.mp4"));
+        (await response.ReadProblemErrorsAsync()).Keys.ShouldBe(["mediaType"]);
+    }
+
+    [Fact]
     public async Task A_post_without_mediaType_is_a_feed_image()
     {
         var body = Body("IMAGE", b => b["imagePath"] = "in/feed.jpg");

@@ -29,7 +29,8 @@ public class MediaTypesBrowserTests(BrowserFixture fixture)
         var reel = await CreateAsync(new
         {
             personaId = (await fixture.App.AddPersonaAsync("릴스")).Id, mediaType = "REELS", videoPath = Video, caption = "릴스 테스트", hashtags = new[] { "릴스" },
-            coverUrl = $"{fixture.BaseUrl}/sandbox/cdn-blocks-meta/demo/demo-02.jpg", scheduledAt = later,
+            // A cover both Meta and the browser can fetch: the console's signed link to a demo photo.
+            coverUrl = $"{fixture.BaseUrl}/{fixture.App.GetService<PostingConsole.Security.MediaUrls>().PathAndQuery("demo/demo-02.jpg")}", scheduledAt = later,
         });
         var carousel = await CreateAsync(new
         {

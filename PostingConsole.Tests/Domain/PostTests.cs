@@ -10,6 +10,28 @@ public class PostTests
         Post.Create(1, "https://cdn.example.com/a.jpg", null, "안녕하세요", ["여행", "#여행", " 카페 "], at ?? Now.AddHours(1), "ext-1", Now);
 
     [Fact]
+    public void A_story_caption_edit_keeps_its_container_because_the_caption_never_reaches_instagram()
+    {
+        var story = Post.Create(1, new PostContent(MediaType.Stories, ImageUrl: "https://cdn.example.com/s.jpg"), "", null, Now, null, Now);
+        story.Claim("t", 1, Now.AddMinutes(1), Now);
+        story.RecordContainer("17900", Now);
+        story.RecordPublishRequested(Now);
+        story.ScheduleRetry(FailureReason.OutcomeUnknown, "timeout", Now.AddMinutes(5), Now);
+
+        story.WouldChangeContent("새 캡션", null).ShouldBeFalse();
+        story.Edit("새 캡션", null, null, personaCanPublish: true, Now).ShouldBeFalse();
+        story.ContainerId.ShouldBe("17900", "an edit that changes nothing Instagram receives drops nothing");
+
+        var photo = NewPost(Now);
+        photo.Claim("t", 1, Now.AddMinutes(1), Now);
+        photo.RecordContainer("17901", Now);
+        photo.ScheduleRetry(FailureReason.Transient, "500", Now.AddMinutes(5), Now);
+        photo.WouldChangeContent("새 캡션", null).ShouldBeTrue();
+        photo.Edit("새 캡션", null, null, personaCanPublish: true, Now).ShouldBeTrue();
+        photo.ContainerId.ShouldBeNull();
+    }
+
+    [Fact]
     public void A_new_post_is_scheduled_and_due_at_its_time()
     {
         var post = NewPost();

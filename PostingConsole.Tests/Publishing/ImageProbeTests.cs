@@ -23,6 +23,12 @@ public class ImageProbeTests : IAsyncLifetime
         (await probe.IsReachableAsync(new Uri(cdn, "demo/demo-01.jpg").AbsoluteUri, CancellationToken.None)).ShouldBeTrue();
         (await probe.IsReachableAsync(new Uri(cdn, "huge.jpg").AbsoluteUri, CancellationToken.None)).ShouldBeFalse("over 8 MiB");
         (await probe.IsReachableAsync(new Uri(app.BaseUrl, "sandbox/cdn-down/x.jpg").AbsoluteUri, CancellationToken.None)).ShouldBeFalse("503");
+        // An error answer that declares its (small) length is still an error (a CDN's 403/404 page).
+        using var forbidden = await app.CreateClient().GetAsync("/media/demo/demo-01.jpg?t=forged");
+        forbidden.Content.Headers.ContentLength.ShouldNotBeNull();
+        (await probe.IsReachableAsync(new Uri(app.BaseUrl, "media/demo/demo-01.jpg?t=forged").AbsoluteUri, CancellationToken.None)).ShouldBeFalse("403 with a Content-Length");
+        // A video may be larger than an image: the limit is the caller's.
+        (await probe.IsReachableAsync(new Uri(cdn, "huge.jpg").AbsoluteUri, PostingConsole.Domain.MediaFormats.VideoMaxBytes, CancellationToken.None)).ShouldBeTrue("within a video's limit");
         (await probe.IsReachableAsync("ftp://cdn.example/x.jpg", CancellationToken.None)).ShouldBeFalse("not http");
         (await probe.IsReachableAsync("file:///etc/passwd", CancellationToken.None)).ShouldBeFalse("not http");
     }

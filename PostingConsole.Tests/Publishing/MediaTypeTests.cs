@@ -50,7 +50,8 @@ public class MediaTypeTests : IAsyncLifetime
     {
         var persona = await app.AddPersonaAsync();
         app.Sandbox.VideoReadsUntilReady = 3;
-        var cover = new Uri(app.BaseUrl, "sandbox/cdn-blocks-meta/demo/demo-02.jpg").AbsoluteUri;
+        // A cover Meta can fetch (Meta downloads it, as it does the video): the console's signed link to a demo photo.
+        var cover = new Uri(app.BaseUrl, app.GetService<PostingConsole.Security.MediaUrls>().PathAndQuery("demo/demo-02.jpg")).AbsoluteUri;
         var post = await app.AddPostAsync(persona, new PostContent(MediaType.Reels, VideoPath: Video, CoverUrl: cover, ShareToFeed: false));
 
         await app.RunOnceAsync();
@@ -66,6 +67,8 @@ public class MediaTypeTests : IAsyncLifetime
         container.Kind.ShouldBe(SandboxMediaKind.Reels);
         container.IsVideo.ShouldBeTrue();
         container.Caption.ShouldBe(done.FinalCaption);
+        container.CoverUrl.ShouldBe(cover);
+        container.ShareToFeed.ShouldBeFalse();
     }
 
     [Fact]
@@ -111,7 +114,7 @@ public class MediaTypeTests : IAsyncLifetime
     public async Task A_carousel_asked_for_while_its_children_are_still_processing_reads_them_until_FINISHED_then_asks_again()
     {
         var persona = await app.AddPersonaAsync();
-        app.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(300);
+        app.Sandbox.ImageReadsUntilReady = 2; // each child is IN_PROGRESS for its first two status reads
         var post = await app.AddPostAsync(persona, new PostContent(MediaType.Carousel,
             Items: [PostItem.Image(null, Image), PostItem.Image(null, "demo/demo-02.jpg")]));
 
@@ -124,6 +127,31 @@ public class MediaTypeTests : IAsyncLifetime
         creates[0].Subcode.ShouldBe(2207027, "Meta: a child is not ready yet");
         creates[1].Succeeded.ShouldBeTrue();
         done.Attempts.ShouldContain(a => a.Step == "container_status" && a.Message!.StartsWith("item 1/2: FINISHED"));
+    }
+
+    [Fact]
+    public async Task A_carousel_whose_children_end_in_ERROR_gets_one_new_child_then_fails_as_a_media_error_and_stops()
+    {
+        var persona = await app.AddPersonaAsync(fault: SandboxFault.ContainerError);
+        var post = await app.AddPostAsync(persona, new PostContent(MediaType.Carousel,
+            Items: [PostItem.Image(null, Image), PostItem.Image(null, "demo/demo-02.jpg")]));
+
+        // Meta refuses the carousel (100/2207028): the children are read, and the one in ERROR is what the decision is about.
+        await app.RunOnceAsync();
+        var first = await app.ReadPostAsync(post.Id);
+        first.Status.ShouldBe(PostStatus.Retrying, first.LastError);
+        first.FailureReason.ShouldBe(FailureReason.Transient, "an ERROR without a subcode: one new container");
+        first.Items[0].ContainerId.ShouldBeNull("the child in ERROR is made again");
+
+        await app.RunOnceAsync();
+        var done = await app.ReadPostAsync(post.Id);
+        done.Status.ShouldBe(PostStatus.Failed, "then a media error, not an endless retry");
+        done.FailureReason.ShouldBe(FailureReason.ImageInvalid);
+        app.Sandbox.AllMedia.ShouldBeEmpty();
+        var made = app.Sandbox.ContainersOf(persona.IgUserId).Count;
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await app.RunOnceAsync();
+        app.Sandbox.ContainersOf(persona.IgUserId).Count.ShouldBe(made, "nothing more is sent once it failed");
     }
 
     [Fact]
@@ -185,6 +213,7 @@ public class MediaTypeTests : IAsyncLifetime
         await AssertEventuallyAsync(async () => (await app.ReadPostAsync(post.Id)).Items.All(i => i.ContainerId != null));
         await AssertEventuallyAsync(() => app.Sandbox.CallsInFlight == 1); // the parent's request, held
         await first.AbandonAsync();
+        await AssertEventuallyAsync(() => app.Sandbox.CallsInFlight == 0); // the dead run's request is gone before Meta answers again
         held.Dispose();
         var stored = (await app.ReadPostAsync(post.Id)).Items.Select(i => i.ContainerId).ToList();
 

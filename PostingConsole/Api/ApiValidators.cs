@@ -66,48 +66,51 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
         RuleFor(x => x.MediaType).Must(t => MediaTypes.TryParse(t, out _))
             .WithMessage($"mediaType must be one of {string.Join(", ", MediaTypes.All.Select(MediaTypes.Name))}.");
 
-        // Which media fields each type takes.
-        RuleFor(x => x.ImageUrl).NotNull().When(x => x.Type == MediaType.Image && x.ImagePath is null)
-            .WithMessage("imageUrl or imagePath is required.");
-        RuleFor(x => x.VideoUrl).NotNull().When(x => x.Type == MediaType.Reels && x.VideoPath is null)
-            .WithMessage("videoUrl or videoPath is required for REELS.");
-        RuleFor(x => x).Must(x => HasImage(x) != HasVideo(x)).When(x => x.Type == MediaType.Stories)
-            .OverridePropertyName("imageUrl").WithMessage("STORIES takes one image (imageUrl/imagePath) or one video (videoUrl/videoPath).");
-        RuleFor(x => x).Must(x => !HasImage(x)).When(x => x.Type == MediaType.Reels)
-            .OverridePropertyName("imageUrl").WithMessage("REELS takes a video (videoUrl/videoPath), not imageUrl/imagePath; a cover goes in coverUrl.");
-        RuleFor(x => x).Must(x => !HasVideo(x)).When(x => x.Type == MediaType.Image)
-            .OverridePropertyName("videoUrl").WithMessage("IMAGE takes imageUrl/imagePath; for a video use mediaType REELS or STORIES.");
-        RuleFor(x => x).Must(x => !HasImage(x) && !HasVideo(x)).When(x => x.Type == MediaType.Carousel)
-            .OverridePropertyName("items").WithMessage("CAROUSEL takes its media in items, not in imageUrl/imagePath/videoUrl/videoPath.");
-        RuleFor(x => x.CoverUrl).Null().When(x => x.Type != MediaType.Reels).WithMessage("coverUrl is only for REELS.");
-        RuleFor(x => x.ShareToFeed).Null().When(x => x.Type != MediaType.Reels).WithMessage("shareToFeed is only for REELS.");
-        RuleFor(x => x.Items).Null().When(x => x.Type != MediaType.Carousel).WithMessage("items is only for CAROUSEL.");
-        RuleFor(x => x.Items).NotNull().When(x => x.Type == MediaType.Carousel)
-            .WithMessage($"items is required for CAROUSEL ({MediaFormats.CarouselMinItems} to {MediaFormats.CarouselMaxItems} images or videos).");
-        RuleFor(x => x.Items!.Count).InclusiveBetween(MediaFormats.CarouselMinItems, MediaFormats.CarouselMaxItems)
-            .When(x => x.Type == MediaType.Carousel && x.Items is not null).OverridePropertyName("items")
-            .WithMessage(x => $"items: a carousel takes {MediaFormats.CarouselMinItems} to {MediaFormats.CarouselMaxItems} items; {x.Items!.Count} given.");
-
-        // Each source: a URL Meta can fetch, or a file under Media:LocalRoot in the placement's format.
-        Source(x => x.ImageUrl, x => x.ImagePath, "imageUrl", "imagePath", video: false, media);
-        Source(x => x.VideoUrl, x => x.VideoPath, "videoUrl", "videoPath", video: true, media);
-        RuleFor(x => x.CoverUrl!).MaximumLength(2048).Must(BeHttpUrl).When(x => x.CoverUrl is not null)
-            .WithMessage("coverUrl must be an absolute http or https URL.");
-        RuleForEach(x => x.Items).Custom((item, context) =>
+        // Which media fields each type takes (a mediaType that is not one of them is the only error named for the media).
+        When(x => MediaTypes.TryParse(x.MediaType, out _), () =>
         {
-            var at = $"items[{context.PropertyPath[(context.PropertyPath.IndexOf('[') + 1)..context.PropertyPath.IndexOf(']')]}]";
-            if (item is null || item.HasImage == item.HasVideo)
-            {
-                context.AddFailure(new ValidationFailure(at, $"{at}: one image (imageUrl/imagePath) or one video (videoUrl/videoPath)."));
-                return;
-            }
+            RuleFor(x => x.ImageUrl).NotNull().When(x => x.Type == MediaType.Image && x.ImagePath is null)
+                .WithMessage("imageUrl or imagePath is required.");
+            RuleFor(x => x.VideoUrl).NotNull().When(x => x.Type == MediaType.Reels && x.VideoPath is null)
+                .WithMessage("videoUrl or videoPath is required for REELS.");
+            RuleFor(x => x).Must(x => HasImage(x) != HasVideo(x)).When(x => x.Type == MediaType.Stories)
+                .OverridePropertyName("imageUrl").WithMessage("STORIES takes one image (imageUrl/imagePath) or one video (videoUrl/videoPath).");
+            RuleFor(x => x).Must(x => !HasImage(x)).When(x => x.Type == MediaType.Reels)
+                .OverridePropertyName("imageUrl").WithMessage("REELS takes a video (videoUrl/videoPath), not imageUrl/imagePath; a cover goes in coverUrl.");
+            RuleFor(x => x).Must(x => !HasVideo(x)).When(x => x.Type == MediaType.Image)
+                .OverridePropertyName("videoUrl").WithMessage("IMAGE takes imageUrl/imagePath; for a video use mediaType REELS or STORIES.");
+            RuleFor(x => x).Must(x => !HasImage(x) && !HasVideo(x)).When(x => x.Type == MediaType.Carousel)
+                .OverridePropertyName("items").WithMessage("CAROUSEL takes its media in items, not in imageUrl/imagePath/videoUrl/videoPath.");
+            RuleFor(x => x.CoverUrl).Null().When(x => x.Type != MediaType.Reels).WithMessage("coverUrl is only for REELS.");
+            RuleFor(x => x.ShareToFeed).Null().When(x => x.Type != MediaType.Reels).WithMessage("shareToFeed is only for REELS.");
+            RuleFor(x => x.Items).Null().When(x => x.Type != MediaType.Carousel).WithMessage("items is only for CAROUSEL.");
+            RuleFor(x => x.Items).NotNull().When(x => x.Type == MediaType.Carousel)
+                .WithMessage($"items is required for CAROUSEL ({MediaFormats.CarouselMinItems} to {MediaFormats.CarouselMaxItems} images or videos).");
+            RuleFor(x => x.Items!.Count).InclusiveBetween(MediaFormats.CarouselMinItems, MediaFormats.CarouselMaxItems)
+                .When(x => x.Type == MediaType.Carousel && x.Items is not null).OverridePropertyName("items")
+                .WithMessage(x => $"items: a carousel takes {MediaFormats.CarouselMinItems} to {MediaFormats.CarouselMaxItems} items; {x.Items!.Count} given.");
 
-            var (url, path, video) = item.HasVideo ? (item.VideoUrl, item.VideoPath, true) : (item.ImageUrl, item.ImagePath, false);
-            var field = video ? "video" : "image";
-            // Named from the body's root (AddFailure(name, …) would put the item's path in front a second time).
-            if (url is not null && (url.Length > 2048 || !BeHttpUrl(url))) context.AddFailure(new ValidationFailure($"{at}.{field}Url", $"{at}.{field}Url must be an absolute http or https URL."));
-            if (path is not null && CheckLocalFile(media, path, MediaType.Carousel, video) is { } error) context.AddFailure(new ValidationFailure($"{at}.{field}Path", $"{at}.{field}Path {error}."));
-        }).When(x => x.Type == MediaType.Carousel);
+            // Each source: a URL Meta can fetch, or a file under Media:LocalRoot in the placement's format.
+            Source(x => x.ImageUrl, x => x.ImagePath, "imageUrl", "imagePath", video: false, media);
+            Source(x => x.VideoUrl, x => x.VideoPath, "videoUrl", "videoPath", video: true, media);
+            RuleFor(x => x.CoverUrl!).MaximumLength(2048).Must(BeHttpUrl).When(x => x.CoverUrl is not null)
+                .WithMessage("coverUrl must be an absolute http or https URL.");
+            RuleForEach(x => x.Items).Custom((item, context) =>
+            {
+                var at = $"items[{context.PropertyPath[(context.PropertyPath.IndexOf('[') + 1)..context.PropertyPath.IndexOf(']')]}]";
+                if (item is null || item.HasImage == item.HasVideo)
+                {
+                    context.AddFailure(new ValidationFailure(at, $"{at}: one image (imageUrl/imagePath) or one video (videoUrl/videoPath)."));
+                    return;
+                }
+
+                var (url, path, video) = item.HasVideo ? (item.VideoUrl, item.VideoPath, true) : (item.ImageUrl, item.ImagePath, false);
+                var field = video ? "video" : "image";
+                // Named from the body's root (AddFailure(name, …) would put the item's path in front a second time).
+                if (url is not null && (url.Length > 2048 || !BeHttpUrl(url))) context.AddFailure(new ValidationFailure($"{at}.{field}Url", $"{at}.{field}Url must be an absolute http or https URL."));
+                if (path is not null && CheckLocalFile(media, path, MediaType.Carousel, video) is { } error) context.AddFailure(new ValidationFailure($"{at}.{field}Path", $"{at}.{field}Path {error}."));
+            }).When(x => x.Type == MediaType.Carousel && x.Items is { Count: <= MediaFormats.CarouselMaxItems });
+        });
 
         RuleFor(x => x.Caption).NotNull().When(x => x.Type != MediaType.Stories).WithMessage("caption is required.");
         CaptionRules.Apply(this, x => x.Caption, x => x.Hashtags);
@@ -150,7 +153,7 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
             return MediaFormats.IsVideoContainer(head) ? null : "is not an MP4 or MOV video (Meta takes MP4 and MOV only)";
         }
 
-        if (!MediaFormats.TryReadJpegSize(File.ReadAllBytes(full), out var width, out var height)) return "is not a JPEG image (Meta takes JPEG only)";
+        if (!MediaFormats.TryReadJpegSize(File.ReadAllBytes(full), out var width, out var height, whole: false)) return "is not a JPEG image (Meta takes JPEG only)";
         return MediaFormats.AspectFits(placement, width, height)
             ? null
             : $"is {width}x{height}, outside the 4:5 to 1.91:1 aspect ratio Meta takes for {MediaTypes.Name(placement)} images";

@@ -48,8 +48,11 @@ public static class MediaFormats
         return type is "ftyp" or "moov" or "mdat" or "wide" or "free" or "skip";
     }
 
-    /// <summary>Reads width and height from the first start-of-frame marker; false when the bytes are not a whole JPEG.</summary>
-    public static bool TryReadJpegSize(ReadOnlySpan<byte> data, out int width, out int height)
+    /// <summary>
+    /// Reads width and height from the first start-of-frame marker; false when the bytes are not a JPEG, or, with
+    /// <paramref name="whole"/>, not a whole one (Meta's check on what it downloaded; intake accepts bytes after the end marker).
+    /// </summary>
+    public static bool TryReadJpegSize(ReadOnlySpan<byte> data, out int width, out int height, bool whole = true)
     {
         width = height = 0;
         if (data.Length < 4 || data[0] != 0xFF || data[1] != 0xD8) return false;
@@ -71,7 +74,7 @@ public static class MediaFormats
                 if (length < 7) return false;
                 height = (data[i + 5] << 8) | data[i + 6];
                 width = (data[i + 7] << 8) | data[i + 8];
-                return width > 0 && height > 0 && HasEnd(data);
+                return width > 0 && height > 0 && (!whole || HasEnd(data));
             }
 
             i += 2 + length;

@@ -22,7 +22,7 @@ public sealed class ImageProbe(HttpClient http, GraphClock clock)
         try
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            return response.IsSuccessStatusCode && response.Content.Headers.ContentLength is null || response.Content.Headers.ContentLength <= maxBytes;
+            return response.IsSuccessStatusCode && (response.Content.Headers.ContentLength is null || response.Content.Headers.ContentLength <= maxBytes);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {

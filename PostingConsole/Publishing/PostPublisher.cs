@@ -82,6 +82,7 @@ public sealed class PostPublisher(
         private readonly Journal journal = new(db, owner.hub, owner.time);
         private readonly PostingOptions options = owner.postingOptions.Value;
         private string token = "";
+        private readonly Dictionary<string, Stopwatch> waits = [];
 
         private DateTime Now => owner.time.GetUtcNow().UtcDateTime;
         private string Who => $"페르소나 '{persona.Name}'";
@@ -200,8 +201,14 @@ public sealed class PostPublisher(
                 items => $"{items.Count} recent {(stories ? "stories" : "media")}");
             if (list is null) return Next.Stop;
             var around = post.PublishRequestedAt ?? Now;
+            // A story has no caption to match: the persona's story published closest after the publish was sent, not one
+            // another post of the persona already owns.
+            var owned = stories
+                ? await db.Posts.Where(p => p.PersonaId == persona.Id && p.Id != post.Id && p.MediaId != null && p.MediaType == MediaType.Stories
+                                            && p.PublishedAt > post.MediaSearchSince).Select(p => p.MediaId!).ToListAsync(ct)
+                : [];
             var found = list.Value?
-                .Where(m => stories ? ParseTimestamp(m.Timestamp) >= post.MediaSearchSince : m.Caption == post.FinalCaption)
+                .Where(m => stories ? ParseTimestamp(m.Timestamp) >= around.AddMinutes(-2) && !owned.Contains(m.Id) : m.Caption == post.FinalCaption)
                 .OrderBy(m => Math.Abs((ParseTimestamp(m.Timestamp) - around).TotalSeconds))
                 .FirstOrDefault();
             await CompleteAsync(found?.Id, found?.Permalink);
@@ -287,6 +294,7 @@ public sealed class PostPublisher(
                 if (created is null) return false;
             }
 
+            if (post.MediaType == MediaType.Carousel && created.Error is { Subcode: 2207028 } && !await BlameChildAsync()) return false;
             if (!created.Succeeded)
             {
                 await FailAsync(created.Error!, created.Usage, PublishSteps.CreateContainer);
@@ -315,6 +323,7 @@ public sealed class PostPublisher(
             {
                 var item = post.Items[i];
                 var label = $"{i + 1}/{post.Items.Count}";
+                if (item.HasUsableContainer(Now) && !await ReusableAsync(item, label)) return null;
                 if (!item.HasUsableContainer(Now))
                 {
                     if (item.ContainerId is not null) post.ForgetItemContainer(item, Now);
@@ -341,6 +350,57 @@ public sealed class PostPublisher(
             }
 
             return ids;
+        }
+
+        /// <summary>A status read for the attempt log: "item 2/3: " for a carousel child, and an ERROR's status text ("container ERROR: …", counted by the rules).</summary>
+        private string Describe(ContainerStatus status, PostItem? item) =>
+            (item is null ? "" : $"item {post.Items.IndexOf(item) + 1}/{post.Items.Count}: ")
+            + (status.StatusCode == ContainerStatus.Error ? $"container ERROR: {status.Status}" : status.StatusCode);
+
+        /// <summary>
+        /// Meta refused a carousel (100/2207028): its children are read, and one in ERROR or EXPIRED is what the decision is
+        /// about (a new child, or an image to regenerate) rather than an input error of the whole post. False when a
+        /// decision was taken here.
+        /// </summary>
+        private async Task<bool> BlameChildAsync()
+        {
+            foreach (var item in post.Items.Where(i => i.ContainerId is not null))
+            {
+                var status = await CallAsync(PublishSteps.ContainerStatus, () => owner.graph.GetContainerStatusAsync(item.ContainerId!, token, ct), s => Describe(s, item));
+                if (status is null) return false;
+                if (status is { Succeeded: true, Value.StatusCode: ContainerStatus.Error or ContainerStatus.Expired })
+                {
+                    await FailAsync(GraphErrorClassifier.FromContainerStatus(status.Value.StatusCode, status.Value.Status), status.Usage, PublishSteps.ContainerStatus, item);
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// A child stored by an earlier run is read once before it is used again: FINISHED (or still IN_PROGRESS) is reused;
+        /// ERROR or EXPIRED is forgotten here (a new child is made); an unreadable one is left to the decision on the error.
+        /// </summary>
+        private async Task<bool> ReusableAsync(PostItem item, string label)
+        {
+            var status = await CallAsync(PublishSteps.ContainerStatus, () => owner.graph.GetContainerStatusAsync(item.ContainerId!, token, ct),
+                s => $"{Describe(s, item)} (stored by an earlier run)");
+            if (status is null) return false;
+            if (!status.Succeeded)
+            {
+                if (GraphErrorClassifier.Classify(status.Error!).Kind == GraphErrorKind.ContainerLost)
+                {
+                    post.ForgetItemContainer(item, Now);
+                    return true;
+                }
+
+                await FailAsync(status.Error!, status.Usage, PublishSteps.ContainerStatus, item);
+                return false;
+            }
+
+            if (status.Value!.StatusCode is ContainerStatus.Error or ContainerStatus.Expired or ContainerStatus.Published) post.ForgetItemContainer(item, Now);
+            return true;
         }
 
         /// <summary>
@@ -443,12 +503,13 @@ public sealed class PostPublisher(
         private async Task<bool> WaitUntilFinishedAsync(string containerId, PostItem? item)
         {
             var graphOptions = owner.graphOptions.Value;
-            var waited = Stopwatch.StartNew();
+            // One wait per container and run: Meta answering 9007 again after FINISHED does not restart it (no endless loop).
+            if (!waits.TryGetValue(containerId, out var waited)) waits[containerId] = waited = Stopwatch.StartNew();
             while (true)
             {
                 await Task.Delay(graphOptions.ContainerPollInterval, owner.graphClock.Time, ct);
                 var status = await CallAsync(PublishSteps.ContainerStatus, () => owner.graph.GetContainerStatusAsync(containerId, token, ct),
-                    s => (item is null ? "" : $"item {post.Items.IndexOf(item) + 1}/{post.Items.Count}: ") + (s.StatusCode == ContainerStatus.Error ? $"container ERROR: {s.Status}" : s.StatusCode));
+                    s => Describe(s, item));
                 if (status is null) return false;
                 if (!status.Succeeded)
                 {
@@ -557,7 +618,7 @@ public sealed class PostPublisher(
             var onAccount = step is PublishSteps.Quota or PublishSteps.CreateContainer or PublishSteps.Publish;
             var kind = GraphErrorClassifier.Classify(error, onAccount).Kind;
             var containerErrors = kind == GraphErrorKind.ContainerError
-                ? await db.PostAttempts.CountAsync(a => a.PostId == post.Id && a.Step == PublishSteps.ContainerStatus && a.Message!.StartsWith("container ERROR"), ct)
+                ? await db.PostAttempts.CountAsync(a => a.PostId == post.Id && a.Step == PublishSteps.ContainerStatus && a.Message!.Contains("container ERROR"), ct)
                 : 0;
             DateTime? oldest = null;
             if (kind == GraphErrorKind.QuotaReached)

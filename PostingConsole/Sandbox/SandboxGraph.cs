@@ -65,6 +65,7 @@ public static class SandboxGraph
         var processing = fault == SandboxFault.Slow ? state.SlowContainerProcessing : state.ContainerProcessing;
         var fails = fault == SandboxFault.ContainerError;
 
+        if (isItem && mediaType is "STORIES" or "REELS" or "CAROUSEL") return SandboxErrors.BadParameter($"The media type {mediaType} cannot be a carousel item.");
         switch (mediaType)
         {
             case "CAROUSEL":
@@ -76,7 +77,12 @@ public static class SandboxGraph
             case "VIDEO" when !isItem:
                 return SandboxErrors.BadParameter("The media type VIDEO is only accepted for carousel items; use REELS.");
             case "STORIES" or "REELS" or "VIDEO" when videoUrl.Length > 0:
-                return await CreateVideoAsync(igUserId, videoUrl, caption, Kind(mediaType, isItem), state, clients, processing, fails, http.RequestAborted);
+                // A reel's cover is downloaded as an image is; Meta refuses a cover it cannot fetch (9004/2207052).
+                var coverUrl = form["cover_url"].ToString();
+                if (mediaType == "REELS" && coverUrl.Length > 0 && await Download(coverUrl, MediaFormats.ImageMaxBytes, clients, http.RequestAborted) is null) return SandboxErrors.FetchFailed();
+                var shareToFeed = mediaType != "REELS" || form["share_to_feed"] != "false";
+                return await CreateVideoAsync(igUserId, videoUrl, caption, Kind(mediaType, isItem), state, clients, processing, fails, http.RequestAborted,
+                    coverUrl.Length > 0 ? coverUrl : null, shareToFeed);
             case "" or "IMAGE" or "STORIES":
                 break;
             default:
@@ -99,7 +105,7 @@ public static class SandboxGraph
         if (!MediaFormats.AspectFits(kind == SandboxMediaKind.Stories ? MediaType.Stories : MediaType.Image, width, height)) return SandboxErrors.BadAspectRatio();
 
         var container = state.AddContainer(new SandboxContainer(state.NewId(), igUserId, imageUrl, caption, state.Now,
-            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails, Kind = kind });
+            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails, Kind = kind, ReadsUntilReady = state.ImageReadsUntilReady });
         return Results.Json(new GraphIdResponse(container.Id));
     }
 
@@ -117,7 +123,7 @@ public static class SandboxGraph
     /// processed; a file that is not MP4/MOV (or cannot be fetched) ends in ERROR with Meta's status text.
     /// </summary>
     private static async Task<IResult> CreateVideoAsync(string igUserId, string videoUrl, string caption, SandboxMediaKind kind, SandboxGraphState state,
-        IHttpClientFactory clients, TimeSpan processing, bool fails, CancellationToken cancellationToken)
+        IHttpClientFactory clients, TimeSpan processing, bool fails, CancellationToken cancellationToken, string? coverUrl = null, bool shareToFeed = true)
     {
         var head = await Download(videoUrl, 64, clients, cancellationToken);
         if (head is null) return SandboxErrors.FetchFailed();
@@ -130,6 +136,8 @@ public static class SandboxGraph
             ReadsUntilReady = state.VideoReadsUntilReady,
             Fails = fails || !usable,
             ErrorStatus = usable ? null : SandboxErrors.VideoFormatStatus,
+            CoverUrl = coverUrl,
+            ShareToFeed = shareToFeed,
         });
         return Results.Json(new GraphIdResponse(container.Id));
     }

@@ -83,7 +83,7 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
         return new Released(() =>
         {
             holdAfter = null;
-            held = null;
+            if (held == gate) held = null;
             gate.TrySetResult();
         });
     }
@@ -224,6 +224,9 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
     /// <summary>How many status reads a new video container answers IN_PROGRESS before it is FINISHED (Meta processes video for a while).</summary>
     public int VideoReadsUntilReady { get; set; } = 2;
 
+    /// <summary>How many status reads a new image container answers IN_PROGRESS (0: ready at once, as Meta's images usually are).</summary>
+    public int ImageReadsUntilReady { get; set; }
+
     public SandboxContainer AddContainer(string igUserId, string imageUrl, string caption, TimeSpan processing, bool fails = false) =>
         AddContainer(new SandboxContainer(NewId(), igUserId, imageUrl, caption, Now, Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails });
 
@@ -255,6 +258,8 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
             var item = new SandboxMedia(NewId(), container.IgUserId, container.Caption, Now, Shortcode(), container.Id) { Kind = container.Kind };
             media[item.Id] = item;
             container.MediaId = item.Id;
+            // A published carousel's children read PUBLISHED too: they cannot go into another carousel.
+            foreach (var child in container.Children) Container(child)?.MarkPublishedWith(item.Id);
             return item;
         }
     }
@@ -339,6 +344,15 @@ public sealed class SandboxContainer(string id, string igUserId, string imageUrl
 
     public SandboxMediaKind Kind { get; init; } = SandboxMediaKind.Image;
     public bool IsVideo { get; init; }
+
+    /// <summary>A reel's cover (downloaded when the container was made) and whether it also shows in the feed.</summary>
+    public string? CoverUrl { get; init; }
+    public bool ShareToFeed { get; init; } = true;
+
+    public void MarkPublishedWith(string mediaId)
+    {
+        lock (this) MediaId ??= mediaId;
+    }
 
     /// <summary>A carousel's children, in order.</summary>
     public IReadOnlyList<string> Children { get; init; } = [];
