@@ -53,6 +53,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<PostOperations>();
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
+        services.AddSingleton<SharedViews>();
         services.AddSingleton<PersonaQueries>();
         services.AddSingleton<ConsoleClock>();
         services.AddSingleton<ConsoleQueries>();

@@ -12,6 +12,11 @@ public sealed partial class EventHub(ILogger<EventHub> logger)
 
     public int SubscriberCount => subscribers.Length;
 
+    private long published;
+
+    /// <summary>How many events were published so far (counted before they are delivered): the version of what screens show.</summary>
+    public long Published => Interlocked.Read(ref published);
+
     /// <summary>Adds a handler; dispose the result to remove it.</summary>
     public IDisposable Subscribe(Func<PostingEvent, Task> handler)
     {
@@ -21,6 +26,7 @@ public sealed partial class EventHub(ILogger<EventHub> logger)
 
     public void Publish(PostingEvent evt)
     {
+        Interlocked.Increment(ref published);
         foreach (var handler in subscribers)
         {
             _ = Deliver(handler, evt);
