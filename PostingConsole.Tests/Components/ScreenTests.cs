@@ -741,8 +741,8 @@ public class LiveScreenDisposalTests : ConsoleComponentTest
             Time.Advance(TimeSpan.FromMilliseconds(25));
         }
 
-        // Refreshes at 0, 100, 200 … 1000 ms: never more than one per window (MinRefreshInterval, 100 ms).
-        var windows = (int)(TimeSpan.FromSeconds(1) / LiveComponentBase.MinRefreshInterval) + 1;
+        // Refreshes at 0, 100, 200 … 1000 ms: never more than one per window (the queue's, 100 ms).
+        var windows = (int)(TimeSpan.FromSeconds(1) / QueuePage.QueueRefreshInterval) + 1;
         windows.ShouldBe(11);
         page.WaitForAssertion(() => page.Instance.RefreshCount.ShouldBe(windows));
         Time.Advance(TimeSpan.FromSeconds(5));

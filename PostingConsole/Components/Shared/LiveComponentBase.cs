@@ -9,13 +9,15 @@ namespace PostingConsole.Components.Shared;
 /// The four things every live screen does: subscribe to the <see cref="EventHub"/> once, call back through
 /// <see cref="ComponentBase.InvokeAsync(Func{Task})"/>, send exceptions to <see cref="ComponentBase.DispatchExceptionAsync"/>,
 /// and dispose the subscription. Bursts are coalesced: one refresh serves many events, at most every
-/// <see cref="MinRefreshInterval"/> (10 renders a second; the queue's data behind it is shared by every tab, see <see cref="Operations.SharedViews"/>). A refresh re-queries; it never closes a dialog or
+/// <see cref="RefreshInterval"/> (4 renders a second; the queue, whose data is shared by every tab, 10). A refresh re-queries; it never closes a dialog or
 /// clears a selection, because those live in fields the refresh does not touch.
 /// </summary>
 public abstract class LiveComponentBase : ComponentBase, IDisposable
 {
-    /// <summary>A post's ⚙️ and its ✅ often come within a quarter second: a shorter window shows the ✅ without waiting it out.</summary>
-    public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The coalescing window of this screen (<see cref="MinRefreshInterval"/> unless the screen's refresh is cheap).</summary>
+    protected virtual TimeSpan RefreshInterval => MinRefreshInterval;
 
     private IDisposable? subscription;
     private RefreshThrottle? throttle;
@@ -42,7 +44,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     protected override void OnInitialized()
     {
-        throttle = new RefreshThrottle(RefreshFromEventsAsync, MinRefreshInterval, Time);
+        throttle = new RefreshThrottle(RefreshFromEventsAsync, RefreshInterval, Time);
         subscription = Hub.Subscribe(OnEventAsync);
     }
 
