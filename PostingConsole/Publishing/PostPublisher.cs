@@ -11,7 +11,8 @@ namespace PostingConsole.Publishing;
 
 /// <summary>
 /// Publishes one claimed post: persona state → (reconcile anything mid-flight) → quota (only near the account's limit)
-/// → an image Meta can fetch → claim checked → container (id stored) → publishing (stage stored, claim checked) →
+/// → media Meta can fetch → claim checked → container (id stored; a carousel's children first, each id stored; a video read
+/// until FINISHED) → publishing (stage stored, claim checked) →
 /// media_publish (a container not ready yet is polled, then published) → media id stored → permalinks of the
 /// account's posts still without one, in one read → Published. Every save is conditional on the claim number the run
 /// was started with; a run that lost its claim stops before sending anything. No call goes to an account behind a
