@@ -210,10 +210,10 @@ public class MediaTypeTests : IAsyncLifetime
         // The first process makes the three children, then dies while its parent request is unanswered.
         var first = ActivatorUtilities.CreateInstance<Dispatcher>(app.Services);
         (await first.TickAsync(CancellationToken.None)).ShouldBe(1);
-        await AssertEventuallyAsync(async () => (await app.ReadPostAsync(post.Id)).Items.All(i => i.ContainerId != null));
-        await AssertEventuallyAsync(() => app.Sandbox.CallsInFlight == 1); // the parent's request, held
+        await Condition.WaitUntilAsync(async () => (await app.ReadPostAsync(post.Id)).Items.All(i => i.ContainerId != null));
+        await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the parent's request, held
         await first.AbandonAsync();
-        await AssertEventuallyAsync(() => app.Sandbox.CallsInFlight == 0); // the dead run's request is gone before Meta answers again
+        await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 0); // the dead run's request is gone before Meta answers again
         held.Dispose();
         var stored = (await app.ReadPostAsync(post.Id)).Items.Select(i => i.ContainerId).ToList();
 
@@ -245,16 +245,5 @@ public class MediaTypeTests : IAsyncLifetime
         var story = app.Sandbox.AllMedia.ShouldHaveSingleItem("published once");
         done.MediaId.ShouldBe(story.Id);
         done.Attempts.ShouldContain(a => a.Step == "reconcile" && a.Message!.Contains("stories"));
-    }
-
-    private static async Task AssertEventuallyAsync(Func<bool> condition) => await AssertEventuallyAsync(() => Task.FromResult(condition()));
-    private static async Task AssertEventuallyAsync(Func<Task<bool>> condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the condition came true");
-            await Task.Delay(5);
-        }
     }
 }

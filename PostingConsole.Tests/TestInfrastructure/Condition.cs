@@ -5,10 +5,13 @@ namespace PostingConsole.Tests.TestInfrastructure;
 public static class Condition
 {
     /// <summary>Waits (real time, bounded) for a condition another thread makes true; fails the test when it never does.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? limit = null)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan? limit = null) => WaitUntilAsync(() => Task.FromResult(condition()), limit);
+
+    /// <summary>The same, for a condition read asynchronously (from the database, say).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? limit = null)
     {
         var waited = Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             waited.Elapsed.ShouldBeLessThan(limit ?? TimeSpan.FromSeconds(20), "the condition came true");
             await Task.Delay(5);

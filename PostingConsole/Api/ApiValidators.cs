@@ -93,7 +93,7 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
             // Each source: a URL Meta can fetch, or a file under Media:LocalRoot in the placement's format.
             Source(x => x.ImageUrl, x => x.ImagePath, "imageUrl", "imagePath", video: false, media);
             Source(x => x.VideoUrl, x => x.VideoPath, "videoUrl", "videoPath", video: true, media);
-            RuleFor(x => x.CoverUrl!).MaximumLength(2048).Must(BeHttpUrl).When(x => x.CoverUrl is not null)
+            RuleFor(x => x.CoverUrl!).Must(IsMediaUrl).When(x => x.CoverUrl is not null)
                 .WithMessage("coverUrl must be an absolute http or https URL.");
             RuleForEach(x => x.Items).Custom((item, context) =>
             {
@@ -107,7 +107,7 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
                 var (url, path, video) = item.HasVideo ? (item.VideoUrl, item.VideoPath, true) : (item.ImageUrl, item.ImagePath, false);
                 var field = video ? "video" : "image";
                 // Named from the body's root (AddFailure(name, …) would put the item's path in front a second time).
-                if (url is not null && (url.Length > 2048 || !BeHttpUrl(url))) context.AddFailure(new ValidationFailure($"{at}.{field}Url", $"{at}.{field}Url must be an absolute http or https URL."));
+                if (url is not null && !IsMediaUrl(url)) context.AddFailure(new ValidationFailure($"{at}.{field}Url", $"{at}.{field}Url must be an absolute http or https URL."));
                 if (path is not null && CheckLocalFile(media, path, MediaType.Carousel, video) is { } error) context.AddFailure(new ValidationFailure($"{at}.{field}Path", $"{at}.{field}Path {error}."));
             }).When(x => x.Type == MediaType.Carousel && x.Items is { Count: <= MediaFormats.CarouselMaxItems });
         });
@@ -127,7 +127,7 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
 
     private void Source(Func<CreatePostRequest, string?> url, Func<CreatePostRequest, string?> path, string urlField, string pathField, bool video, MediaFiles media)
     {
-        RuleFor(x => url(x)!).MaximumLength(2048).Must(BeHttpUrl).When(x => url(x) is not null)
+        RuleFor(x => url(x)!).Must(IsMediaUrl).When(x => url(x) is not null)
             .OverridePropertyName(urlField).WithMessage($"{urlField} must be an absolute http or https URL.");
         RuleFor(x => path(x)!).MaximumLength(1024).OverridePropertyName(pathField).Custom((value, context) =>
         {
@@ -158,6 +158,9 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
             ? null
             : $"is {width}x{height}, outside the 4:5 to 1.91:1 aspect ratio Meta takes for {MediaTypes.Name(placement)} images";
     }
+
+    /// <summary>A media URL Meta can fetch: absolute http(s), at most 2,048 characters (the column's length).</summary>
+    private static bool IsMediaUrl(string url) => url.Length <= 2048 && BeHttpUrl(url);
 
     internal static bool BeHttpUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host);

@@ -277,9 +277,7 @@ public sealed class PostPublisher(
                 };
             }
 
-            if (!await LeaseHeldAsync("before creating the container")) return false;
-            var created = await CallAsync(PublishSteps.CreateContainer,
-                () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct), id => $"container {id}");
+            var created = await SendContainerAsync(PublishSteps.CreateContainer, request);
             if (created is null) return false;
             if (post.MediaType == MediaType.Carousel && created.Error is { } error && GraphErrorClassifier.Classify(error).Kind == GraphErrorKind.ContainerNotReady)
             {
@@ -289,9 +287,7 @@ public sealed class PostPublisher(
                     if (!await WaitUntilFinishedAsync(item.ContainerId!, item)) return false;
                 }
 
-                if (!await LeaseHeldAsync("before creating the container")) return false;
-                created = await CallAsync(PublishSteps.CreateContainer,
-                    () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct), id => $"container {id}");
+                created = await SendContainerAsync(PublishSteps.CreateContainer, request);
                 if (created is null) return false;
             }
 
@@ -330,11 +326,9 @@ public sealed class PostPublisher(
                     if (item.ContainerId is not null) post.ForgetItemContainer(item, Now);
                     var source = item.Source;
                     var url = await ChooseUrlAsync(source, item);
-                    if (!await LeaseHeldAsync($"before creating carousel item {label}")) return null;
                     var request = new ContainerRequest(source.IsVideo ? ContainerRequest.Video : null, source.IsVideo ? null : url, source.IsVideo ? url : null, null,
                         IsCarouselItem: true);
-                    var created = await CallAsync(PublishSteps.CarouselItem,
-                        () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct), id => $"item {label}: container {id}");
+                    var created = await SendContainerAsync(PublishSteps.CarouselItem, request, label);
                     if (created is null) return null;
                     if (!created.Succeeded)
                     {
@@ -402,6 +396,17 @@ public sealed class PostPublisher(
 
             if (status.Value!.StatusCode is ContainerStatus.Error or ContainerStatus.Expired or ContainerStatus.Published) post.ForgetItemContainer(item, Now);
             return true;
+        }
+
+        /// <summary>
+        /// <c>POST /{ig-user-id}/media</c> with the lease held (<see cref="LeaseHeldAsync"/>); null when the claim was lost or the
+        /// account is behind a throttle circuit (nothing sent). <paramref name="itemLabel"/> ("2/3") names a carousel child.
+        /// </summary>
+        private async Task<GraphResult<string>?> SendContainerAsync(string step, ContainerRequest request, string? itemLabel = null)
+        {
+            if (!await LeaseHeldAsync(itemLabel is null ? "before creating the container" : $"before creating carousel item {itemLabel}")) return null;
+            return await CallAsync(step, () => owner.graph.CreateContainerAsync(persona.IgUserId, token, request, ct),
+                id => itemLabel is null ? $"container {id}" : $"item {itemLabel}: container {id}");
         }
 
         /// <summary>
