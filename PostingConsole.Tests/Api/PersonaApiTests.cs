@@ -70,6 +70,7 @@ public class PersonaApiTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Database", "SqliteOnly")]
     public async Task The_raw_sqlite_file_holds_no_token_in_plain_text()
     {
         await client.PostAsJsonAsync("/api/personas", new { name = "지수", igUserId = "17841400000002", accessToken = Token });

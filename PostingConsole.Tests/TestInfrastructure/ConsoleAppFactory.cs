@@ -9,7 +9,8 @@ using PostingConsole.Data;
 namespace PostingConsole.Tests.TestInfrastructure;
 
 /// <summary>
-/// The whole console in-process on its own temp data folder and real SQLite file. Demo seeding and the
+/// The whole console in-process on its own temp data folder and real SQLite file, or its own PostgreSQL database (settings
+/// <c>Database:Provider=Postgres</c>, or every factory when <see cref="PostgresServer.ForConsoleTests"/>). Demo seeding and the
 /// background queue worker are off unless a test asks for them (an API test must not race a dispatcher
 /// that claims the post it is editing; the in-memory TestServer has no address for Graph calls anyway);
 /// every setting can be overridden per test.
@@ -44,8 +45,18 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             // Tests provoke unique-key races on purpose; EF logs each losing INSERT as an error.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         };
+        if (PostgresServer.ForConsoleTests) settings["Database:Provider"] = "Postgres";
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        if (settings.GetValueOrDefault("Database:Provider") == "Postgres" && settings.GetValueOrDefault("ConnectionStrings:Posting") is null)
+        {
+            settings["ConnectionStrings:Posting"] = postgresDatabase = PostgresServer.CreateDatabase();
+        }
     }
+
+    private readonly string? postgresDatabase;
+
+    /// <summary>The test's PostgreSQL database (its connection string), or null on SQLite.</summary>
+    public string? PostgresDatabase => postgresDatabase;
 
     public string DataFolder => dataFolder.Path;
 
@@ -77,6 +88,7 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (postgresDatabase is not null) await PostgresServer.DropDatabaseAsync(postgresDatabase);
         dataFolder.Dispose();
         GC.SuppressFinalize(this);
     }

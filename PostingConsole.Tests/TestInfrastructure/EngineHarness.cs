@@ -30,7 +30,8 @@ public sealed class EngineHarness : ConsoleAppFactory
         this.clock = clock;
     }
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>Business time, from now on a whole second: timestamps read back from PostgreSQL (microseconds) equal those written.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     /// <param name="overrides">Settings on top of the harness defaults.</param>
     /// <param name="realTime">Keep the system clock (benchmarks); otherwise business time is <see cref="Time"/>.</param>
@@ -87,16 +88,25 @@ public sealed class EngineHarness : ConsoleAppFactory
     public Dispatcher CreateDispatcher() => ActivatorUtilities.CreateInstance<Dispatcher>(Services);
 
     /// <summary>
-    /// A dispatcher writing through a database connection of its own, as a second console process would: its writes do not
-    /// queue behind this process's <see cref="SqliteWriteGate"/> (SQLite's own lock still orders them).
+    /// A dispatcher writing through a database connection of its own, as a second console process would: on SQLite its writes
+    /// do not queue behind this process's <see cref="SqliteWriteGate"/> (SQLite's own lock still orders them); on PostgreSQL it
+    /// has a connection pool of its own.
     /// </summary>
     public Dispatcher CreateDispatcherOfAnotherProcess()
     {
-        var options = new DbContextOptionsBuilder<PostingDbContext>()
-            .UseSqlite(GetService<PostingConsole.Configuration.AppPaths>().DatabaseConnectionString)
-            .AddInterceptors(new SqlitePragmaInterceptor())
-            .Options;
-        return ActivatorUtilities.CreateInstance<Dispatcher>(Services, (IDbContextFactory<PostingDbContext>)new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<PostingDbContext>(options));
+        IDbContextFactory<PostingDbContext> contexts = PostgresDatabase is { } postgres
+            ? new OtherProcessContexts(new DbContextOptionsBuilder<PostgresPostingDbContext>()
+                .UseNpgsql(postgres + ";Application Name=other-process").Options)
+            : new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<PostingDbContext>(new DbContextOptionsBuilder<PostingDbContext>()
+                .UseSqlite(GetService<PostingConsole.Configuration.AppPaths>().DatabaseConnectionString)
+                .AddInterceptors(new SqlitePragmaInterceptor())
+                .Options);
+        return ActivatorUtilities.CreateInstance<Dispatcher>(Services, contexts);
+    }
+
+    private sealed class OtherProcessContexts(DbContextOptions<PostgresPostingDbContext> options) : IDbContextFactory<PostingDbContext>
+    {
+        public PostingDbContext CreateDbContext() => new PostgresPostingDbContext(options);
     }
 
     /// <summary>Containers are FINISHED as soon as they are made (the benchmark measures the console, not Meta's processing).</summary>

@@ -18,6 +18,7 @@ public class TwoProcessTests
     private const int MaxConcurrency = 10;
 
     [Fact]
+    [Trait("Database", "SqliteOnly")]
     public async Task Two_console_processes_on_one_sqlite_file_publish_220_posts_once_each_within_one_concurrency_budget()
     {
         await using var meta = EngineHarness.Start(realTime: true);

@@ -38,7 +38,7 @@ public static class DispatchEndpoints
                     ? Results.Ok(new { status = "ok", lastTickAt = lastTick })
                     : Results.Json(new { status = "worker-stale", lastTickAt = lastTick }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
             {
                 return Results.Json(new { status = "database-unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }

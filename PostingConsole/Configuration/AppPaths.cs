@@ -15,8 +15,18 @@ public sealed class AppPaths
         var mediaRoot = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>()?.LocalRoot;
         MediaRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(mediaRoot) ? Path.Combine(DataFolder, "media") : mediaRoot, Environment.CurrentDirectory);
         var connectionString = configuration.GetConnectionString("Posting");
-        DatabaseConnectionString = string.IsNullOrWhiteSpace(connectionString) ? $"Data Source={DefaultDatabaseFile}" : connectionString;
+        DatabaseProvider = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        if (DatabaseProvider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Posting must be an Npgsql connection string (Host=...;Database=...;Username=...) when Database:Provider is Postgres.");
+        }
+
+        DatabaseConnectionString = string.IsNullOrWhiteSpace(connectionString) ? $"Data Source={DefaultDatabaseFile}" : connectionString!;
     }
+
+    /// <summary><c>Database:Provider</c>: read here because the database is registered before the container is built.</summary>
+    public DatabaseProvider DatabaseProvider { get; }
 
     public string DataFolder { get; }
     public string MediaRoot { get; }
@@ -30,6 +40,17 @@ public sealed class AppPaths
     /// <summary>The SQLite file the connection string names (its path only: safe to print, unlike the whole string).</summary>
     public string DatabaseFile =>
         Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(DatabaseConnectionString).DataSource, Environment.CurrentDirectory);
+
+    /// <summary>The database for the log: the SQLite file, or PostgreSQL's host, port and database (never the password).</summary>
+    public string DatabaseDescription
+    {
+        get
+        {
+            if (DatabaseProvider == DatabaseProvider.Sqlite) return DatabaseFile;
+            var pg = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseConnectionString);
+            return $"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database}";
+        }
+    }
 
     public void EnsureCreated()
     {

@@ -2,6 +2,7 @@ using FluentValidation;
 
 namespace PostingConsole.Configuration;
 
+/// <summary><c>Database:Provider</c>: SQLite, one console process on a file (the default); PostgreSQL, one or more console processes on one database.</summary>
 public enum DatabaseProvider
 {
     Sqlite,
@@ -20,8 +21,8 @@ public sealed class DatabaseOptionsValidator : AbstractValidator<DatabaseOptions
 {
     public DatabaseOptionsValidator()
     {
-        RuleFor(o => o.Provider).Equal(DatabaseProvider.Sqlite).WithName("Database:Provider")
-            .WithMessage("Database:Provider: only Sqlite is supported in this version.");
+        RuleFor(o => o.Provider).IsInEnum().WithName("Database:Provider")
+            .WithMessage("Database:Provider must be Sqlite (one process) or Postgres (one or more processes on one database).");
     }
 }
 

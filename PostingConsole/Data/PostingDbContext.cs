@@ -7,12 +7,26 @@ using PostingConsole.Domain;
 namespace PostingConsole.Data;
 
 /// <summary>
-/// The console's database, users and roles (ASP.NET Core Identity) included. Migrations are checked in under Data/Migrations and applied at start-up
-/// by <see cref="DatabaseMigrator"/>. To add one, from the repository root:
-/// <code>dotnet tool restore &amp;&amp; dotnet ef migrations add &lt;Name&gt; --project PostingConsole --output-dir Data/Migrations</code>
+/// The console's database, users and roles (ASP.NET Core Identity) included, on SQLite; <see cref="PostgresPostingDbContext"/> is
+/// the same model on PostgreSQL. Each has its migrations checked in (Data/Migrations/Sqlite, Data/Migrations/Postgres), applied at
+/// start-up by <see cref="DatabaseMigrator"/>. To add one, from the repository root, for both:
+/// <code>
+/// dotnet tool restore
+/// dotnet ef migrations add &lt;Name&gt; --project PostingConsole --context PostingDbContext --output-dir Data/Migrations/Sqlite
+/// dotnet ef migrations add &lt;Name&gt; --project PostingConsole --context PostgresPostingDbContext --output-dir Data/Migrations/Postgres
+/// </code>
 /// </summary>
-public sealed class PostingDbContext(DbContextOptions<PostingDbContext> options) : IdentityDbContext<IdentityUser>(options)
+public class PostingDbContext : IdentityDbContext<IdentityUser>
 {
+    public PostingDbContext(DbContextOptions<PostingDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For the provider's own context type (its own model and migrations).</summary>
+    protected PostingDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<PostAttempt> PostAttempts => Set<PostAttempt>();
@@ -95,5 +109,8 @@ public sealed class DispatcherState
 
     /// <summary>The app-wide throttle circuit (Meta's app budget spent): no Graph call until then, then one probe; null when closed.</summary>
     public DateTime? AppThrottledUntil { get; set; }
+
+    /// <summary>When the daily account check last ran (by any console process on the database).</summary>
+    public DateTime? AccountsCheckedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

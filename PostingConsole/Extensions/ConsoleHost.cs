@@ -57,7 +57,7 @@ public static partial class ConsoleHost
             var paths = app.Services.GetRequiredService<AppPaths>();
             var mode = app.Services.GetRequiredService<IOptions<GraphOptions>>().Value.Mode;
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            LogStarted(logger, Version, mode, paths.DatabaseFile, paths.DataFolder, urls.Count > 0 ? string.Join(", ", urls) : "(in-memory test server)",
+            LogStarted(logger, Version, mode, paths.DatabaseDescription, paths.DataFolder, urls.Count > 0 ? string.Join(", ", urls) : "(in-memory test server)",
                 app.Environment.ContentRootPath);
         });
     }

@@ -87,9 +87,11 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
     public async Task MarkAlertsReadAsync(string userName, long throughId, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        // The same SQL on SQLite and PostgreSQL (quoted names, an upsert whose update only moves the mark forward).
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO AlertReadMarks (UserName, ReadThroughId) VALUES ({userName}, {throughId})
-            ON CONFLICT (UserName) DO UPDATE SET ReadThroughId = max(ReadThroughId, excluded.ReadThroughId)
+            INSERT INTO "AlertReadMarks" ("UserName", "ReadThroughId") VALUES ({userName}, {throughId})
+            ON CONFLICT ("UserName") DO UPDATE SET "ReadThroughId" = excluded."ReadThroughId"
+            WHERE excluded."ReadThroughId" > "AlertReadMarks"."ReadThroughId"
             """, cancellationToken);
     }
 

@@ -19,10 +19,32 @@ public sealed record AccountCheckResult(int Checked, int NeedsReauth, int Suspen
 /// </summary>
 public sealed class AccountCheck(
     IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, EventHub hub, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, ILogger<AccountCheck> logger)
+    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, DatabaseLocks locks, ILogger<AccountCheck> logger)
 {
     /// <summary>Accounts checked at once.</summary>
     private const int CheckParallelism = 4;
+
+    /// <summary>A daily run this soon after the last one (by any console process on the database) is skipped.</summary>
+    private static readonly TimeSpan DailyGap = TimeSpan.FromHours(20);
+
+    /// <summary>
+    /// The daily run: once a day across every console process on the database, whichever starts first (the others find it
+    /// running, or done less than <see cref="DailyGap"/> ago). Null when skipped.
+    /// </summary>
+    public async Task<AccountCheckResult?> RunDailyAsync(CancellationToken cancellationToken)
+    {
+        AccountCheckResult? result = null;
+        await locks.TryRunExclusiveAsync(DatabaseLocks.Key.AccountCheck, async ct =>
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(ct);
+            var now = time.GetUtcNow().UtcDateTime;
+            var last = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.AccountsCheckedAt).FirstOrDefaultAsync(ct);
+            if (last is { } at && now - at < DailyGap && at <= now) return;
+            result = await RunAsync(ct);
+            await db.DispatcherState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.AccountsCheckedAt, now), ct);
+        }, cancellationToken);
+        return result;
+    }
 
     /// <param name="requestedBy">An Admin who started the check by hand (audited); null for the daily run.</param>
     public async Task<AccountCheckResult> RunAsync(CancellationToken cancellationToken, Actor? requestedBy = null)
@@ -118,5 +140,5 @@ public sealed class CheckAccounts(AccountCheck check) : IInvocable, ICancellable
 {
     public CancellationToken CancellationToken { get; set; }
 
-    public Task Invoke() => check.RunAsync(CancellationToken);
+    public Task Invoke() => check.RunDailyAsync(CancellationToken);
 }

@@ -13,9 +13,10 @@ namespace PostingConsole.Worker;
 /// <summary>
 /// Claims due posts and runs them through <see cref="PostPublisher"/>. A claim is one conditional UPDATE (the post
 /// unchanged since it was read, still claimable and due, no other post of the persona in flight, fewer than
-/// <c>Posting:MaxConcurrency</c> posts in flight in the whole database) that sets a lease and a new claim number (the
-/// fencing token), so a post never runs twice even with several console processes on one database, and the
-/// concurrency budget is shared by all of them. Limits defer posts; they never fail them.
+/// <c>Posting:MaxConcurrency</c> posts in flight in the whole database, the persona under its hourly limit) that sets a
+/// lease and a new claim number (the fencing token), so a post never runs twice even with several console processes on
+/// one database, and the concurrency budget is shared by all of them (on PostgreSQL the claims take turns under an
+/// advisory lock, see <see cref="DatabaseLocks"/>). Limits defer posts; they never fail them.
 /// </summary>
 public sealed class Dispatcher(
     IDbContextFactory<PostingDbContext> contextFactory,
@@ -226,18 +227,27 @@ public sealed class Dispatcher(
             // number), the claim rule, one per persona, and the shared concurrency budget counted in the same UPDATE.
             var claim = new PostClaim(candidate.Id, candidate.ClaimNumber + 1);
             var leaseUntil = now + settings.LeaseDuration;
-            var rows = await db.Posts
-                .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
-                .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber
-                            && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress)
-                            && db.Posts.Count(o => o.Status == PostStatus.InProgress) < max)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(p => p.Status, PostStatus.InProgress)
-                    .SetProperty(p => p.ClaimNumber, claim.Number)
-                    .SetProperty(p => p.Version, p => p.Version + 1)
-                    .SetProperty(p => p.ClaimedBy, InstanceId)
-                    .SetProperty(p => p.LeaseUntil, leaseUntil)
-                    .SetProperty(p => p.UpdatedAt, now), cancellationToken);
+            var limit = settings.PerPersonaHourlyLimit;
+            int rows;
+            // PostgreSQL: claims take turns (DatabaseLocks), so the counts below include every claim committed before.
+            await using (var claimsLock = await DatabaseLocks.HoldClaimsLockAsync(db, cancellationToken))
+            {
+                rows = await db.Posts
+                    .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
+                    .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber
+                                && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress)
+                                && db.Posts.Count(o => o.Status == PostStatus.InProgress) < max
+                                && db.Posts.Count(o => o.PersonaId == p.PersonaId && o.PublishedAt > hourAgo) < limit)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(p => p.Status, PostStatus.InProgress)
+                        .SetProperty(p => p.ClaimNumber, claim.Number)
+                        .SetProperty(p => p.Version, p => p.Version + 1)
+                        .SetProperty(p => p.ClaimedBy, InstanceId)
+                        .SetProperty(p => p.LeaseUntil, leaseUntil)
+                        .SetProperty(p => p.UpdatedAt, now), cancellationToken);
+                if (claimsLock is not null) await claimsLock.CommitAsync(cancellationToken);
+            }
+
             busy.Add(candidate.PersonaId);
             if (rows != 1) continue; // another dispatcher was quicker, an operator changed the post, or the budget is spent
 

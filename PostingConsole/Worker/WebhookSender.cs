@@ -14,9 +14,10 @@ namespace PostingConsole.Worker;
 /// answer 2xx it is delivered, otherwise it is tried again later (30 s, doubling, at most an hour apart) and given
 /// up after <see cref="MaxAttempts"/>. The outbox is the retry: no in-process retry is stacked on top.
 /// </summary>
+/// <remarks>With several console processes on one PostgreSQL database, one of them delivers at a time (<see cref="DatabaseLocks"/>).</remarks>
 public sealed class WebhookSender(
     IDbContextFactory<PostingDbContext> contextFactory, IHttpClientFactory clients, IOptionsMonitor<NotificationOptions> options,
-    TimeProvider time, ILogger<WebhookSender> logger)
+    DatabaseLocks locks, TimeProvider time, ILogger<WebhookSender> logger)
 {
     public const string Client = "webhooks";
     public const int MaxAttempts = 20;
@@ -28,8 +29,15 @@ public sealed class WebhookSender(
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
     private DateTime lastCleanup = DateTime.MinValue;
 
-    /// <summary>One pass over what is due; returns how many messages were delivered.</summary>
+    /// <summary>One pass over what is due; returns how many messages were delivered (0 while another process delivers).</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var delivered = 0;
+        await locks.TryRunExclusiveAsync(DatabaseLocks.Key.WebhookOutbox, async ct => delivered = await DeliverAsync(ct), cancellationToken);
+        return delivered;
+    }
+
+    private async Task<int> DeliverAsync(CancellationToken cancellationToken)
     {
         var urls = options.CurrentValue.Webhooks;
         var now = time.GetUtcNow().UtcDateTime;

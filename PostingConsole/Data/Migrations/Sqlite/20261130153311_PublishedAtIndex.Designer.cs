@@ -8,11 +8,11 @@ using PostingConsole.Data;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    [Migration("20261124215924_Security")]
-    partial class Security
+    [Migration("20261130153311_PublishedAtIndex")]
+    partial class PublishedAtIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -217,6 +217,9 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("AppThrottledUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastTickAt")
                         .HasColumnType("TEXT");
 
@@ -301,9 +304,6 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int?>("PostId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ReadAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
 
@@ -316,6 +316,68 @@ namespace PostingConsole.Data.Migrations
                         .HasFilter("\"ResolvedAt\" IS NULL");
 
                     b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.AlertReadMark", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadThroughId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserName");
+
+                    b.ToTable("AlertReadMarks");
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("ApiKeys");
                 });
 
             modelBuilder.Entity("PostingConsole.Domain.AuditEntry", b =>
@@ -422,6 +484,9 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ThrottledUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -433,6 +498,12 @@ namespace PostingConsole.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("WindowFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("WindowTo")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -455,6 +526,10 @@ namespace PostingConsole.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimNumber")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(64)
@@ -541,11 +616,17 @@ namespace PostingConsole.Data.Migrations
                     b.Property<bool>("UseLocalImage")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("PublishedAt");
 
                     b.HasIndex("ScheduledAt");
 
@@ -609,52 +690,50 @@ namespace PostingConsole.Data.Migrations
                     b.ToTable("PostAttempts");
                 });
 
-            modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
+            modelBuilder.Entity("PostingConsole.Domain.WebhookMessage", b =>
                 {
-                    b.Property<int>("Id")
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CreatedBy")
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventId")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hash")
+                    b.Property<DateTime?>("GaveUpAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Prefix")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Hash")
-                        .IsUnique();
+                    b.HasIndex("DeliveredAt", "NextAttemptAt");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("WebhookMessages");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

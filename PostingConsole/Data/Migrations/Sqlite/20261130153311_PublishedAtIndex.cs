@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class PublishedAtIndex : Migration

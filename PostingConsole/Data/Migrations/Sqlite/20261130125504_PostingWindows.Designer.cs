@@ -2,17 +2,20 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PostingConsole.Data;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    partial class PostingDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261130125504_PostingWindows")]
+    partial class PostingWindows
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -301,6 +304,9 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int?>("PostId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
 
@@ -313,20 +319,6 @@ namespace PostingConsole.Data.Migrations
                         .HasFilter("\"ResolvedAt\" IS NULL");
 
                     b.ToTable("Alerts");
-                });
-
-            modelBuilder.Entity("PostingConsole.Domain.AlertReadMark", b =>
-                {
-                    b.Property<string>("UserName")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ReadThroughId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("UserName");
-
-                    b.ToTable("AlertReadMarks");
                 });
 
             modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
@@ -536,10 +528,6 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CoverUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -579,13 +567,6 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("MediaType")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasDefaultValue("Image");
-
                     b.Property<DateTime?>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
@@ -605,11 +586,6 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("ScheduledAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("ShareToFeed")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasDefaultValue(true);
-
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -626,28 +602,18 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("UseLocalFile")
+                    b.Property<bool>("UseLocalImage")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("VideoPath")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("VideoUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
-
-                    b.HasIndex("PublishedAt");
 
                     b.HasIndex("ScheduledAt");
 
@@ -815,41 +781,6 @@ namespace PostingConsole.Data.Migrations
                         .HasForeignKey("PersonaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-
-                    b.OwnsMany("PostingConsole.Domain.PostItem", "Items", b1 =>
-                        {
-                            b1.Property<int>("PostId");
-
-                            b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAddOrUpdate();
-
-                            b1.Property<DateTime?>("ContainerCreatedAt");
-
-                            b1.Property<string>("ContainerId");
-
-                            b1.Property<string>("ImagePath");
-
-                            b1.Property<string>("ImageUrl");
-
-                            b1.Property<bool>("UseLocalFile");
-
-                            b1.Property<string>("VideoPath");
-
-                            b1.Property<string>("VideoUrl");
-
-                            b1.HasKey("PostId", "__synthesizedOrdinal");
-
-                            b1.ToTable("Posts");
-
-                            b1
-                                .ToJson("Items")
-                                .HasColumnType("TEXT");
-
-                            b1.WithOwner()
-                                .HasForeignKey("PostId");
-                        });
-
-                    b.Navigation("Items");
 
                     b.Navigation("Persona");
                 });

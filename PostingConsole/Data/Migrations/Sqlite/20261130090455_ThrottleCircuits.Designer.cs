@@ -8,11 +8,11 @@ using PostingConsole.Data;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    [Migration("20261130082805_FencedClaims")]
-    partial class FencedClaims
+    [Migration("20261130090455_ThrottleCircuits")]
+    partial class ThrottleCircuits
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -217,6 +217,9 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("AppThrottledUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastTickAt")
                         .HasColumnType("TEXT");
 
@@ -420,6 +423,9 @@ namespace PostingConsole.Data.Migrations
 
                     b.Property<string>("StatusReason")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ThrottledUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TimeZone")

@@ -8,7 +8,7 @@ using PostingConsole.Data;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
     [Migration("20261124114353_SeedDispatcherState")]

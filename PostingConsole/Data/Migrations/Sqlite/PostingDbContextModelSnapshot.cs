@@ -2,20 +2,17 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PostingConsole.Data;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    [Migration("20261130090455_ThrottleCircuits")]
-    partial class ThrottleCircuits
+    partial class PostingDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -217,6 +214,9 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("AccountsCheckedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("AppThrottledUntil")
                         .HasColumnType("TEXT");
 
@@ -304,9 +304,6 @@ namespace PostingConsole.Data.Migrations
                     b.Property<int?>("PostId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("ReadAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
 
@@ -319,6 +316,68 @@ namespace PostingConsole.Data.Migrations
                         .HasFilter("\"ResolvedAt\" IS NULL");
 
                     b.ToTable("Alerts");
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.AlertReadMark", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadThroughId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserName");
+
+                    b.ToTable("AlertReadMarks");
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("ApiKeys");
                 });
 
             modelBuilder.Entity("PostingConsole.Domain.AuditEntry", b =>
@@ -441,6 +500,12 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<TimeOnly?>("WindowFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("WindowTo")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("IgUserId")
@@ -472,6 +537,10 @@ namespace PostingConsole.Data.Migrations
 
                     b.Property<string>("ContainerId")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CoverUrl")
+                        .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -513,6 +582,13 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Image");
+
                     b.Property<DateTime?>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
@@ -532,6 +608,11 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("ScheduledAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ShareToFeed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -548,18 +629,28 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("UseLocalImage")
+                    b.Property<bool>("UseLocalFile")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("VideoPath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VideoUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("PublishedAt");
 
                     b.HasIndex("ScheduledAt");
 
@@ -669,54 +760,6 @@ namespace PostingConsole.Data.Migrations
                     b.ToTable("WebhookMessages");
                 });
 
-            modelBuilder.Entity("PostingConsole.Domain.ApiKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Prefix")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Hash")
-                        .IsUnique();
-
-                    b.ToTable("ApiKeys");
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -775,6 +818,41 @@ namespace PostingConsole.Data.Migrations
                         .HasForeignKey("PersonaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.OwnsMany("PostingConsole.Domain.PostItem", "Items", b1 =>
+                        {
+                            b1.Property<int>("PostId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime?>("ContainerCreatedAt");
+
+                            b1.Property<string>("ContainerId");
+
+                            b1.Property<string>("ImagePath");
+
+                            b1.Property<string>("ImageUrl");
+
+                            b1.Property<bool>("UseLocalFile");
+
+                            b1.Property<string>("VideoPath");
+
+                            b1.Property<string>("VideoUrl");
+
+                            b1.HasKey("PostId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Posts");
+
+                            b1
+                                .ToJson("Items")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PostId");
+                        });
+
+                    b.Navigation("Items");
 
                     b.Navigation("Persona");
                 });

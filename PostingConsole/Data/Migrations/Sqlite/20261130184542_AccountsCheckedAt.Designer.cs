@@ -8,11 +8,11 @@ using PostingConsole.Data;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    [Migration("20261130163449_MediaTypes")]
-    partial class MediaTypes
+    [Migration("20261130184542_AccountsCheckedAt")]
+    partial class AccountsCheckedAt
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -216,6 +216,9 @@ namespace PostingConsole.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AccountsCheckedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("AppThrottledUntil")
                         .HasColumnType("TEXT");

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class SeedDispatcherState : Migration

@@ -8,11 +8,11 @@ using PostingConsole.Data;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    [Migration("20261130153311_PublishedAtIndex")]
-    partial class PublishedAtIndex
+    [Migration("20261130163449_MediaTypes")]
+    partial class MediaTypes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -539,6 +539,10 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CoverUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -578,6 +582,13 @@ namespace PostingConsole.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Image");
+
                     b.Property<DateTime?>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
@@ -597,6 +608,11 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("ScheduledAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ShareToFeed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -613,12 +629,20 @@ namespace PostingConsole.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("UseLocalImage")
+                    b.Property<bool>("UseLocalFile")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("VideoPath")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VideoUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -794,6 +818,41 @@ namespace PostingConsole.Data.Migrations
                         .HasForeignKey("PersonaId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.OwnsMany("PostingConsole.Domain.PostItem", "Items", b1 =>
+                        {
+                            b1.Property<int>("PostId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime?>("ContainerCreatedAt");
+
+                            b1.Property<string>("ContainerId");
+
+                            b1.Property<string>("ImagePath");
+
+                            b1.Property<string>("ImageUrl");
+
+                            b1.Property<bool>("UseLocalFile");
+
+                            b1.Property<string>("VideoPath");
+
+                            b1.Property<string>("VideoUrl");
+
+                            b1.HasKey("PostId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Posts");
+
+                            b1
+                                .ToJson("Items")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PostId");
+                        });
+
+                    b.Navigation("Items");
 
                     b.Navigation("Persona");
                 });

@@ -3,22 +3,16 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations
+namespace PostingConsole.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ThrottleCircuits : Migration
+    public partial class AccountsCheckedAt : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<DateTime>(
-                name: "ThrottledUntil",
-                table: "Personas",
-                type: "TEXT",
-                nullable: true);
-
-            migrationBuilder.AddColumn<DateTime>(
-                name: "AppThrottledUntil",
+                name: "AccountsCheckedAt",
                 table: "DispatcherState",
                 type: "TEXT",
                 nullable: true);
@@ -27,7 +21,7 @@ namespace PostingConsole.Data.Migrations
                 table: "DispatcherState",
                 keyColumn: "Id",
                 keyValue: 1,
-                column: "AppThrottledUntil",
+                column: "AccountsCheckedAt",
                 value: null);
         }
 
@@ -35,11 +29,7 @@ namespace PostingConsole.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(
-                name: "ThrottledUntil",
-                table: "Personas");
-
-            migrationBuilder.DropColumn(
-                name: "AppThrottledUntil",
+                name: "AccountsCheckedAt",
                 table: "DispatcherState");
         }
     }
