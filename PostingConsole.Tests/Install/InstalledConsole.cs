@@ -40,6 +40,16 @@ public sealed class InstalledConsole : IAsyncDisposable
     public Uri BaseUrl { get; }
     public HttpClient Http { get; }
 
+    /// <summary>The process (for its claims' <c>ClaimedBy</c>, which names it).</summary>
+    public int ProcessId => process.Id;
+
+    /// <summary>kill -9: the process ends at once, mid-call or mid-save, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
     public string Output
     {
         get { lock (output) return output.ToString(); }

@@ -28,6 +28,29 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Answer 500 to the next <paramref name="count"/> deliveries (the receiver is down).</summary>
     public void FailNext(int count) => failNext = count;
 
+    private int arrived;
+    private volatile TaskCompletionSource? held;
+
+    /// <summary>Deliveries that reached the receiver, answered or not yet.</summary>
+    public int Arrived => Volatile.Read(ref arrived);
+
+    /// <summary>The receiver is slow: deliveries arriving from now on wait for their answer until the result is disposed.</summary>
+    public IDisposable HoldAnswers()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        held = gate;
+        return new Release(() =>
+        {
+            held = null;
+            gate.TrySetResult();
+        });
+    }
+
+    private sealed class Release(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -38,6 +61,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         receiver = new WebhookReceiver(app);
         app.MapPost("/hook", async (HttpRequest request) =>
         {
+            Interlocked.Increment(ref receiver.arrived);
+            if (receiver.held is { } gate) await gate.Task;
             if (Interlocked.Decrement(ref receiver.failNext) >= 0) return Results.StatusCode(500);
             using var body = await JsonDocument.ParseAsync(request.Body);
             receiver.Received.Enqueue(body.RootElement.Clone());

@@ -39,24 +39,29 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
         await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(paths.DatabaseConnectionString)
         {
             ApplicationName = "PostingConsole events",
-            KeepAlive = 15,
         }.ConnectionString);
         using var subscription = hub.Subscribe(evt =>
         {
             if (!received.TryRemove(evt, out _)) outgoing.Writer.TryWrite(evt);
             return Task.CompletedTask;
         });
-        await Task.WhenAll(ListenAsync(dataSource, stoppingToken), SendAsync(dataSource, stoppingToken));
+        await Task.WhenAll(ListenAsync(stoppingToken), SendAsync(dataSource, stoppingToken));
     }
 
-    private async Task ListenAsync(NpgsqlDataSource dataSource, CancellationToken stoppingToken)
+    /// <summary>The listening connection's name in <c>pg_stat_activity</c>.</summary>
+    public const string ListenerName = "PostingConsole listener";
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
     {
+        // A connection of its own, outside any pool, kept open: a dead one is noticed by its keepalive and replaced.
+        var listener = new NpgsqlConnectionStringBuilder(paths.DatabaseConnectionString) { ApplicationName = ListenerName, KeepAlive = 15, Pooling = false }.ConnectionString;
         var reconnecting = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                await using var connection = new NpgsqlConnection(listener);
+                await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) => Receive(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {

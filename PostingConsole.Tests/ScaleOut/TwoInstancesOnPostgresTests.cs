@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Sandbox;
+using PostingConsole.Tests.Install;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.ScaleOut;
+
+/// <summary>
+/// Two real console processes (the built PostingConsole.dll) on one PostgreSQL database, publishing to one Graph API: the
+/// Sandbox of a third console, which counts the calls in flight at the Graph side. One of them is killed (SIGKILL) mid-run.
+/// </summary>
+[Trait("Database", "Postgres")]
+public class TwoInstancesOnPostgresTests
+{
+    private const int MaxConcurrency = 10;
+    private const int HourlyLimit = 10;
+
+    [Fact]
+    public async Task Two_processes_publish_1000_posts_over_100_personas_once_each_and_a_kill_9_leaves_nothing_behind()
+    {
+        await using var meta = EngineHarness.Start(realTime: true);
+        meta.Sandbox.Latency = TimeSpan.FromMilliseconds(30);
+        meta.Sandbox.ContainerProcessing = TimeSpan.Zero;
+        using var shared = new TempFolder("pc-two-pg");
+        var (database, posts) = await SeedAsync(shared.Path, personas: 100, postsEach: 10, meta.Sandbox);
+        try
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["DataFolder"] = shared.Path, // the media folder both serve (shared storage); keys and everything else are in the database
+                ["Database__Provider"] = "Postgres",
+                ["ConnectionStrings__Posting"] = database,
+                ["Graph__Mode"] = "Live",
+                ["Graph__BaseUrl"] = new Uri(meta.BaseUrl, "sandbox/graph/").AbsoluteUri,
+                ["Graph__CallTimeout"] = "00:00:05",
+                ["Posting__MaxConcurrency"] = MaxConcurrency.ToString(),
+                ["Posting__PerPersonaHourlyLimit"] = HourlyLimit.ToString(),
+                ["Posting__LeaseDuration"] = "00:00:30",
+                ["Logging__LogLevel__Default"] = "Warning",
+            };
+            var dll = Path.Combine(AppContext.BaseDirectory, "PostingConsole.dll");
+            await using var one = await InstalledConsole.StartAsync(dll, shared.Path, shared.Path, environment);
+            await using var two = await InstalledConsole.StartAsync(dll, shared.Path, shared.Path, environment);
+            await using var db = Connect(database);
+            // Both are up with dispatch stopped: the switch is in the database, so starting it starts both.
+            await db.DispatcherState.ExecuteUpdateAsync(s => s.SetProperty(x => x.Running, true));
+
+            // Mid-run, while process one has posts in flight: kill -9.
+            var oneClaims = $":{one.ProcessId}:";
+            var waited = Stopwatch.StartNew();
+            while (await db.Posts.CountAsync(p => p.Status == PostStatus.Published) < posts / 4
+                   || await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress && p.ClaimedBy!.Contains(oneClaims)) == 0)
+            {
+                waited.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2), $"a quarter published\n{one.Output}\n{two.Output}");
+                await Task.Delay(20);
+            }
+
+            await one.KillAsync();
+            var stranded = await db.Posts.Where(p => p.Status == PostStatus.InProgress && p.ClaimedBy!.Contains(oneClaims)).Select(p => p.Id).ToListAsync();
+            stranded.ShouldNotBeEmpty("the killed process had posts in flight");
+
+            while (await db.Posts.CountAsync(p => p.Status != PostStatus.Published) > 0)
+            {
+                waited.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(4), $"every post published\n{two.Output}");
+                await Task.Delay(200);
+            }
+
+            // Once each: one Instagram post per post, the killed process's posts included.
+            meta.Sandbox.AllMedia.Count.ShouldBe(posts, "0 duplicates: one Instagram post per post");
+            meta.Sandbox.AllMedia.GroupBy(m => m.Caption).ShouldAllBe(g => g.Count() == 1);
+            (await db.Posts.CountAsync(p => p.MediaId == null || p.Permalink == null)).ShouldBe(0, "0 lost: each with media id and permalink");
+            var finished = await db.Posts.Where(p => stranded.Contains(p.Id)).Select(p => new { p.ClaimedBy, p.ClaimNumber }).ToListAsync();
+            finished.ShouldAllBe(p => !p.ClaimedBy!.Contains(oneClaims) && p.ClaimNumber >= 2, "the other process took the stranded posts over after the lease");
+
+            // Within the limits, both processes together.
+            meta.Sandbox.MaxCallsInFlight.ShouldBeLessThanOrEqualTo(MaxConcurrency, "Graph calls in flight, both processes together");
+            meta.Sandbox.MaxCallsInFlight.ShouldBeGreaterThan(MaxConcurrency / 2, "the budget was in use, not idle");
+            var claimers = await db.Posts.Select(p => p.ClaimedBy).Distinct().ToListAsync();
+            claimers.Count.ShouldBeGreaterThanOrEqualTo(2, "both processes claimed posts");
+            await ShouldRunOnePostPerPersonaAtATimeAsync(db);
+            var perHour = await db.Posts.GroupBy(p => p.PersonaId).Select(g => g.Count(p => p.PublishedAt != null)).MaxAsync();
+            perHour.ShouldBeLessThanOrEqualTo(HourlyLimit, "Posting:PerPersonaHourlyLimit within the hour the run took");
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(database);
+        }
+    }
+
+    /// <summary>Each post's run (its first Graph call to its last) never overlaps another run of the same persona.</summary>
+    private static async Task ShouldRunOnePostPerPersonaAtATimeAsync(PostingDbContext db)
+    {
+        var runs = await db.PostAttempts.GroupBy(a => a.PostId)
+            .Select(g => new { PostId = g.Key, From = g.Min(a => a.At), To = g.Max(a => a.At) }).ToListAsync();
+        var personaOf = await db.Posts.ToDictionaryAsync(p => p.Id, p => p.PersonaId);
+        foreach (var persona in runs.GroupBy(r => personaOf[r.PostId]))
+        {
+            var ordered = persona.OrderBy(r => r.From).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                ordered[i].From.ShouldBeGreaterThan(ordered[i - 1].To, $"persona {persona.Key}: post {ordered[i].PostId} began while post {ordered[i - 1].PostId} ran");
+            }
+        }
+    }
+
+    private static PostgresPostingDbContext Connect(string database) =>
+        new(new DbContextOptionsBuilder<PostgresPostingDbContext>().UseNpgsql(database).Options);
+
+    /// <summary>A migrated PostgreSQL database with personas, tokens (its key ring) and due posts; dispatch stopped.</summary>
+    private static async Task<(string Database, int Posts)> SeedAsync(string folder, int personas, int postsEach, SandboxGraphState meta)
+    {
+        var database = await PostgresServer.CreateDatabaseAsync(); // the test's, not the seeding app's (which would drop it)
+        await using var seed = new ConsoleAppFactory(new Dictionary<string, string?>
+        {
+            ["DataFolder"] = folder, ["Database:Provider"] = "Postgres", ["ConnectionStrings:Posting"] = database,
+        });
+        await seed.GetService<DemoSeeder>().EnsureDemoMediaAsync(CancellationToken.None);
+        var tokens = seed.GetService<TokenProtector>();
+        await using var db = seed.CreateDbContext();
+        var now = DateTime.UtcNow;
+        for (var i = 0; i < personas; i++)
+        {
+            var token = $"EAA-token-{i}-{Guid.NewGuid():N}";
+            var persona = Persona.Create($"확장{i}", $"1786{i:D10}", tokens.Protect(token), "abcd", null, now);
+            meta.SetAccountToken(persona.IgUserId, token);
+            db.Personas.Add(persona);
+            await db.SaveChangesAsync();
+            for (var k = 0; k < postsEach; k++)
+            {
+                db.Posts.Add(Post.Create(persona.Id, null, "demo/demo-01.jpg", $"{persona.Name} #{k} {Guid.NewGuid():N}", ["데일리"], now.AddSeconds(-k), null, now));
+            }
+        }
+
+        await db.SaveChangesAsync();
+        await db.DispatcherState.ExecuteUpdateAsync(s => s.SetProperty(x => x.Running, false));
+        return (database, personas * postsEach);
+    }
+}
