@@ -21,6 +21,7 @@ public static class ConsoleCommands
         {
             "backup" => await BackupAsync(args[1..]),
             "create-admin" => await CreateAdminAsync(args[1..]),
+            "migrate-to-postgres" => await MigrateToPostgresAsync(args[1..]),
             "help" or "--help" or "-h" => Help(),
             _ => null,
         };
@@ -33,6 +34,12 @@ public static class ConsoleCommands
         var builder = ConsoleHost.CreateBuilder(settings);
         builder.AddOperatorConfigFile();
         var paths = new AppPaths(builder.Configuration);
+        if (paths.DatabaseProvider == DatabaseProvider.Postgres)
+        {
+            Console.Error.WriteLine("The database is PostgreSQL: back it up with pg_dump (see the README), not with this command.");
+            return 2;
+        }
+
         target ??= Path.Combine(paths.BackupsFolder, $"posting-{DateTime.UtcNow:yyyyMMdd-HHmmss}.db");
         try
         {
@@ -43,6 +50,44 @@ public static class ConsoleCommands
         catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
         {
             Console.Error.WriteLine($"Backup failed: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Moves the console's SQLite database (as configured: <c>ConnectionStrings:Posting</c> or the data folder's file) and its key
+    /// ring into an empty PostgreSQL database named by the first argument (an Npgsql connection string). Stop the console first.
+    /// </summary>
+    private static async Task<int> MigrateToPostgresAsync(string[] args)
+    {
+        var target = args.FirstOrDefault(a => !a.StartsWith('-'));
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            Console.Error.WriteLine("Usage: PostingConsole migrate-to-postgres \"Host=...;Database=...;Username=...;Password=...\"");
+            return 2;
+        }
+
+        var builder = ConsoleHost.CreateBuilder(args.Where(a => a != target).ToArray());
+        builder.AddOperatorConfigFile();
+        var paths = new AppPaths(builder.Configuration);
+        if (paths.DatabaseProvider != DatabaseProvider.Sqlite)
+        {
+            Console.Error.WriteLine("This console is configured for PostgreSQL already (Database:Provider); the command moves a SQLite database.");
+            return 2;
+        }
+
+        try
+        {
+            var result = await SqliteToPostgres.CopyAsync(paths.DatabaseConnectionString, paths.KeysFolder, target, CancellationToken.None);
+            var pg = new Npgsql.NpgsqlConnectionStringBuilder(target);
+            Console.WriteLine($"Moved {paths.DatabaseFile} to PostgreSQL {pg.Host}:{pg.Port}/{pg.Database}: " +
+                              string.Join(", ", result.Rows.Where(r => r.Value > 0).Select(r => $"{r.Key} {r.Value:N0}")) + $"; {result.Keys} key(s).");
+            Console.WriteLine("Next: set Database:Provider=Postgres and ConnectionStrings:Posting to that database, and start the console.");
+            return 0;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException or ArgumentException)
+        {
+            Console.Error.WriteLine($"Not moved (the PostgreSQL database is as it was): {ex.Message}");
             return 1;
         }
     }
@@ -93,8 +138,11 @@ public static class ConsoleCommands
         Console.WriteLine("""
             PostingConsole [--Key=value ...]       start the console (configuration keys as in appsettings.json)
             PostingConsole create-admin <user>     create an Admin (password from standard input, or generated and shown once)
-            PostingConsole backup [file]           online backup of the database while the console runs
-                                                   (default file: <DataFolder>/backups/posting-<UTC time>.db)
+            PostingConsole backup [file]           online backup of the SQLite database while the console runs
+                                                   (default file: <DataFolder>/backups/posting-<UTC time>.db; PostgreSQL: pg_dump)
+            PostingConsole migrate-to-postgres "<Npgsql connection string>"
+                                                   move the SQLite database and its key ring into an empty PostgreSQL
+                                                   database (stop the console first)
             """);
         return 0;
     }
