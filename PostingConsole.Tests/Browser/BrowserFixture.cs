@@ -17,6 +17,9 @@ public class BrowserFixture : IAsyncLifetime
 {
     protected virtual bool SeedDemo => false;
 
+    /// <summary>Settings of the console on top of the fixture's.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? playwright;
@@ -31,14 +34,16 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>Signed-in browser state per role (cookies), made once by signing in through the real form.</summary>
     private readonly Dictionary<string, string> signedIn = [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        App = EngineHarness.Start(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Posting:AutoDispatch"] = "true",
             ["Sandbox:SeedDemo"] = SeedDemo ? "true" : "false",
             ["Graph:ContainerPollInterval"] = "00:00:00.200",
-        }, realTime: true, environment: "Development");
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+        App = EngineHarness.Start(settings, realTime: true, environment: "Development");
         App.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(300);
         Api = App.CreateApiClient();
         Api.BaseAddress = App.BaseUrl;
@@ -138,7 +143,7 @@ public class BrowserFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         playwright?.Dispose();
@@ -155,6 +160,44 @@ public static class BrowserCollections
     public const string LiveUpdates = "browser-live-updates";
     public const string Access = "browser-access";
     public const string Screens = "browser-screens";
+    public const string ScaleOut = "browser-scale-out";
+}
+
+[CollectionDefinition(BrowserCollections.ScaleOut)]
+public sealed class ScaleOutBrowserCollection : ICollectionFixture<TwoInstancesBrowserFixture>;
+
+/// <summary>
+/// Two consoles on one PostgreSQL database: the browser's (<see cref="BrowserFixture.App"/>, which serves screens and the API
+/// and dispatches nothing) and <see cref="Worker"/>, which runs the queue.
+/// </summary>
+public sealed class TwoInstancesBrowserFixture : BrowserFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "Postgres",
+        ["Posting:AutoDispatch"] = "false",
+    };
+
+    public EngineHarness Worker { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Worker = EngineHarness.Start(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Posting"] = App.PostgresDatabase,
+            ["Posting:AutoDispatch"] = "true",
+            ["Graph:ContainerPollInterval"] = "00:00:00.200",
+        }, realTime: true);
+        Worker.Sandbox.ContainerProcessing = TimeSpan.FromMilliseconds(300);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Worker.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }
 
 [CollectionDefinition(BrowserCollections.LiveUpdates)]

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
@@ -27,9 +26,6 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
     private readonly string instance = Guid.NewGuid().ToString("N");
     private readonly Channel<PostingEvent> outgoing = System.Threading.Channels.Channel.CreateUnbounded<PostingEvent>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Events that came from another process, so they are not sent back (by reference: records compare by value).</summary>
-    private readonly ConcurrentDictionary<PostingEvent, byte> received = new(ReferenceEqualityComparer.Instance);
-
     private sealed record Envelope(string From, List<Item> Events);
 
     private sealed record Item(string Type, JsonElement Event);
@@ -42,7 +38,7 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
         }.ConnectionString);
         using var subscription = hub.Subscribe(evt =>
         {
-            if (!received.TryRemove(evt, out _)) outgoing.Writer.TryWrite(evt);
+            if (!evt.FromOtherProcess) outgoing.Writer.TryWrite(evt); // what came from the others is not sent back
             return Task.CompletedTask;
         });
         await Task.WhenAll(ListenAsync(stoppingToken), SendAsync(dataSource, stoppingToken));
@@ -94,19 +90,16 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
             if (envelope is null || envelope.From == instance) return;
             foreach (var item in envelope.Events)
             {
-                if (EventTypes.TryGetValue(item.Type, out var type) && item.Event.Deserialize(type) is PostingEvent evt) Publish(evt);
+                if (EventTypes.TryGetValue(item.Type, out var type) && item.Event.Deserialize(type) is PostingEvent evt)
+                {
+                    hub.Publish(evt with { FromOtherProcess = true });
+                }
             }
         }
         catch (JsonException ex)
         {
             LogUnreadable(logger, ex);
         }
-    }
-
-    private void Publish(PostingEvent evt)
-    {
-        received[evt] = 0;
-        hub.Publish(evt);
     }
 
     private async Task SendAsync(NpgsqlDataSource dataSource, CancellationToken stoppingToken)

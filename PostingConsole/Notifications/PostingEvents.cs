@@ -3,7 +3,11 @@ using PostingConsole.Domain;
 namespace PostingConsole.Notifications;
 
 /// <summary>What the console tells open screens. Events carry ids and the new state, never EF entities.</summary>
-public abstract record PostingEvent(DateTime OccurredAt);
+public abstract record PostingEvent(DateTime OccurredAt)
+{
+    /// <summary>Published by another console process on the same PostgreSQL database and relayed here.</summary>
+    public bool FromOtherProcess { get; init; }
+}
 
 public sealed record PostChanged(DateTime OccurredAt, int PostId, int PersonaId, PostStatus Status, FailureReason? FailureReason)
     : PostingEvent(OccurredAt);

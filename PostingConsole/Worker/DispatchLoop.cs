@@ -5,9 +5,10 @@ namespace PostingConsole.Worker;
 /// <summary>
 /// The wake-up timer: ticks the dispatcher when a post falls due (a timer to the next due time), when an
 /// operator makes one due now, and when an in-flight post finishes and frees a slot — so posts start within
-/// a second of their time. Coravel's one-minute tick (<see cref="DispatchDuePosts"/>) is the safety net.
+/// a second of their time. Coravel's one-minute tick (<see cref="DispatchDuePosts"/>) is the safety net. With several console
+/// processes on one database, a post another process changed (made due, or finished: a slot of the shared budget free) wakes it too.
 /// </summary>
-public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, TimeProvider time,
+public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, Notifications.EventHub hub, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
 {
     private readonly int maxConcurrency = options.Value.MaxConcurrency;
@@ -21,6 +22,11 @@ public sealed class DispatchLoop(Dispatcher dispatcher, DispatchSignal signal, T
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!autoDispatch) return; // Posting:AutoDispatch false: this process serves screens and the API only.
+        using var others = hub.Subscribe(evt =>
+        {
+            if (evt is Notifications.PostChanged { FromOtherProcess: true }) signal.Wake();
+            return Task.CompletedTask;
+        });
         var idlePasses = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
