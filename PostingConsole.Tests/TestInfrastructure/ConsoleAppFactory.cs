@@ -42,6 +42,8 @@ public class ConsoleAppFactory : WebApplicationFactory<Program>
             // The app's content root is its own folder (here the test's bin, without wwwroot); the test host serves the
             // project's static web assets instead, so the missing folder is no news.
             ["Logging:LogLevel:Microsoft.AspNetCore.StaticFiles"] = "Error",
+            // Test hosts listen on plain http on loopback: the HTTPS redirect has no port to send to, and says so on every request.
+            ["Logging:LogLevel:Microsoft.AspNetCore.HttpsPolicy"] = "Error",
             // Tests provoke unique-key races on purpose; EF logs each losing INSERT as an error.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         };

@@ -47,6 +47,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddDbContextFactory<PostingDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(folder.Path, "posting.db")}"));
         services.AddDataProtection();
         services.AddSingleton<TokenProtector>();
+        services.AddSingleton<DatabaseLocks>();
         services.AddSingleton<EventHub>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<MediaFiles>();
