@@ -328,7 +328,7 @@ public class ProgressPageTests : ConsoleComponentTest
         // Published at 03:00 UTC = 12:00 in Seoul: the hourly chart's noon bar, the only one.
         var charts = page.FindComponents<ProgressCharts>().Single().Instance;
         charts.Hours.Select((count, hour) => (count, hour)).Where(x => x.count > 0).ShouldBe([(2, 12)]);
-        page.Find("[data-testid=chart-reasons]").TextContent.ShouldContain(PostingConsole.Components.Shared.StatusLabels.Reason(FailureReason.Transient));
+        page.Find("[data-testid=chart-reasons]").TextContent.ShouldContain(Texts.Reason(FailureReason.Transient, System.Globalization.CultureInfo.GetCultureInfo("ko")));
     }
 
     [Fact]
@@ -362,6 +362,38 @@ public class ProgressPageTests : ConsoleComponentTest
 
         Service<EventHub>().Publish(new ActivityLogged(new DateTime(2026, 11, 24, 3, 0, 15, DateTimeKind.Utc), 999, ActivityLevel.Success, "✅ 성공! 포스트 ID: 123456", null, null));
         page.WaitForAssertion(() => page.FindAll("[data-testid=log-line]")[^1].TextContent.ShouldBe("[12:00:15] ✅ 성공! 포스트 ID: 123456"));
+    }
+
+    [Theory]
+    [InlineData("en", "[12:00:00] ⏳ Persona '지수': Meta call limit — waiting until 12:30:00", "[12:00:15] ✅ Published! Post ID: 123456")]
+    [InlineData("ko", "[12:00:00] ⏳ 페르소나 '지수' Meta 호출 제한 — 12:30:00까지 대기", "[12:00:15] ✅ 성공! 포스트 ID: 123456")]
+    public async Task The_log_is_worded_in_the_viewers_language_with_times_in_the_operators_zone(string language, string stored, string streamed)
+    {
+        var waiting = Notice.WaitingForMeta("지수", new DateTime(2026, 11, 24, 3, 30, 0, DateTimeKind.Utc));
+        await using (var db = Db())
+        {
+            db.ActivityLog.Add(new ActivityLogEntry
+            {
+                At = Time.GetUtcNow().UtcDateTime, Level = ActivityLevel.Warning, Message = waiting.Korean(), Code = waiting.Code, Args = waiting.ArgsJson(),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(language);
+            var page = RenderPage<ProgressPage>();
+            // Stored as a code and its arguments: worded for this viewer, the time in the operator's zone (Asia/Seoul).
+            page.WaitForAssertion(() => page.Find("[data-testid=log-line]").TextContent.ShouldBe(stored));
+            var published = Notice.Published("123456");
+            Service<EventHub>().Publish(new ActivityLogged(new DateTime(2026, 11, 24, 3, 0, 15, DateTimeKind.Utc), 999, ActivityLevel.Success, published.Korean(), null, null, published));
+            page.WaitForAssertion(() => page.FindAll("[data-testid=log-line]")[^1].TextContent.ShouldBe(streamed));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
     }
 
     [Fact]

@@ -81,6 +81,9 @@ public sealed class ActivityLogEntryEntityTypeConfiguration : IEntityTypeConfigu
     public void Configure(EntityTypeBuilder<ActivityLogEntry> builder)
     {
         builder.Property(a => a.Message).HasMaxLength(2000);
+        builder.Property(a => a.Code).HasMaxLength(48);
+        builder.Property(a => a.Args).HasMaxLength(4000);
+        builder.Ignore(a => a.Notice);
         builder.HasIndex(a => a.At);
     }
 }
@@ -91,6 +94,9 @@ public sealed class AlertEntityTypeConfiguration : IEntityTypeConfiguration<Aler
     {
         builder.Property(a => a.IncidentKey).HasMaxLength(128);
         builder.Property(a => a.Message).HasMaxLength(1000);
+        builder.Property(a => a.Code).HasMaxLength(48);
+        builder.Property(a => a.Args).HasMaxLength(4000);
+        builder.Ignore(a => a.Notice);
         // One open alert per incident, even when two posts hit the same dead token at once.
         builder.HasIndex(a => a.IncidentKey).IsUnique().HasFilter("\"ResolvedAt\" IS NULL");
         builder.HasIndex(a => a.At);

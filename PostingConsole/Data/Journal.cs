@@ -21,12 +21,18 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
     public void PersonaChanged(Persona persona) =>
         pending.Add(() => new PersonaChanged(Now, persona.Id, persona.Status));
 
-    public void Log(ActivityLevel level, string message, int? postId = null, int? personaId = null)
+    /// <summary>A line of the live log: the notice, stored as its code and arguments with its Korean wording.</summary>
+    public void Log(ActivityLevel level, Notice notice, int? postId = null, int? personaId = null)
     {
-        var entry = new ActivityLogEntry { At = Now, Level = level, Message = message, PostId = postId, PersonaId = personaId };
+        var entry = new ActivityLogEntry
+        {
+            At = Now, Level = level, Message = Fit(notice.Korean(), 2000), Code = notice.Code, Args = notice.ArgsJson(), PostId = postId, PersonaId = personaId,
+        };
         db.ActivityLog.Add(entry);
-        pending.Add(() => new ActivityLogged(entry.At, entry.Id, entry.Level, entry.Message, entry.PostId, entry.PersonaId));
+        pending.Add(() => new ActivityLogged(entry.At, entry.Id, entry.Level, entry.Message, entry.PostId, entry.PersonaId, notice));
     }
+
+    private static string Fit(string text, int length) => text.Length > length ? text[..(length - 1)] + "…" : text;
 
     /// <summary>Records who did this unit of work's action; saved with the change itself, or not at all.</summary>
     public void Audit(Actor actor, string action, string target, string? detail = null) =>
@@ -40,15 +46,19 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
     }
 
     /// <summary>Raises an alert unless one for the same incident is still open. Returns true when a new one was raised.</summary>
-    public async Task<bool> RaiseAlertAsync(AlertKind kind, string incidentKey, string message, int? personaId, int? postId, CancellationToken cancellationToken)
+    public async Task<bool> RaiseAlertAsync(AlertKind kind, string incidentKey, Notice notice, int? personaId, int? postId, CancellationToken cancellationToken)
     {
         var open = db.Alerts.Local.Any(a => a.IncidentKey == incidentKey && a.ResolvedAt == null)
             || await db.Alerts.AnyAsync(a => a.IncidentKey == incidentKey && a.ResolvedAt == null, cancellationToken);
         if (open) return false;
 
-        var alert = new Alert { At = Now, Kind = kind, IncidentKey = incidentKey, Message = message, PersonaId = personaId, PostId = postId };
+        var message = Fit(notice.Korean(), 1000);
+        var alert = new Alert
+        {
+            At = Now, Kind = kind, IncidentKey = incidentKey, Message = message, Code = notice.Code, Args = notice.ArgsJson(), PersonaId = personaId, PostId = postId,
+        };
         db.Alerts.Add(alert);
-        pending.Add(() => new AlertRaised(alert.At, alert.Id, alert.Kind, alert.Message, alert.PersonaId, alert.PostId));
+        pending.Add(() => new AlertRaised(alert.At, alert.Id, alert.Kind, alert.Message, alert.PersonaId, alert.PostId, notice));
         // One outbound event per incident, as with the alert itself.
         if (WebhookTypeOf(kind) is { } type) Webhook(type, new { personaId, postId, message });
         return true;

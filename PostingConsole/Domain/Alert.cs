@@ -24,6 +24,12 @@ public sealed class Alert
     public string IncidentKey { get; set; } = "";
     public int? PersonaId { get; set; }
     public int? PostId { get; set; }
+    /// <summary>The Korean wording of <see cref="Notice"/>.</summary>
     public string Message { get; set; } = "";
+    public string? Code { get; set; }
+    public string? Args { get; set; }
     public DateTime? ResolvedAt { get; set; }
+
+    /// <summary>What the alert says (worded by the screen), or null for one stored before notices.</summary>
+    public Notice? Notice => Notice.Read(Code, Args);
 }

@@ -15,10 +15,12 @@ public sealed record PostChanged(DateTime OccurredAt, int PostId, int PersonaId,
 public sealed record PersonaChanged(DateTime OccurredAt, int PersonaId, PersonaStatus Status)
     : PostingEvent(OccurredAt);
 
-public sealed record ActivityLogged(DateTime OccurredAt, long EntryId, ActivityLevel Level, string Message, int? PostId, int? PersonaId)
+/// <param name="Message">The Korean wording of <paramref name="Notice"/>; screens word the notice in their viewer's language.</param>
+public sealed record ActivityLogged(DateTime OccurredAt, long EntryId, ActivityLevel Level, string Message, int? PostId, int? PersonaId, Notice? Notice = null)
     : PostingEvent(OccurredAt);
 
-public sealed record AlertRaised(DateTime OccurredAt, long AlertId, AlertKind Kind, string Message, int? PersonaId, int? PostId)
+/// <param name="Message">The Korean wording of <paramref name="Notice"/>; screens word the notice in their viewer's language.</param>
+public sealed record AlertRaised(DateTime OccurredAt, long AlertId, AlertKind Kind, string Message, int? PersonaId, int? PostId, Notice? Notice = null)
     : PostingEvent(OccurredAt);
 
 public sealed record DispatchChanged(DateTime OccurredAt, bool Running, int InFlight, DateTime? LastTickAt)

@@ -30,12 +30,12 @@ public sealed class DispatchControl(IDbContextFactory<PostingDbContext> contextF
 
     /// <summary>No new claims; posts in flight finish.</summary>
     public Task<OperationResult<DispatchStatus>> StopAsync(Actor actor, CancellationToken cancellationToken) =>
-        SetRunningAsync(actor, false, "⏹ 포스팅 중단 (진행 중인 포스팅은 완료됩니다)", cancellationToken);
+        SetRunningAsync(actor, false, Notice.DispatchStopped(), cancellationToken);
 
     public Task<OperationResult<DispatchStatus>> StartAsync(Actor actor, CancellationToken cancellationToken) =>
-        SetRunningAsync(actor, true, "▶ 포스팅 재개", cancellationToken);
+        SetRunningAsync(actor, true, Notice.DispatchStarted(), cancellationToken);
 
-    private async Task<OperationResult<DispatchStatus>> SetRunningAsync(Actor actor, bool running, string line, CancellationToken cancellationToken)
+    private async Task<OperationResult<DispatchStatus>> SetRunningAsync(Actor actor, bool running, Notice line, CancellationToken cancellationToken)
     {
         if (!actor.Can(Permission.Operate)) return OperationResult<DispatchStatus>.Forbidden(actor, Permission.Operate);
         await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))

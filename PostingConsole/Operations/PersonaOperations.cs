@@ -35,7 +35,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         ChangeAsync(actor, AuditActions.PersonaToken, $"new token ••••{Persona.HintFor(accessToken)}", personaId, async (persona, journal, db) =>
         {
             persona.ReplaceToken(tokens.Protect(accessToken), Persona.HintFor(accessToken), journal.Now);
-            journal.Log(ActivityLevel.Info, $"🔑 페르소나 '{persona.Name}' 토큰 갱신", personaId: persona.Id);
+            journal.Log(ActivityLevel.Info, Notice.TokenRenewed(persona.Name), personaId: persona.Id);
             await journal.ResolveAlertsAsync(Journal.Incidents.AuthExpired(persona.Id), cancellationToken);
             await journal.ResolveAlertsAsync(Journal.Incidents.Suspended(persona.Id), cancellationToken);
             await ReleaseHeldAsync(db, journal, persona, cancellationToken);
@@ -45,11 +45,11 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         ChangeAsync(actor, AuditActions.PersonaPause, reason, personaId, async (persona, journal, db) =>
         {
             persona.Pause(reason, journal.Now);
-            journal.Log(ActivityLevel.Warning, $"⏸ 페르소나 '{persona.Name}' 포스팅 일시 중단", personaId: persona.Id);
+            journal.Log(ActivityLevel.Warning, Notice.Paused(persona.Name), personaId: persona.Id);
             var posts = await db.Posts.Where(p => p.PersonaId == persona.Id && Waiting.Contains(p.Status)).ToListAsync(cancellationToken);
             foreach (var post in posts)
             {
-                post.Hold(FailureReason.Unknown, string.IsNullOrWhiteSpace(reason) ? "페르소나 일시 중단" : $"페르소나 일시 중단: {reason}", journal.Now);
+                post.Hold(FailureReason.Unknown, string.IsNullOrWhiteSpace(reason) ? "Persona paused" : $"Persona paused: {reason}", journal.Now);
                 journal.PostChanged(post);
             }
         }, cancellationToken);
@@ -59,9 +59,9 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         ChangeAsync(actor, AuditActions.PersonaWindow, from is null ? "none" : $"{from:HH:mm}–{to:HH:mm}", personaId, (persona, journal, _) =>
         {
             persona.SetPostingWindow(from, to, journal.Now);
-            journal.Log(ActivityLevel.Info, from is null
-                ? $"🕘 페르소나 '{persona.Name}' 게시 시간대 해제"
-                : $"🕘 페르소나 '{persona.Name}' 게시 시간대 {from:HH:mm}–{to:HH:mm} ({persona.TimeZone})", personaId: persona.Id);
+            journal.Log(ActivityLevel.Info, from is { } opens && to is { } closes
+                ? Notice.WindowSet(persona.Name, opens, closes, persona.TimeZone)
+                : Notice.WindowCleared(persona.Name), personaId: persona.Id);
             return Task.CompletedTask;
         }, cancellationToken);
 
@@ -69,7 +69,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         ChangeAsync(actor, AuditActions.PersonaResume, null, personaId, async (persona, journal, db) =>
         {
             persona.Resume(journal.Now);
-            journal.Log(ActivityLevel.Info, $"▶ 페르소나 '{persona.Name}' 포스팅 재개", personaId: persona.Id);
+            journal.Log(ActivityLevel.Info, Notice.Resumed(persona.Name), personaId: persona.Id);
             await journal.ResolveAlertsAsync(Journal.Incidents.Suspended(persona.Id), cancellationToken);
             await journal.ResolveAlertsAsync(Journal.Incidents.Spam(persona.Id), cancellationToken);
             await ReleaseHeldAsync(db, journal, persona, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             journal.PostChanged(post);
         }
 
-        if (held.Count > 0) journal.Log(ActivityLevel.Info, $"페르소나 '{persona.Name}' 보류 포스팅 {held.Count}개 대기열 복귀", personaId: persona.Id);
+        if (held.Count > 0) journal.Log(ActivityLevel.Info, Notice.HeldReleased(persona.Name, held.Count), personaId: persona.Id);
     }
 
     /// <summary>Checks the actor may administer, loads the persona, applies the change and commits it with its audit row.</summary>

@@ -50,7 +50,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         DrawStart(post, journal.Now);
         if (!persona.CanPublish)
         {
-            post.Hold(persona.HoldReason, $"페르소나 상태: {persona.Status}", journal.Now);
+            post.Hold(persona.HoldReason, $"Persona status: {persona.Status}", journal.Now);
         }
 
         db.Posts.Add(post);
@@ -203,7 +203,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         if (posts.Count > 0)
         {
             await journal.ResolveAlertsAsync(posts.Select(p => Journal.Incidents.PostFailed(p.Id)).ToList(), cancellationToken);
-            journal.Log(ActivityLevel.Info, $"🔁 {posts.Count}개 포스팅 재시도 예약");
+            journal.Log(ActivityLevel.Info, Notice.RetriesScheduled(posts.Count));
             journal.Audit(actor, AuditActions.PostRetryMatching, $"{posts.Count} posts",
                 $"status={match.Status?.ToString() ?? "any"} reason={match.FailureReason?.ToString() ?? "any"} persona={match.PersonaId?.ToString(CultureInfo.InvariantCulture) ?? "any"} after {after}");
             await journal.CommitAsync(cancellationToken);

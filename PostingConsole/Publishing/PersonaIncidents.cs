@@ -18,31 +18,30 @@ public static class PersonaIncidents
     public static async Task<bool> TryHandleAsync(PostingDbContext db, Journal journal, Persona persona, PostingDecision decision, string detail,
         Post? current, CancellationToken cancellationToken)
     {
-        var who = $"페르소나 '{persona.Name}'";
         switch (decision.Persona)
         {
             case PersonaAction.NeedsReauth:
                 persona.MarkNeedsReauth(detail, journal.Now);
                 await HoldAsync(db, journal, persona, current, FailureReason.AuthExpired, detail, cancellationToken);
                 await journal.RaiseAlertAsync(AlertKind.AuthExpired, Journal.Incidents.AuthExpired(persona.Id),
-                    $"{who}: 계정 인증 만료, 재인증 필요", persona.Id, current?.Id, cancellationToken);
-                journal.Log(ActivityLevel.Error, $"❌ {who} 계정 인증 만료, 재인증 필요 ({detail})", current?.Id, persona.Id);
+                    Notice.AuthExpiredAlert(persona.Name), persona.Id, current?.Id, cancellationToken);
+                journal.Log(ActivityLevel.Error, Notice.AuthExpired(persona.Name, detail), current?.Id, persona.Id);
                 return true;
 
             case PersonaAction.Suspend:
                 persona.MarkSuspended(detail, journal.Now);
                 await HoldAsync(db, journal, persona, current, decision.Reason, detail, cancellationToken);
                 await journal.RaiseAlertAsync(AlertKind.AccountSuspended, Journal.Incidents.Suspended(persona.Id),
-                    $"{who} 계정 정지됨", persona.Id, current?.Id, cancellationToken);
-                journal.Log(ActivityLevel.Error, $"❌ {who} 계정 정지됨 — 포스팅 일시 중단 ({detail})", current?.Id, persona.Id);
+                    Notice.SuspendedAlert(persona.Name), persona.Id, current?.Id, cancellationToken);
+                journal.Log(ActivityLevel.Error, Notice.Suspended(persona.Name, detail), current?.Id, persona.Id);
                 return true;
 
             case PersonaAction.StopForSpam:
-                persona.Pause($"Meta 스팸 의심 (4/2207051): {detail}", journal.Now);
+                persona.Pause($"Meta suspects spam (4/2207051): {detail}", journal.Now);
                 await HoldAsync(db, journal, persona, current, decision.Reason, detail, cancellationToken);
                 await journal.RaiseAlertAsync(AlertKind.SpamSuspected, Journal.Incidents.Spam(persona.Id),
-                    $"{who}: 스팸 의심 — 포스팅 중단, 확인 후 재개 필요", persona.Id, current?.Id, cancellationToken);
-                journal.Log(ActivityLevel.Error, $"❌ {who} 스팸 의심 — 운영자가 재개할 때까지 포스팅 중단 ({detail})", current?.Id, persona.Id);
+                    Notice.SpamAlert(persona.Name), persona.Id, current?.Id, cancellationToken);
+                journal.Log(ActivityLevel.Error, Notice.SpamSuspected(persona.Name, detail), current?.Id, persona.Id);
                 return true;
 
             default:

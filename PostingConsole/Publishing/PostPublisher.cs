@@ -86,18 +86,17 @@ public sealed class PostPublisher(
         private readonly Dictionary<string, Stopwatch> waits = [];
 
         private DateTime Now => owner.time.GetUtcNow().UtcDateTime;
-        private string Who => $"페르소나 '{persona.Name}'";
 
         public async Task ExecuteAsync()
         {
             // Written with the first save; the dispatcher already announced ⚙️ when it claimed the post.
-            journal.Log(ActivityLevel.Info, $"{Who} 포스팅 시작...", post.Id, persona.Id);
+            journal.Log(ActivityLevel.Info, Notice.PostStarted(persona.Name), post.Id, persona.Id);
 
             if (!persona.CanPublish)
             {
-                post.Hold(persona.HoldReason, $"페르소나 상태: {persona.Status}", Now);
+                post.Hold(persona.HoldReason, $"Persona status: {persona.Status}", Now);
                 journal.PostChanged(post);
-                journal.Log(ActivityLevel.Warning, $"⏸ {Who} 사용 불가 ({persona.Status}) — 포스팅 보류", post.Id, persona.Id);
+                journal.Log(ActivityLevel.Warning, Notice.PersonaUnusable(persona.Name, persona.Status), post.Id, persona.Id);
                 await journal.CommitAsync(ct);
                 return;
             }
@@ -147,7 +146,7 @@ public sealed class PostPublisher(
         {
             post.ScheduleRetry(FailureReason.RateLimited, $"Meta call limit: waiting until {until:u}", until, Now);
             journal.PostChanged(post);
-            journal.Log(ActivityLevel.Warning, $"⏳ {Who} Meta 호출 제한 — {until:HH:mm:ss} UTC까지 대기", post.Id, persona.Id);
+            journal.Log(ActivityLevel.Warning, Notice.WaitingForMeta(persona.Name, until), post.Id, persona.Id);
             await journal.CommitAsync(ct);
         }
 
@@ -439,7 +438,7 @@ public sealed class PostPublisher(
                     PostId = post.Id, At = Now, Step = PublishSteps.ImageCheck, Succeeded = false,
                     Message = "CDN unreachable; using the local file served by the console",
                 });
-                journal.Log(ActivityLevel.Warning, $"{Who} CDN 접근 불가 — 로컬 파일로 재시도", post.Id, persona.Id);
+                journal.Log(ActivityLevel.Warning, Notice.CdnFallback(persona.Name), post.Id, persona.Id);
                 return owner.address.MediaUrl(source.Path!);
             }
 
@@ -575,7 +574,7 @@ public sealed class PostPublisher(
             persona.RecordPublished(Now);
             journal.PostChanged(post);
             journal.PersonaChanged(persona);
-            journal.Log(ActivityLevel.Success, $"✅ 성공! 포스트 ID: {mediaId ?? "(확인 중)"}", post.Id, persona.Id);
+            journal.Log(ActivityLevel.Success, Notice.Published(mediaId), post.Id, persona.Id);
             journal.Webhook(WebhookTypes.PostPublished, new { postId = post.Id, personaId = persona.Id, mediaType = post.MediaType, mediaId, permalink });
             await journal.CommitAsync(ct);
         }
@@ -654,27 +653,26 @@ public sealed class PostPublisher(
                     case PostAction.Retry when decision.CountsAsRetry:
                         post.ScheduleTransientRetry(decision.Reason, detail, decision.At!.Value, Now);
                         journal.Log(ActivityLevel.Warning,
-                            $"❌ {Who} 실패 (API 오류) — {options.TransientRetryDelay.TotalMinutes:0.#}분 후 재시도 ({post.TransientRetries}/{options.MaxTransientRetries}): {detail}",
-                            post.Id, persona.Id);
+                            Notice.TransientRetry(persona.Name, options.TransientRetryDelay, post.TransientRetries, options.MaxTransientRetries, detail), post.Id, persona.Id);
                         break;
                     case PostAction.Retry:
                         post.ScheduleRetry(decision.Reason, detail, decision.At!.Value, Now);
                         journal.Log(ActivityLevel.Warning, decision.Circuit == CircuitScope.None
-                            ? $"{Who} {Words(decision.Reason)}"
-                            : $"⏳ {Who} Rate Limit — {(decision.At.Value - Now).TotalMinutes:0.#}분 후 재시도 ({(decision.Circuit == CircuitScope.App ? "앱 전체" : "계정")} 호출 제한)",
+                            ? RetryNotice(decision.Reason)
+                            : Notice.ThrottledRetry(persona.Name, decision.At.Value - Now, decision.Circuit == CircuitScope.App),
                             post.Id, persona.Id);
                         break;
                     case PostAction.Defer:
                         post.Defer(decision.At!.Value, decision.Reason, detail, Now);
-                        journal.Log(ActivityLevel.Warning, $"⏳ {Who} 게시 한도 도달 — 다음 가능 시각까지 대기", post.Id, persona.Id);
+                        journal.Log(ActivityLevel.Warning, Notice.QuotaWait(persona.Name), post.Id, persona.Id);
                         break;
                     case PostAction.Fail:
                         post.Fail(decision.Reason, detail, Now);
                         journal.Log(ActivityLevel.Error, decision.Reason switch
                         {
-                            FailureReason.ImageInvalid => $"❌ {Who} 이미지 오류 — 이미지 재생성 필요 ({detail})",
-                            FailureReason.InvalidInput => $"❌ {Who} 입력 오류 ({detail})",
-                            _ => $"❌ {Who} 실패 — 자동 재시도 {options.MaxTransientRetries}회 모두 실패: {detail}",
+                            FailureReason.ImageInvalid => Notice.ImageFailed(persona.Name, detail),
+                            FailureReason.InvalidInput => Notice.InputFailed(persona.Name, detail),
+                            _ => Notice.Failed(persona.Name, options.MaxTransientRetries, detail),
                         }, post.Id, persona.Id);
                         break;
                 }
@@ -683,11 +681,11 @@ public sealed class PostPublisher(
                 {
                     case AlertKind.ImageNeedsRegeneration:
                         await journal.RaiseAlertAsync(AlertKind.ImageNeedsRegeneration, Journal.Incidents.ImageInvalid(post.Id),
-                            $"{Who} 포스트 #{post.Id}: 이미지 재생성 필요", persona.Id, post.Id, ct);
+                            Notice.ImageAlert(persona.Name, post.Id), persona.Id, post.Id, ct);
                         break;
                     case AlertKind.PostFailed:
                         await journal.RaiseAlertAsync(AlertKind.PostFailed, Journal.Incidents.PostFailed(post.Id),
-                            $"{Who} 포스트 #{post.Id}: 게시 실패 — 확인 필요 ({detail})", persona.Id, post.Id, ct);
+                            Notice.FailedAlert(persona.Name, post.Id, detail), persona.Id, post.Id, ct);
                         break;
                 }
             }
@@ -713,11 +711,11 @@ public sealed class PostPublisher(
             await journal.CommitAsync(ct);
         }
 
-        private static string Words(FailureReason reason) => reason switch
+        private Notice RetryNotice(FailureReason reason) => reason switch
         {
-            FailureReason.MediaUnreachable => "이미지 다운로드 실패 — 로컬 파일로 재시도",
-            FailureReason.Transient => "컨테이너 오류 — 새 컨테이너로 재시도",
-            _ => $"{reason} — 재시도",
+            FailureReason.MediaUnreachable => Notice.MediaRetry(persona.Name),
+            FailureReason.Transient => Notice.ContainerRetry(persona.Name),
+            _ => Notice.Retry(persona.Name, reason),
         };
 
         private async Task SaveAsync()

@@ -84,7 +84,7 @@ public sealed class AccountCheck(
         var result = new AccountCheckResult(personaIds.Count, reauth, suspended, unanswered);
         var summary = new Journal(db, hub, time);
         summary.Log(reauth + suspended > 0 ? ActivityLevel.Warning : ActivityLevel.Info,
-            $"🔎 계정 점검: {result.Checked}개 확인 — 재인증 필요 {reauth}, 계정 정지 {suspended}, 응답 없음 {unanswered}");
+            Notice.AccountsChecked(result.Checked, reauth, suspended, unanswered));
         if (requestedBy is not null) summary.Audit(requestedBy, AuditActions.PersonaCheck, "personas", $"{result}");
         await summary.CommitAsync(cancellationToken);
         return result;

@@ -282,10 +282,9 @@ public sealed class Dispatcher(
                 journal.PostChanged(post);
             }
 
-            var who = $"페르소나 '{persona.Key.Name}'";
-            journal.Log(ActivityLevel.Warning, $"⏸ {who}: 예약 시간을 놓친 포스트 {posts.Count}건 — 보류, 확인 필요", null, persona.Key.Id);
+            journal.Log(ActivityLevel.Warning, Notice.Missed(persona.Key.Name, posts.Count), null, persona.Key.Id);
             await journal.RaiseAlertAsync(AlertKind.PostsMissed, Journal.Incidents.Missed(persona.Key.Id),
-                $"{who}: 예약 시간을 놓친 포스트 {posts.Count}건 — 확인 필요", persona.Key.Id, posts[0].Id, cancellationToken);
+                Notice.MissedAlert(persona.Key.Name, posts.Count), persona.Key.Id, posts[0].Id, cancellationToken);
             journal.Webhook(WebhookTypes.PostsMissed, new { personaId = persona.Key.Id, postIds = posts.Select(p => p.Id).ToList() });
         }
 
@@ -359,7 +358,7 @@ public sealed class Dispatcher(
         var journal = new Journal(db, hub, time);
         post.Defer(until, post.FailureReason, $"Posting:PerPersonaHourlyLimit reached; next slot {until:u}", Now);
         journal.PostChanged(post);
-        journal.Log(ActivityLevel.Warning, $"⏳ 페르소나 '{post.Persona!.Name}' 시간당 한도 도달 — 다음 가능 시각까지 대기", post.Id, post.PersonaId);
+        journal.Log(ActivityLevel.Warning, Notice.HourlyLimit(post.Persona!.Name), post.Id, post.PersonaId);
         try
         {
             await journal.CommitAsync(cancellationToken);

@@ -13,35 +13,16 @@ public static class UiText
 
     public static string T(string korean, string english) => IsEnglish ? english : korean;
 
-    public static string Badge(PostStatus status) => IsEnglish
-        ? status switch
-        {
-            PostStatus.Scheduled => "🕒 Waiting",
-            PostStatus.InProgress => "⚙️ In progress",
-            PostStatus.Published => "✅ Done",
-            PostStatus.Retrying => "❌ Failed (retry planned)",
-            PostStatus.Failed => "❌ Failed",
-            PostStatus.Held => "⏸ Held",
-            _ => "Given up",
-        }
-        : StatusLabels.Badge(status);
+    /// <summary>
+    /// A log line's or an alert's words in the viewer's language (<paramref name="time"/> shows its times in the operator's zone);
+    /// a line stored before notices keeps its stored <paramref name="message"/>.
+    /// </summary>
+    public static string Words(Notice? notice, string message, Func<DateTime, string> time) =>
+        notice?.Word(CultureInfo.CurrentUICulture, time, message) ?? message;
 
-    public static string Reason(FailureReason? reason) => !IsEnglish ? StatusLabels.Reason(reason) : reason switch
-    {
-        null => "",
-        FailureReason.Transient => "API error",
-        FailureReason.RateLimited => "Rate limit",
-        FailureReason.QuotaReached => "Publishing quota reached",
-        FailureReason.AuthExpired => "Authorization expired",
-        FailureReason.AccountSuspended => "Account suspended",
-        FailureReason.ImageInvalid => "Image error",
-        FailureReason.MediaUnreachable => "Image download failed",
-        FailureReason.Policy => "Policy violation",
-        FailureReason.InvalidInput => "Input error",
-        FailureReason.OutcomeUnknown => "Outcome being checked",
-        FailureReason.Missed => "Missed its time",
-        _ => "Unknown error",
-    };
+    public static string Badge(PostStatus status) => Texts.Status(status, CultureInfo.CurrentUICulture);
+
+    public static string Reason(FailureReason? reason) => Texts.Reason(reason, CultureInfo.CurrentUICulture);
 
     /// <summary>A media type's badge: 📷 사진 / 📱 스토리 / 🎬 릴스 / 🗂 캐러셀.</summary>
     public static string MediaLabel(Domain.MediaType type) => type switch

@@ -1,0 +1,21 @@
+using System.Globalization;
+using System.Resources;
+
+namespace PostingConsole.Domain;
+
+/// <summary>
+/// The console's words kept in resource files: <c>Texts.resx</c> (Korean, the neutral language) and <c>Texts.en.resx</c>
+/// (English). Keys: a <see cref="Notice"/> code, <c>status.&lt;PostStatus&gt;</c>, <c>reason.&lt;FailureReason&gt;</c>.
+/// </summary>
+public static class Texts
+{
+    private static readonly ResourceManager Resources = new("PostingConsole.Domain.Texts", typeof(Texts).Assembly);
+
+    /// <summary>The text of <paramref name="key"/> in <paramref name="culture"/> (Korean unless English); null when there is none.</summary>
+    public static string? Find(string key, CultureInfo culture) => Resources.GetString(key, culture);
+
+    public static string Status(PostStatus status, CultureInfo culture) => Find("status." + status, culture) ?? status.ToString();
+
+    public static string Reason(FailureReason? reason, CultureInfo culture) =>
+        reason is null ? "" : Find("reason." + reason, culture) ?? Find("reason." + FailureReason.Unknown, culture) ?? reason.ToString()!;
+}
