@@ -81,9 +81,40 @@ public class ClaimsAcrossProcessesTests
         (await app.ReadPostAsync(second.Id)).Status.ShouldBe(PostStatus.Scheduled);
     }
 
+    [Fact]
+    public async Task Processes_claiming_at_once_keep_a_personas_hourly_limit()
+    {
+        await using var app = EngineHarness.Start(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["Posting:PerPersonaHourlyLimit"] = "3",
+        });
+        var persona = await app.AddPersonaAsync("시간당");
+        for (var i = 0; i < 8; i++) await app.AddPostAsync(persona);
+        var dispatchers = Enumerable.Range(0, 6).Select(_ => app.CreateDispatcherOfAnotherProcess()).ToList();
+
+        // Pass after pass, every process at once, each post published as soon as it is claimed.
+        for (var pass = 0; pass < 6; pass++)
+        {
+            await Task.WhenAll(dispatchers.Select(d => Task.Run(() => d.TickAsync(CancellationToken.None))));
+            foreach (var dispatcher in dispatchers) await dispatcher.WhenIdleAsync();
+        }
+
+        await using var db = app.CreateDbContext();
+        (await db.Posts.CountAsync(p => p.Status == PostStatus.Published)).ShouldBe(3, "Posting:PerPersonaHourlyLimit, all processes together");
+        app.Sandbox.AllMedia.Count.ShouldBe(3);
+        var waiting = await db.Posts.Where(p => p.Status != PostStatus.Published).ToListAsync();
+        waiting.ShouldAllBe(p => p.Status == PostStatus.Scheduled || p.Status == PostStatus.Retrying);
+    }
+
     private static async Task<int> WaitingForAdvisoryLockAsync(EngineHarness app)
     {
         await using var db = app.CreateDbContext();
-        return await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").SingleAsync();
+        // This test's database and the claims lock only (other tests on the cluster take the same keys in their own databases).
+        return await db.Database.SqlQuery<int>($"""
+            SELECT count(*)::int AS "Value" FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND objid = {(long)DatabaseLocks.Key.Claims}
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """).SingleAsync();
     }
 }

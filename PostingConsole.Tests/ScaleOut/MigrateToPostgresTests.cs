@@ -70,8 +70,9 @@ public class MigrateToPostgresTests
             await postgres.RunOnceAsync();
             (await postgres.ReadPostAsync(added.Id)).Status.ShouldBe(PostStatus.Published, "published with the moved token");
 
-            // Once only: a second move into the same database changes nothing.
-            var again = await InstalledConsole.RunToExitAsync(dll, sqlite.DataFolder, sqlite.DataFolder, null, "migrate-to-postgres", target, environment);
+            // Once only: a second move into the same database changes nothing (the connection string from standard input, as the
+            // README shows, out of the process list).
+            var again = await InstalledConsole.RunToExitAsync(dll, sqlite.DataFolder, sqlite.DataFolder, target, "migrate-to-postgres", environment);
             again.ExitCode.ShouldBe(1);
             again.Error.ShouldContain("already holds console data");
         }

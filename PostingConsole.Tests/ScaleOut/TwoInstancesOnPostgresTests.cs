@@ -81,8 +81,7 @@ public class TwoInstancesOnPostgresTests
             var claimers = await db.Posts.Select(p => p.ClaimedBy).Distinct().ToListAsync();
             claimers.Count.ShouldBeGreaterThanOrEqualTo(2, "both processes claimed posts");
             await ShouldRunOnePostPerPersonaAtATimeAsync(db);
-            var perHour = await db.Posts.GroupBy(p => p.PersonaId).Select(g => g.Count(p => p.PublishedAt != null)).MaxAsync();
-            perHour.ShouldBeLessThanOrEqualTo(HourlyLimit, "Posting:PerPersonaHourlyLimit within the hour the run took");
+            // (The hourly limit across processes: ClaimsAcrossProcessesTests; here each persona's 10 posts are within its 10.)
         }
         finally
         {

@@ -88,9 +88,9 @@ public sealed class EngineHarness : ConsoleAppFactory
     public Dispatcher CreateDispatcher() => ActivatorUtilities.CreateInstance<Dispatcher>(Services);
 
     /// <summary>
-    /// A dispatcher writing through a database connection of its own, as a second console process would: on SQLite its writes
-    /// do not queue behind this process's <see cref="SqliteWriteGate"/> (SQLite's own lock still orders them); on PostgreSQL it
-    /// has a connection pool of its own.
+    /// A dispatcher writing through database connections of its own, as a second console process would: on SQLite its writes
+    /// do not queue behind this process's <see cref="SqliteWriteGate"/> (SQLite's own lock still orders them); on PostgreSQL its
+    /// contexts are its own (the dispatchers made here share one Npgsql pool of separate connections, as processes have separate ones).
     /// </summary>
     public Dispatcher CreateDispatcherOfAnotherProcess()
     {

@@ -103,7 +103,7 @@ public static class PostgresServer
     {
         foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "pc-pg-*"))
         {
-            if (File.Exists(Path.Combine(folder, "data", "postmaster.pid"))) continue; // still running: another test process's
+            if (ServerAlive(Path.Combine(folder, "data", "postmaster.pid"))) continue; // another test process's
             try
             {
                 Directory.Delete(folder, recursive: true);
@@ -112,6 +112,22 @@ public static class PostgresServer
             {
                 // Someone else's; left alone.
             }
+        }
+    }
+
+    /// <summary>The server whose pid file this is still runs (a test process killed before its cluster stopped leaves it behind).</summary>
+    private static bool ServerAlive(string pidFile)
+    {
+        if (!File.Exists(pidFile)) return false;
+        try
+        {
+            var pid = int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture);
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && process.ProcessName.StartsWith("postgres", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

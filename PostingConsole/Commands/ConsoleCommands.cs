@@ -60,14 +60,17 @@ public static class ConsoleCommands
     /// </summary>
     private static async Task<int> MigrateToPostgresAsync(string[] args)
     {
-        var target = args.FirstOrDefault(a => !a.StartsWith('-'));
+        // The connection string (with its password) from standard input keeps it out of the process list and shell history.
+        var argument = args.FirstOrDefault(a => !a.StartsWith('-'));
+        var target = argument ?? (Console.IsInputRedirected ? (await Console.In.ReadLineAsync())?.Trim() : null);
         if (string.IsNullOrWhiteSpace(target))
         {
-            Console.Error.WriteLine("Usage: PostingConsole migrate-to-postgres \"Host=...;Database=...;Username=...;Password=...\"");
+            Console.Error.WriteLine("Usage: PostingConsole migrate-to-postgres < file-with-the-connection-string   " +
+                                    "(or: PostingConsole migrate-to-postgres \"Host=...;Database=...;Username=...;Password=...\")");
             return 2;
         }
 
-        var builder = ConsoleHost.CreateBuilder(args.Where(a => a != target).ToArray());
+        var builder = ConsoleHost.CreateBuilder(args.Where(a => a != argument).ToArray());
         builder.AddOperatorConfigFile();
         var paths = new AppPaths(builder.Configuration);
         if (paths.DatabaseProvider != DatabaseProvider.Sqlite)
@@ -85,9 +88,9 @@ public static class ConsoleCommands
             Console.WriteLine("Next: set Database:Provider=Postgres and ConnectionStrings:Posting to that database, and start the console.");
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or ArgumentException)
         {
-            Console.Error.WriteLine($"Not moved (the PostgreSQL database is as it was): {ex.Message}");
+            Console.Error.WriteLine($"Not moved (no console data was written to PostgreSQL): {(ex.InnerException ?? ex).Message}");
             return 1;
         }
     }

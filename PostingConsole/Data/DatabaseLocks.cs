@@ -37,7 +37,19 @@ public sealed class DatabaseLocks(IDbContextFactory<PostingDbContext> contextFac
     /// Runs <paramref name="work"/> unless another console process on the database is running the same <paramref name="key"/>
     /// right now (then returns false at once). On SQLite (one process) it always runs.
     /// </summary>
-    public async Task<bool> TryRunExclusiveAsync(Key key, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    public Task<bool> TryRunExclusiveAsync(Key key, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        RunHoldingAsync(key, wait: false, work, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> when no other console process runs <paramref name="key"/> (waiting for it to finish).</summary>
+    public Task RunExclusiveAsync(Key key, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        RunHoldingAsync(key, wait: true, work, cancellationToken);
+
+    /// <remarks>
+    /// A session lock on a connection held open, not a transaction left idle: <c>idle_in_transaction_session_timeout</c> cannot
+    /// cut it short while the work runs (a webhook pass, the account check). It ends with the unlock, or with the connection
+    /// (a process that dies, or the reset of a connection returned to the pool).
+    /// </remarks>
+    private async Task<bool> RunHoldingAsync(Key key, bool wait, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         if (!db.Database.IsNpgsql())
@@ -46,27 +58,31 @@ public sealed class DatabaseLocks(IDbContextFactory<PostingDbContext> contextFac
             return true;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({(long)key}) AS \"Value\"").SingleAsync(cancellationToken);
-        if (!locked) return false;
-        await work(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    /// <summary>Runs <paramref name="work"/> when no other console process runs <paramref name="key"/> (waiting for it to finish).</summary>
-    public async Task RunExclusiveAsync(Key key, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
-    {
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        if (!db.Database.IsNpgsql())
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            await work(cancellationToken);
-            return;
-        }
+            if (wait)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({(long)key})", cancellationToken);
+            }
+            else if (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({(long)key}) AS \"Value\"").SingleAsync(cancellationToken))
+            {
+                return false;
+            }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({(long)key})", cancellationToken);
-        await work(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            try
+            {
+                await work(cancellationToken);
+                return true;
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({(long)key})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

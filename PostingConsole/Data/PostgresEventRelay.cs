@@ -18,6 +18,9 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
     /// <summary>NOTIFY's payload limit is 8000 bytes; a batch is cut below it.</summary>
     private const int MaxPayload = 7000;
 
+    /// <summary>Korean stays UTF-8 (3 bytes a character) instead of \uXXXX escapes (6).</summary>
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     private static readonly Dictionary<string, Type> EventTypes = typeof(PostingEvent).Assembly.GetTypes()
@@ -86,18 +89,19 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
     {
         try
         {
-            var envelope = JsonSerializer.Deserialize<Envelope>(payload);
+            var envelope = JsonSerializer.Deserialize<Envelope>(payload, Json);
             if (envelope is null || envelope.From == instance) return;
             foreach (var item in envelope.Events)
             {
-                if (EventTypes.TryGetValue(item.Type, out var type) && item.Event.Deserialize(type) is PostingEvent evt)
+                if (EventTypes.TryGetValue(item.Type, out var type) && item.Event.Deserialize(type, Json) is PostingEvent evt)
                 {
                     hub.Publish(evt with { FromOtherProcess = true });
                 }
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
+            // An event of another version (a rolling upgrade): left out; the screens catch up with the next one.
             LogUnreadable(logger, ex);
         }
     }
@@ -112,8 +116,8 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
             {
                 while (outgoing.Reader.TryRead(out var evt))
                 {
-                    var item = new Item(evt.GetType().Name, JsonSerializer.SerializeToElement(evt, evt.GetType()));
-                    var itemSize = item.Event.GetRawText().Length + item.Type.Length + 20;
+                    if (Fit(evt) is not { } item) continue;
+                    var itemSize = Size(item);
                     if (size + itemSize > MaxPayload && batch.Count > 0)
                     {
                         await NotifyAsync(dataSource, batch, stoppingToken);
@@ -136,13 +140,32 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
         }
     }
 
+    private static int Size(Item item) => System.Text.Encoding.UTF8.GetByteCount(item.Event.GetRawText()) + item.Type.Length + 20;
+
+    /// <summary>The event as sent; a log line or alert too long for one notification goes without its stored Korean words (its notice words it).</summary>
+    private Item? Fit(PostingEvent evt)
+    {
+        var item = new Item(evt.GetType().Name, JsonSerializer.SerializeToElement(evt, evt.GetType(), Json));
+        if (Size(item) <= MaxPayload) return item;
+        PostingEvent shorter = evt switch
+        {
+            ActivityLogged log => log with { Message = log.Message[..Math.Min(log.Message.Length, 200)] },
+            AlertRaised alert => alert with { Message = alert.Message[..Math.Min(alert.Message.Length, 200)] },
+            _ => evt,
+        };
+        item = new Item(evt.GetType().Name, JsonSerializer.SerializeToElement(shorter, evt.GetType(), Json));
+        if (Size(item) <= MaxPayload) return item;
+        LogTooLarge(logger, evt.GetType().Name);
+        return null;
+    }
+
     private async Task NotifyAsync(NpgsqlDataSource dataSource, List<Item> batch, CancellationToken stoppingToken)
     {
         try
         {
             await using var command = dataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");
             command.Parameters.AddWithValue("channel", Channel);
-            command.Parameters.AddWithValue("payload", JsonSerializer.Serialize(new Envelope(instance, batch)));
+            command.Parameters.AddWithValue("payload", JsonSerializer.Serialize(new Envelope(instance, batch), Json));
             await command.ExecuteNonQueryAsync(stoppingToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
@@ -163,4 +186,7 @@ public sealed partial class PostgresEventRelay(EventHub hub, Configuration.AppPa
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "An event from another console process could not be read")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "A {EventType} event is too large for the other console processes; they show it with their next event")]
+    private static partial void LogTooLarge(ILogger logger, string eventType);
 }

@@ -11,8 +11,8 @@ public sealed record DatabaseCopyResult(IReadOnlyDictionary<string, int> Rows, i
 /// Moves a console from its SQLite file to PostgreSQL (<c>PostingConsole migrate-to-postgres</c>): migrates the target, then
 /// copies every row of every table (users and their passwords, personas and their stored tokens, posts with their carousel
 /// items, attempts, logs, alerts, the outbox) and the Data Protection key ring (the files under <c>keys/</c>, without which the
-/// stored tokens cannot be read) into it, in one transaction: a failure leaves the target as it was. The target must hold no
-/// console data yet; the SQLite file is only read. Stop the console first.
+/// stored tokens cannot be read) into it, in one transaction: a failure leaves no console data in it (its tables, made by the
+/// migrations, stay empty). The target must hold no console data yet; the SQLite file is only read. Stop the console first.
 /// </summary>
 public static class SqliteToPostgres
 {
@@ -31,8 +31,10 @@ public static class SqliteToPostgres
             throw new InvalidOperationException("The SQLite database is older than this version: start the console on it once (it migrates), stop it, then move it.");
 
         await target.Database.MigrateAsync(cancellationToken);
-        if (await target.Posts.AnyAsync(cancellationToken) || await target.Personas.AnyAsync(cancellationToken) || await target.Users.AnyAsync(cancellationToken))
-            throw new InvalidOperationException("The PostgreSQL database already holds console data: move into an empty database.");
+        // Roles and a key ring are there once a console has started on it.
+        if (await target.Posts.AnyAsync(cancellationToken) || await target.Personas.AnyAsync(cancellationToken) || await target.Users.AnyAsync(cancellationToken)
+            || await target.Roles.AnyAsync(cancellationToken) || await target.DataProtectionKeys.AnyAsync(cancellationToken))
+            throw new InvalidOperationException("The PostgreSQL database already holds console data (a console has started on it): move into an empty database.");
 
         await using var transaction = await target.Database.BeginTransactionAsync(cancellationToken);
         // The rows the migrations seeded (the dispatcher's switch) come from the file instead.

@@ -39,7 +39,8 @@ public sealed class AccountCheck(
             await using var db = await contextFactory.CreateDbContextAsync(ct);
             var now = time.GetUtcNow().UtcDateTime;
             var last = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.AccountsCheckedAt).FirstOrDefaultAsync(ct);
-            if (last is { } at && now - at < DailyGap && at <= now) return;
+            // Either way round: another machine's clock a little ahead must not make a second run.
+            if (last is { } at && (now - at).Duration() < DailyGap) return;
             result = await RunAsync(ct);
             await db.DispatcherState.Where(s => s.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(x => x.AccountsCheckedAt, now), ct);
         }, cancellationToken);

@@ -228,6 +228,10 @@ public sealed class Dispatcher(
             var claim = new PostClaim(candidate.Id, candidate.ClaimNumber + 1);
             var leaseUntil = now + settings.LeaseDuration;
             var limit = settings.PerPersonaHourlyLimit;
+            // What another process may have changed since the candidates were read is checked again in the statement: the
+            // persona's last post (MinIntervalPerPersona) and its throttle circuit.
+            var spaced = settings.MinIntervalPerPersona > TimeSpan.Zero;
+            var lastAllowed = now - settings.MinIntervalPerPersona;
             int rows;
             // PostgreSQL: claims take turns (DatabaseLocks), so the counts below include every claim committed before.
             await using (var claimsLock = await DatabaseLocks.HoldClaimsLockAsync(db, cancellationToken))
@@ -237,7 +241,9 @@ public sealed class Dispatcher(
                     .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber
                                 && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress)
                                 && db.Posts.Count(o => o.Status == PostStatus.InProgress) < max
-                                && db.Posts.Count(o => o.PersonaId == p.PersonaId && o.PublishedAt > hourAgo) < limit)
+                                && db.Posts.Count(o => o.PersonaId == p.PersonaId && o.PublishedAt > hourAgo) < limit
+                                && (!spaced || p.Persona!.LastPublishedAt == null || p.Persona.LastPublishedAt <= lastAllowed)
+                                && (p.Persona!.ThrottledUntil == null || p.Persona.ThrottledUntil <= now))
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(p => p.Status, PostStatus.InProgress)
                         .SetProperty(p => p.ClaimNumber, claim.Number)
