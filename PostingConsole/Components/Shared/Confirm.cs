@@ -6,5 +6,5 @@ namespace PostingConsole.Components.Shared;
 public static class Confirm
 {
     public static async Task<bool> AskAsync(IDialogService dialogs, string title, string message, string yes) =>
-        await dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: UiText.T("취소", "Cancel")) == true;
+        await dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: UiText.T("Cancel")) == true;
 }

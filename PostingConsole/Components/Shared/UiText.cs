@@ -5,11 +5,15 @@ namespace PostingConsole.Components.Shared;
 
 /// <summary>
 /// Korean first, English selectable: the circuit's UI culture (from the <c>.AspNetCore.Culture</c> cookie,
-/// set by <c>/culture/{code}</c>) picks one of the two strings given side by side at each use.
+/// set by <c>/culture/{code}</c>) picks the words. A screen asks for a text by its English words, <c>T("Posting queue")</c>,
+/// and gets them in the viewer's language from <see cref="Texts"/> (key <c>ui.&lt;English&gt;</c> in Texts.resx and Texts.en.resx).
+/// A text built from values (interpolated), or one whose English is the same for two Korean texts, is still given as a pair.
 /// </summary>
 public static class UiText
 {
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public static string T(string english) => Texts.Find("ui." + english, CultureInfo.CurrentUICulture) ?? english;
 
     public static string T(string korean, string english) => IsEnglish ? english : korean;
 

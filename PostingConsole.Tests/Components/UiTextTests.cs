@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PostingConsole.Domain;
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Components;
+
+/// <summary>The screens' texts come from the resource files: every <c>T("English")</c> in the source has its Korean and English words.</summary>
+public partial class UiTextTests
+{
+    [GeneratedRegex(@"\bT\(""((?:[^""\\]|\\.)*)""\)")]
+    private static partial Regex SingleText();
+
+    [GeneratedRegex(@"[\uAC00-\uD7A3]")]
+    private static partial Regex Hangul();
+
+    [Fact]
+    public void Every_text_a_screen_asks_for_is_in_both_resource_files()
+    {
+        var source = Path.Combine(RepositoryPaths.Root, "PostingConsole");
+        var asked = Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => SingleText().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal)))
+            .Distinct().ToList();
+        asked.Count.ShouldBeGreaterThan(150, "the screens ask for their texts by key");
+        foreach (var english in asked)
+        {
+            var korean = Texts.Find("ui." + english, CultureInfo.GetCultureInfo("ko"));
+            korean.ShouldNotBeNull($"Texts.resx has ui.{english}");
+            Hangul().IsMatch(korean).ShouldBeTrue($"ui.{english} is Korean in Texts.resx: {korean}");
+            Texts.Find("ui." + english, CultureInfo.GetCultureInfo("en")).ShouldBe(english, $"Texts.en.resx has ui.{english}");
+        }
+    }
+}
