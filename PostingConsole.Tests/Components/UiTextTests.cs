@@ -5,11 +5,17 @@ using PostingConsole.Tests.TestInfrastructure;
 
 namespace PostingConsole.Tests.Components;
 
-/// <summary>The screens' texts come from the resource files: every <c>T("English")</c> in the source has its Korean and English words.</summary>
+/// <summary>
+/// The screens' texts come from the resource files: every <c>T("English")</c> and <c>TFormat("English {0}", …)</c> in the source
+/// has its Korean and English words, with the same values in both.
+/// </summary>
 public partial class UiTextTests
 {
-    [GeneratedRegex(@"\bT\(""((?:[^""\\]|\\.)*)""\)")]
+    [GeneratedRegex(@"\b(?:T\(""((?:[^""\\]|\\.)*)""\)|TFormat\(""((?:[^""\\]|\\.)*)"",)")]
     private static partial Regex SingleText();
+
+    [GeneratedRegex(@"\{(\d+)(?::[^}]*)?\}")]
+    private static partial Regex Placeholders();
 
     [GeneratedRegex(@"[\uAC00-\uD7A3]")]
     private static partial Regex Hangul();
@@ -21,7 +27,8 @@ public partial class UiTextTests
         var asked = Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)
             .Where(f => (f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
                         && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .SelectMany(f => SingleText().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal)))
+            .SelectMany(f => SingleText().Matches(File.ReadAllText(f))
+                .Select(m => (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).Replace("\\\"", "\"", StringComparison.Ordinal)))
             .Distinct().ToList();
         asked.Count.ShouldBeGreaterThan(150, "the screens ask for their texts by key");
         foreach (var english in asked)
@@ -30,6 +37,8 @@ public partial class UiTextTests
             korean.ShouldNotBeNull($"Texts.resx has ui.{english}");
             Hangul().IsMatch(korean).ShouldBeTrue($"ui.{english} is Korean in Texts.resx: {korean}");
             Texts.Find("ui." + english, CultureInfo.GetCultureInfo("en")).ShouldBe(english, $"Texts.en.resx has ui.{english}");
+            Placeholders().Matches(korean).Select(m => m.Groups[1].Value).Distinct().Order()
+                .ShouldBe(Placeholders().Matches(english).Select(m => m.Groups[1].Value).Distinct().Order(), $"the same values in both: {english} / {korean}");
         }
     }
 }

@@ -7,13 +7,18 @@ namespace PostingConsole.Components.Shared;
 /// Korean first, English selectable: the circuit's UI culture (from the <c>.AspNetCore.Culture</c> cookie,
 /// set by <c>/culture/{code}</c>) picks the words. A screen asks for a text by its English words, <c>T("Posting queue")</c>,
 /// and gets them in the viewer's language from <see cref="Texts"/> (key <c>ui.&lt;English&gt;</c> in Texts.resx and Texts.en.resx).
-/// A text built from values (interpolated), or one whose English is the same for two Korean texts, is still given as a pair.
+/// A text with values is <c>TFormat("{0} selected", count)</c>. A few are still given as a Korean/English pair: relative times
+/// (their unit words) and the five whose English is the same for two Korean texts.
 /// </summary>
 public static class UiText
 {
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 
     public static string T(string english) => Texts.Find("ui." + english, CultureInfo.CurrentUICulture) ?? english;
+
+    /// <summary>A text with values: <c>TFormat("{0} selected", count)</c>, its words from the resource files, the values in place.</summary>
+    public static string TFormat(string english, params object?[] values) =>
+        string.Format(CultureInfo.CurrentCulture, T(english), values);
 
     public static string T(string korean, string english) => IsEnglish ? english : korean;
 
