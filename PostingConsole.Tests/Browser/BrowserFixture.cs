@@ -49,6 +49,8 @@ public class BrowserFixture : IAsyncLifetime
         Api.BaseAddress = App.BaseUrl;
 
         playwright = await Playwright.CreateAsync();
+        // Expect(...) waits as long as the actions do (its 5 s default is short with the suite's other work on the same 2 cores).
+        Assertions.SetDefaultExpectTimeout(20_000);
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

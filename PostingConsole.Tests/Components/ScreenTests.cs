@@ -365,9 +365,10 @@ public class ProgressPageTests : ConsoleComponentTest
     }
 
     [Theory]
-    [InlineData("en", "[12:00:00] ⏳ Persona '지수': Meta call limit — waiting until 12:30:00", "[12:00:15] ✅ Published! Post ID: 123456")]
-    [InlineData("ko", "[12:00:00] ⏳ 페르소나 '지수' Meta 호출 제한 — 12:30:00까지 대기", "[12:00:15] ✅ 성공! 포스트 ID: 123456")]
-    public async Task The_log_is_worded_in_the_viewers_language_with_times_in_the_operators_zone(string language, string stored, string streamed)
+    [InlineData("en", "ko", "[12:00:00] ⏳ Persona '지수': Meta call limit — waiting until 12:30:00", "[12:00:15] ✅ Published! Post ID: 123456", "Live log")]
+    [InlineData("ko", "en", "[12:00:00] ⏳ 페르소나 '지수' Meta 호출 제한 — 12:30:00까지 대기", "[12:00:15] ✅ 성공! 포스트 ID: 123456", "실시간 로그")]
+    public async Task The_log_is_worded_in_the_viewers_language_with_times_in_the_operators_zone(string language, string publisherLanguage, string stored,
+        string streamed, string heading)
     {
         var waiting = Notice.WaitingForMeta("지수", new DateTime(2026, 11, 24, 3, 30, 0, DateTimeKind.Utc));
         await using (var db = Db())
@@ -386,9 +387,18 @@ public class ProgressPageTests : ConsoleComponentTest
             var page = RenderPage<ProgressPage>();
             // Stored as a code and its arguments: worded for this viewer, the time in the operator's zone (Asia/Seoul).
             page.WaitForAssertion(() => page.Find("[data-testid=log-line]").TextContent.ShouldBe(stored));
+            // Published from another thread in another language (the dispatcher, an operator who reads the other language).
             var published = Notice.Published("123456");
-            Service<EventHub>().Publish(new ActivityLogged(new DateTime(2026, 11, 24, 3, 0, 15, DateTimeKind.Utc), 999, ActivityLevel.Success, published.Korean(), null, null, published));
+            await Task.Run(() =>
+            {
+                System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo(publisherLanguage);
+                System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(publisherLanguage);
+                Service<EventHub>().Publish(new ActivityLogged(new DateTime(2026, 11, 24, 3, 0, 15, DateTimeKind.Utc), 999, ActivityLevel.Success,
+                    published.Korean(), null, null, published));
+            });
             page.WaitForAssertion(() => page.FindAll("[data-testid=log-line]")[^1].TextContent.ShouldBe(streamed));
+            page.WaitForAssertion(() => page.Instance.RefreshCount.ShouldBeGreaterThan(0));
+            page.Markup.ShouldContain(heading, customMessage: "the refresh the event caused rendered in the viewer's language");
         }
         finally
         {

@@ -14,11 +14,38 @@ public partial class UiTextTests
     [GeneratedRegex(@"\b(?:T\(""((?:[^""\\]|\\.)*)""\)|TFormat\(""((?:[^""\\]|\\.)*)"",)")]
     private static partial Regex SingleText();
 
+    /// <summary>Any call of T, and the forms that are allowed: one literal (a key), or a Korean/English pair of literals.</summary>
+    [GeneratedRegex(@"(?<![\w.])T\(")]
+    private static partial Regex AnyCall();
+
+    [GeneratedRegex(@"\GT\(""(?:[^""\\]|\\.)*""\)|\GT\(\$?""(?:[^""\\]|\\.)*"",\s*\$?""(?:[^""\\]|\\.)*""\)")]
+    private static partial Regex AllowedCall();
+
     [GeneratedRegex(@"\{(\d+)(?::[^}]*)?\}")]
     private static partial Regex Placeholders();
 
     [GeneratedRegex(@"[\uAC00-\uD7A3]")]
     private static partial Regex Hangul();
+
+    [Fact]
+    public void Every_call_asks_by_a_literal_key_or_gives_a_literal_pair()
+    {
+        var source = Path.Combine(RepositoryPaths.Root, "PostingConsole");
+        var odd = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)
+                     .Where(f => (f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+                                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                                 && !f.EndsWith("UiText.cs", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match call in AnyCall().Matches(text))
+            {
+                if (!AllowedCall().IsMatch(text.AsSpan(), call.Index)) odd.Add($"{Path.GetFileName(file)}: {text.Substring(call.Index, Math.Min(60, text.Length - call.Index))}");
+            }
+        }
+
+        odd.ShouldBeEmpty("a key the resource test cannot see would show English on Korean screens");
+    }
 
     [Fact]
     public void Every_text_a_screen_asks_for_is_in_both_resource_files()

@@ -30,10 +30,11 @@ public partial class NoticeTests
     private static Notice Make(string factory)
     {
         var method = FactoryMethods().First(m => m.Name == factory);
-        var args = method.GetParameters().Select(p => p.ParameterType switch
+        // A distinct value for each argument, so a wording that shows one argument twice and another never is caught.
+        var args = method.GetParameters().Select((p, i) => p.ParameterType switch
         {
-            var t when t == typeof(string) => (object?)"Jisoo",
-            var t when t == typeof(int) => 3,
+            var t when t == typeof(string) => (object?)$"value{i}",
+            var t when t == typeof(int) => 11 + i,
             var t when t == typeof(bool) => true,
             var t when t == typeof(TimeSpan) => TimeSpan.FromMinutes(5),
             var t when t == typeof(DateTime) => new DateTime(2026, 11, 30, 3, 4, 5, DateTimeKind.Utc),
@@ -92,6 +93,17 @@ public partial class NoticeTests
         var seoul = TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
         Notice.WaitingForMeta("지수", until).Word(English, t => TimeZoneInfo.ConvertTimeFromUtc(t, seoul).ToString("HH:mm:ss", CultureInfo.InvariantCulture))
             .ShouldBe("⏳ Persona '지수': Meta call limit — waiting until 12:04:05");
+    }
+
+    [Fact]
+    public void A_value_is_never_read_as_a_placeholder_and_a_long_one_is_cut_between_characters()
+    {
+        Notice.AuthExpired("{detail}", "code 190").Word(English).ShouldBe("❌ Persona '{detail}': authorization expired, re-authorization needed (code 190)");
+        var emoji = new string('a', 599) + "😀" + "tail";
+        var cut = Notice.Failed("지수", 3, emoji).Args["detail"]!;
+        cut.ShouldBe(new string('a', 599) + "…", "not half of the emoji");
+        Notice.Failed("지수", 3, new string('b', 700)).Args["detail"]!.Length.ShouldBe(601);
+        Notice.PostStarted("지수").ArgsJson().ShouldContain("지수", customMessage: "Korean stays as it is in the stored arguments");
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace PostingConsole.Domain;
@@ -10,7 +9,7 @@ namespace PostingConsole.Domain;
 /// argument whose name ends in <c>Utc</c> holds an ISO 8601 UTC time, shown in the viewer's time zone). Every code is made by
 /// one of the factory methods below, so the list of what the console can say is here.
 /// </summary>
-public sealed record Notice(string Code, IReadOnlyDictionary<string, string?> Args)
+public sealed partial record Notice(string Code, IReadOnlyDictionary<string, string?> Args)
 {
     private static readonly CultureInfo KoreanCulture = CultureInfo.GetCultureInfo("ko");
 
@@ -23,8 +22,21 @@ public sealed record Notice(string Code, IReadOnlyDictionary<string, string?> Ar
             null => null,
             DateTime time => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
             IFormattable value => value.ToString(null, CultureInfo.InvariantCulture),
-            var value => value.ToString() is { Length: > MaxArgLength } long_ ? long_[..MaxArgLength] + "…" : value.ToString(),
+            var value => Cut(value.ToString()),
         }));
+
+    /// <summary>At most <see cref="MaxArgLength"/> characters, never half of an emoji (PostgreSQL refuses a lone surrogate).</summary>
+    private static string? Cut(string? text)
+    {
+        if (text is null || text.Length <= MaxArgLength) return text;
+        var end = char.IsHighSurrogate(text[MaxArgLength - 1]) ? MaxArgLength - 1 : MaxArgLength;
+        return text[..end] + "…";
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(\w+)\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 
     private static string Minutes(TimeSpan wait) => wait.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -82,13 +94,8 @@ public sealed record Notice(string Code, IReadOnlyDictionary<string, string?> Ar
     {
         var template = Texts.Find(Code, culture);
         if (template is null) return fallback ?? Code;
-        var text = new StringBuilder(template);
-        foreach (var (name, value) in Args)
-        {
-            text.Replace("{" + name + "}", Value(name, value, culture, time));
-        }
-
-        return text.ToString();
+        // One pass: a value that itself holds "{…}" (a name, Meta's text) is never filled in again.
+        return Placeholder().Replace(template, m => Args.TryGetValue(m.Groups[1].Value, out var value) ? Value(m.Groups[1].Value, value, culture, time) : m.Value);
     }
 
     /// <summary>The Korean wording, kept with the stored notice (webhooks, the API, and what older versions show).</summary>
@@ -107,7 +114,7 @@ public sealed record Notice(string Code, IReadOnlyDictionary<string, string?> Ar
     }
 
     /// <summary>The arguments as stored (a JSON object).</summary>
-    public string ArgsJson() => JsonSerializer.Serialize(Args);
+    public string ArgsJson() => JsonSerializer.Serialize(Args, Json);
 
     /// <summary>A stored notice, or null when the row has none (written before notices, or by hand).</summary>
     public static Notice? Read(string? code, string? args) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using PostingConsole.Notifications;
 using PostingConsole.Security;
@@ -10,7 +11,8 @@ namespace PostingConsole.Components.Shared;
 /// <see cref="ComponentBase.InvokeAsync(Func{Task})"/>, send exceptions to <see cref="ComponentBase.DispatchExceptionAsync"/>,
 /// and dispose the subscription. Bursts are coalesced: one refresh serves many events, at most every
 /// <see cref="RefreshInterval"/> (4 renders a second; the queue, whose data is shared by every tab, 10). A refresh re-queries; it never closes a dialog or
-/// clears a selection, because those live in fields the refresh does not touch.
+/// clears a selection, because those live in fields the refresh does not touch. Events arrive on the publisher's thread (the
+/// dispatcher, another operator's screen) in the publisher's culture: the screen's callbacks run in its viewer's language.
 /// </summary>
 public abstract class LiveComponentBase : ComponentBase, IDisposable
 {
@@ -42,8 +44,14 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     /// <summary>How many coalesced refreshes ran (tests read this).</summary>
     public int RefreshCount { get; private set; }
 
+    private CultureInfo culture = CultureInfo.CurrentCulture;
+    private CultureInfo uiCulture = CultureInfo.CurrentUICulture;
+
     protected override void OnInitialized()
     {
+        // The circuit's culture (the viewer's language), kept for callbacks that come from other threads.
+        culture = CultureInfo.CurrentCulture;
+        uiCulture = CultureInfo.CurrentUICulture;
         throttle = new RefreshThrottle(RefreshFromEventsAsync, RefreshInterval, Time);
         subscription = Hub.Subscribe(OnEventAsync);
     }
@@ -61,7 +69,12 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     {
         if (disposed || evt is WebhookQueued || !IsRelevant(evt)) return Task.CompletedTask;
 
-        _ = InvokeAsync(() => { if (!disposed) OnEvent(evt); });
+        _ = InvokeAsync(() =>
+        {
+            if (disposed) return;
+            UseViewersCulture();
+            OnEvent(evt);
+        });
         throttle!.Request();
         return Task.CompletedTask;
     }
@@ -69,6 +82,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     private Task RefreshFromEventsAsync() => InvokeAsync(async () =>
     {
         if (disposed) return;
+        UseViewersCulture();
         try
         {
             RefreshCount++;
@@ -80,6 +94,12 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             await DispatchExceptionAsync(ex);
         }
     });
+
+    private void UseViewersCulture()
+    {
+        CultureInfo.CurrentCulture = culture;
+        CultureInfo.CurrentUICulture = uiCulture;
+    }
 
     public void Dispose()
     {
