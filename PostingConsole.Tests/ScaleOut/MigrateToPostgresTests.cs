@@ -12,6 +12,7 @@ namespace PostingConsole.Tests.ScaleOut;
 
 /// <summary><c>PostingConsole migrate-to-postgres</c>: a console that ran on SQLite carries on, on PostgreSQL, with everything it had.</summary>
 [Trait("Database", "Postgres")]
+[Collection(ConsoleProcesses.Collection)]
 public class MigrateToPostgresTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace PostingConsole.Tests.ScaleOut;
 /// Sandbox of a third console, which counts the calls in flight at the Graph side. One of them is killed (SIGKILL) mid-run.
 /// </summary>
 [Trait("Database", "Postgres")]
+[Collection(ConsoleProcesses.Collection)]
 public class TwoInstancesOnPostgresTests
 {
     private const int MaxConcurrency = 10;

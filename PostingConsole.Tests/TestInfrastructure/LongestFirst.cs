@@ -13,8 +13,8 @@ public sealed class LongestFirst : ITestCollectionOrderer
 {
     private static readonly string[] Longest =
     [
-        "SingleFileInstallTests", "TwoProcessTests", Browser.BrowserCollections.Screens, Browser.BrowserCollections.LiveUpdates,
-        Browser.BrowserCollections.Access, "NeverTwiceTests", "PublishEdgeCaseTests", "FencedClaimTests",
+        "SingleFileInstallTests", ConsoleProcesses.Collection, Browser.BrowserCollections.Screens, Browser.BrowserCollections.LiveUpdates,
+        Browser.BrowserCollections.Access, Browser.BrowserCollections.ScaleOut, "NeverTwiceTests", "PublishEdgeCaseTests", "FencedClaimTests",
     ];
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
@@ -31,4 +31,14 @@ public sealed class LongestFirst : ITestCollectionOrderer
 
         return Longest.Length;
     }
+}
+
+/// <summary>
+/// The tests that run several real console processes (each with its dispatcher and Graph calls) take turns: two of them side
+/// by side on the suite's 2 cores starve each other, and the browsers beside them.
+/// </summary>
+[CollectionDefinition(Collection)]
+public sealed class ConsoleProcesses
+{
+    public const string Collection = "console-processes";
 }

@@ -13,6 +13,7 @@ namespace PostingConsole.Tests.Worker;
 /// Two real console processes (the built PostingConsole.dll, each with its own dispatcher) on one SQLite file, publishing
 /// to one Graph API: the Sandbox of a third console, which counts the calls in flight at the Graph side.
 /// </summary>
+[Collection(TestInfrastructure.ConsoleProcesses.Collection)]
 public class TwoProcessTests
 {
     private const int MaxConcurrency = 10;

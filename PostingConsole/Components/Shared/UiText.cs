@@ -36,17 +36,17 @@ public static class UiText
     /// <summary>A media type's badge: 📷 사진 / 📱 스토리 / 🎬 릴스 / 🗂 캐러셀.</summary>
     public static string MediaLabel(Domain.MediaType type) => type switch
     {
-        Domain.MediaType.Stories => T("📱 스토리", "📱 Story"),
-        Domain.MediaType.Reels => T("🎬 릴스", "🎬 Reel"),
-        Domain.MediaType.Carousel => T("🗂 캐러셀", "🗂 Carousel"),
-        _ => T("📷 사진", "📷 Photo"),
+        Domain.MediaType.Stories => T("📱 Story"),
+        Domain.MediaType.Reels => T("🎬 Reel"),
+        Domain.MediaType.Carousel => T("🗂 Carousel"),
+        _ => T("📷 Photo"),
     };
 
     public static string PersonaStatus(Domain.PersonaStatus status) => status switch
     {
         Domain.PersonaStatus.Active => T("정상", "Active"),
-        Domain.PersonaStatus.Paused => T("일시 중단", "Paused"),
-        Domain.PersonaStatus.Suspended => T("계정 정지", "Suspended"),
-        _ => T("재인증 필요", "Needs re-authorization"),
+        Domain.PersonaStatus.Paused => T("Paused"),
+        Domain.PersonaStatus.Suspended => T("Suspended"),
+        _ => T("Needs re-authorization"),
     };
 }
