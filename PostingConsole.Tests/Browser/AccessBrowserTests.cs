@@ -133,7 +133,7 @@ public class AccessBrowserTests(BrowserFixture fixture)
         var modal = page.Locator("#components-reconnect-modal");
 
         await page.EvaluateAsync("() => { window.__offline = true; window.__sockets.forEach(s => s.close(4000, 'network dropped')); }");
-        await Expect(modal).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(modal).ToBeVisibleAsync(new() { Timeout = BrowserFixture.Patience });
         await fixture.ScreenshotAsync(page, "7-reconnecting");
 
         await page.EvaluateAsync("() => { window.__offline = false; }");

@@ -22,6 +22,12 @@ public class BrowserFixture : IAsyncLifetime
 
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>
+    /// How long a browser step may wait (a navigation, a selector, an Expect): Playwright's 5 s default is short while the suite
+    /// publishes a single-file build and runs console processes on the same 2 cores (and CI's stress beside them). A bound, not a pause.
+    /// </summary>
+    public const float Patience = 45_000;
+
     private IPlaywright? playwright;
 
     public EngineHarness App { get; private set; } = null!;
@@ -50,7 +56,7 @@ public class BrowserFixture : IAsyncLifetime
 
         playwright = await Playwright.CreateAsync();
         // Expect(...) waits as long as the actions do (its 5 s default is short with the suite's other work on the same 2 cores).
-        Assertions.SetDefaultExpectTimeout(20_000);
+        Assertions.SetDefaultExpectTimeout(Patience);
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
@@ -65,7 +71,7 @@ public class BrowserFixture : IAsyncLifetime
             var userName = UserName(role);
             await ConsoleSignIn.EnsureUserAsync(App.Services, userName, role);
             await using var context = await Browser.NewContextAsync();
-            context.SetDefaultTimeout(20_000);
+            context.SetDefaultTimeout(Patience);
             var page = await context.NewPageAsync();
             await SignInAsync(page, userName, ConsoleSignIn.Password);
             await page.WaitForURLAsync(BaseUrl + "/");
@@ -89,7 +95,7 @@ public class BrowserFixture : IAsyncLifetime
     {
         var page = await NewPageAsync(locale, role);
         await page.GotoAsync(BaseUrl + path);
-        await page.WaitForSelectorAsync("[data-testid=interactive]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 20_000 });
+        await page.WaitForSelectorAsync("[data-testid=interactive]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = Patience });
         return page;
     }
 
@@ -107,7 +113,7 @@ public class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = locale, StorageState = role is null ? null : signedIn[role],
         });
         // Playwright's 5 s default is short while the suite publishes a single-file build on the same 2 cores.
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(Patience);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {

@@ -36,7 +36,7 @@ public partial class EnglishScreensBrowserTests(DemoBrowserFixture fixture)
             {
                 // The bell's menu too: the alerts are worded there.
                 await page.Locator("[data-testid=alert-bell]").ClickAsync();
-                await Expect(page.Locator("[data-testid=alert-item]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+                await Expect(page.Locator("[data-testid=alert-item]").First).ToBeVisibleAsync(new() { Timeout = BrowserFixture.Patience });
             }
 
             var text = await page.Locator("body").InnerTextAsync();
@@ -46,7 +46,7 @@ public partial class EnglishScreensBrowserTests(DemoBrowserFixture fixture)
             found.AddRange(Korean().Matches(text).Select(m => $"{path}: {m.Value}"));
             if (path == "/progress")
             {
-                await Expect(page.Locator("[data-testid=log-line]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+                await Expect(page.Locator("[data-testid=log-line]").First).ToBeVisibleAsync(new() { Timeout = BrowserFixture.Patience });
                 (await page.Locator("[data-testid=log-line]").AllInnerTextsAsync()).ShouldContain(l => l.Contains("Published! Post ID"), "the log is worded in English");
                 await fixture.ScreenshotAsync(page, "13-progress-en-log");
             }

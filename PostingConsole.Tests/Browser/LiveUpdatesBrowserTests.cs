@@ -15,7 +15,7 @@ namespace PostingConsole.Tests.Browser;
 [Collection(BrowserCollections.LiveUpdates)]
 public class LiveUpdatesBrowserTests(BrowserFixture fixture)
 {
-    private static readonly LocatorAssertionsToHaveAttributeOptions Slow = new() { Timeout = 30_000 };
+    private static readonly LocatorAssertionsToHaveAttributeOptions Slow = new() { Timeout = BrowserFixture.Patience };
 
     [Fact]
     public async Task A_post_enqueued_through_the_api_goes_waiting_running_done_on_its_card_without_a_reload()
@@ -50,12 +50,12 @@ public class LiveUpdatesBrowserTests(BrowserFixture fixture)
 
         var page = await fixture.OpenAsync($"/failures?reason=Transient", role: Roles.Operator);
         var row = page.Locator("tr", new PageLocatorOptions { Has = page.Locator($"a[href='/posts/{post.Id}']") });
-        await Expect(row).ToContainTextAsync("API 오류", new() { Timeout = 30_000 });
+        await Expect(row).ToContainTextAsync("API 오류", new() { Timeout = BrowserFixture.Patience });
 
         fixture.App.Sandbox.ClearFault(persona.IgUserId);
         await row.Locator("[data-testid=retry-one]").ClickAsync();
 
-        await Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Expect(row).ToHaveCountAsync(0, new() { Timeout = BrowserFixture.Patience });
         await fixture.WaitForStatusAsync(post.Id, PostStatus.Published);
         await using var db = fixture.App.CreateDbContext();
         var audit = await db.AuditLog.Where(a => a.Action == AuditActions.PostRetry && a.Target == $"post {post.Id}").ToListAsync();
@@ -81,13 +81,13 @@ public class LiveUpdatesBrowserTests(BrowserFixture fixture)
 
         var page = await fixture.OpenAsync("/failures?reason=Missed", role: Roles.Operator);
         var row = page.Locator("tr", new PageLocatorOptions { Has = page.Locator($"a[href='/posts/{post.Id}']") });
-        await Expect(row).ToContainTextAsync("예약 시간 놓침", new() { Timeout = 30_000 });
+        await Expect(row).ToContainTextAsync("예약 시간 놓침", new() { Timeout = BrowserFixture.Patience });
         await fixture.ScreenshotAsync(page, "10-missed-ko");
         fixture.App.Sandbox.AllMedia.ShouldNotContain(m => m.Caption!.Contains("예약 시간을 놓친 포스팅"), "nothing stale went out on its own");
 
         await row.Locator("[data-testid=retry-one]").ClickAsync();
 
-        await Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Expect(row).ToHaveCountAsync(0, new() { Timeout = BrowserFixture.Patience });
         await fixture.WaitForStatusAsync(post.Id, PostStatus.Published);
         fixture.App.Sandbox.AllMedia.Count(m => m.Caption!.Contains("예약 시간을 놓친 포스팅")).ShouldBe(1);
     }

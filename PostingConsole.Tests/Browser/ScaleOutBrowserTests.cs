@@ -25,10 +25,10 @@ public class ScaleOutBrowserTests(TwoInstancesBrowserFixture fixture)
 
         // Publish-now on instance A, which dispatches nothing: instance B hears of it and runs it.
         (await fixture.Api.PostAsync($"/api/posts/{post.Id}/publish-now", null)).EnsureSuccessStatusCode();
-        await Expect(card).ToHaveAttributeAsync("data-status", "InProgress", new() { Timeout = 30_000 });
+        await Expect(card).ToHaveAttributeAsync("data-status", "InProgress", new() { Timeout = BrowserFixture.Patience });
         await Expect(card).ToContainTextAsync("⚙️ 진행중");
         await fixture.ScreenshotAsync(page, "12-other-instance-running-ko");
-        await Expect(card).ToHaveAttributeAsync("data-status", "Published", new() { Timeout = 30_000 });
+        await Expect(card).ToHaveAttributeAsync("data-status", "Published", new() { Timeout = BrowserFixture.Patience });
         await Expect(card).ToContainTextAsync("✅ 완료");
         (await page.EvaluateAsync<bool>("() => window.__sameDocument === true")).ShouldBeTrue("the page was never reloaded");
 

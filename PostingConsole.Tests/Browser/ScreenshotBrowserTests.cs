@@ -50,7 +50,7 @@ public class ScreenshotBrowserTests(DemoBrowserFixture fixture)
         await fixture.ScreenshotAsync(detail, "3-post-detail-ko");
 
         var failures = await fixture.OpenAsync("/failures");
-        await Expect(failures.Locator("[data-testid=reason-group]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(failures.Locator("[data-testid=reason-group]").First).ToBeVisibleAsync(new() { Timeout = BrowserFixture.Patience });
         await fixture.ScreenshotAsync(failures, "4-failures-ko");
 
         var personas = await fixture.OpenAsync("/personas");
