@@ -40,6 +40,9 @@ public class TwoInstancesOnPostgresTests
                 ["Posting__MaxConcurrency"] = MaxConcurrency.ToString(),
                 ["Posting__PerPersonaHourlyLimit"] = HourlyLimit.ToString(),
                 ["Posting__LeaseDuration"] = "00:00:30",
+                // A call that times out on a starved machine is retried in seconds, not the production 5 minutes (and not given up).
+                ["Posting__TransientRetryDelay"] = "00:00:05",
+                ["Posting__MaxTransientRetries"] = "10",
                 ["Logging__LogLevel__Default"] = "Warning",
             };
             var dll = Path.Combine(AppContext.BaseDirectory, "PostingConsole.dll");
