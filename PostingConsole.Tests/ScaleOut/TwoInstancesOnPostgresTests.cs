@@ -80,7 +80,8 @@ public class TwoInstancesOnPostgresTests
             finished.ShouldAllBe(p => !p.ClaimedBy!.Contains(oneClaims) && p.ClaimNumber >= 2, "the other process took the stranded posts over after the lease");
 
             // Within the limits, both processes together.
-            meta.Sandbox.MaxCallsInFlight.ShouldBeLessThanOrEqualTo(MaxConcurrency, "Graph calls in flight, both processes together");
+            meta.Sandbox.MaxCallsInFlight.ShouldBeLessThanOrEqualTo(MaxConcurrency,
+                $"Graph calls in flight, both processes together; at the busiest moment:\n{string.Join('\n', meta.Sandbox.BusiestMoment)}");
             meta.Sandbox.MaxCallsInFlight.ShouldBeGreaterThan(MaxConcurrency / 2, "the budget was in use, not idle");
             var claimers = await db.Posts.Select(p => p.ClaimedBy).Distinct().ToListAsync();
             claimers.Count.ShouldBeGreaterThanOrEqualTo(2, "both processes claimed posts");

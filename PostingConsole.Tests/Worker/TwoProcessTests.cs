@@ -52,7 +52,8 @@ public class TwoProcessTests
 
         meta.Sandbox.AllMedia.Count.ShouldBe(posts, "0 duplicates: one Instagram post per post");
         meta.Sandbox.AllMedia.GroupBy(m => m.Caption).ShouldAllBe(g => g.Count() == 1);
-        meta.Sandbox.MaxCallsInFlight.ShouldBeLessThanOrEqualTo(MaxConcurrency, "Graph calls in flight, both processes together");
+        meta.Sandbox.MaxCallsInFlight.ShouldBeLessThanOrEqualTo(MaxConcurrency,
+            $"Graph calls in flight, both processes together; at the busiest moment:\n{string.Join('\n', meta.Sandbox.BusiestMoment)}");
         meta.Sandbox.MaxCallsInFlight.ShouldBeGreaterThan(MaxConcurrency / 2, "the budget was in use, not idle");
         (await CountAsync(shared.Path, "SELECT COUNT(*) FROM Posts WHERE MediaId IS NULL OR Permalink IS NULL")).ShouldBe(0, "0 lost: each with media id and permalink");
         (await CountAsync(shared.Path, "SELECT COUNT(*) FROM PostAttempts WHERE Step = 'media_publish'")).ShouldBe(posts, "one media_publish per post");

@@ -122,6 +122,16 @@ public sealed class DispatcherStateEntityTypeConfiguration : IEntityTypeConfigur
     }
 }
 
+public sealed class GraphCallSlotEntityTypeConfiguration : IEntityTypeConfiguration<GraphCallSlot>
+{
+    public void Configure(EntityTypeBuilder<GraphCallSlot> builder)
+    {
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.HeldBy).HasMaxLength(100);
+        builder.HasData(Enumerable.Range(1, GraphCallSlot.Count).Select(id => new GraphCallSlot { Id = id }));
+    }
+}
+
 public sealed class AuditEntryEntityTypeConfiguration : IEntityTypeConfiguration<AuditEntry>
 {
     public void Configure(EntityTypeBuilder<AuditEntry> builder)

@@ -37,6 +37,7 @@ public class PostingDbContext : IdentityDbContext<IdentityUser>
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
+    public DbSet<GraphCallSlot> GraphCallSlots => Set<GraphCallSlot>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -113,4 +114,24 @@ public sealed class DispatcherState
     /// <summary>When the daily account check last ran (by any console process on the database).</summary>
     public DateTime? AccountsCheckedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// A place in <c>Posting:MaxConcurrency</c> for a Graph call made outside a post's run (a permalink backfill, the account
+/// check, an operator's container check): the dispatcher counts the slots held beside the posts in flight, so every Graph
+/// call of every console process on the database shares one budget. A fixed set of rows, taken and given back by
+/// conditional UPDATEs; one whose holder died frees itself at <see cref="Until"/>.
+/// </summary>
+public sealed class GraphCallSlot
+{
+    /// <summary>How many side calls may be in flight at once, whatever the budget.</summary>
+    public const int Count = 16;
+
+    public int Id { get; set; }
+
+    /// <summary>The holder's own token (process and call), so only it gives the slot back.</summary>
+    public string? HeldBy { get; set; }
+
+    /// <summary>Held until then at the latest; null when free.</summary>
+    public DateTime? Until { get; set; }
 }

@@ -37,8 +37,9 @@ public static class SqliteToPostgres
             throw new InvalidOperationException("The PostgreSQL database already holds console data (a console has started on it): move into an empty database.");
 
         await using var transaction = await target.Database.BeginTransactionAsync(cancellationToken);
-        // The rows the migrations seeded (the dispatcher's switch) come from the file instead.
+        // The rows the migrations seeded (the dispatcher's switch, the side-call slots) come from the file instead.
         await target.DispatcherState.ExecuteDeleteAsync(cancellationToken);
+        await target.GraphCallSlots.ExecuteDeleteAsync(cancellationToken);
         var rows = new Dictionary<string, int>();
         foreach (var entity in InsertOrder(source.Model))
         {

@@ -21,6 +21,7 @@ public static class PublishingExtensions
         services.TryAddSingleton(GraphClock.System);
         services.AddSingleton<ClaimLeases>();
         services.AddSingleton<ThrottleCircuits>();
+        services.AddSingleton<GraphCallBudget>();
         services.AddSingleton<PermalinkBackfill>();
         services.AddSingleton<ConsoleAddress>();
         services.AddSingleton<GraphEndpoint>();

@@ -20,18 +20,28 @@ public enum ContainerFate
 /// status is checked against the account's media since the publish was sent, because a publish answered with an error may
 /// still have gone out: a post with the caption there leaves the question open (Unknown), none means it did not go out.
 /// </summary>
-public sealed class ContainerCheck(GraphClient graph, TokenProtector tokens, ThrottleCircuits circuits, TimeProvider time)
+public sealed class ContainerCheck(GraphClient graph, GraphCallBudget budget, TokenProtector tokens, ThrottleCircuits circuits, TimeProvider time)
 {
     public async Task<ContainerFate> ReadAsync(Persona persona, Post post, CancellationToken cancellationToken)
     {
         // Behind a throttle circuit Meta is not asked at all: nothing is known, the edit waits.
         if (circuits.BlockedUntil(persona.Id, time.GetUtcNow().UtcDateTime) is not null) return ContainerFate.Unknown;
         var token = tokens.Unprotect(persona.ProtectedToken);
-        var status = await graph.GetContainerStatusAsync(post.ContainerId!, token, cancellationToken);
+        GraphResult<ContainerStatus> status;
+        await using (await budget.TakeAsync(cancellationToken))
+        {
+            status = await graph.GetContainerStatusAsync(post.ContainerId!, token, cancellationToken);
+        }
+
         if (status.Succeeded && status.Value!.StatusCode == ContainerStatus.Published) return ContainerFate.Published;
         if (!status.Succeeded && GraphErrorClassifier.Classify(status.Error!).Kind != GraphErrorKind.ContainerLost) return ContainerFate.Unknown;
 
-        var media = await graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, cancellationToken);
+        GraphResult<IReadOnlyList<MediaItem>> media;
+        await using (await budget.TakeAsync(cancellationToken))
+        {
+            media = await graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, cancellationToken);
+        }
+
         if (!media.Succeeded) return ContainerFate.Unknown;
         // A post with this caption that the container does not own is not proof either way: the edit waits for an operator's look.
         return media.Value!.Any(m => m.Caption == post.FinalCaption) ? ContainerFate.Unknown : ContainerFate.NotPublished;

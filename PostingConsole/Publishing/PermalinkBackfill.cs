@@ -9,11 +9,11 @@ namespace PostingConsole.Publishing;
 /// <summary>
 /// No Published post stays without its link: permalinks a run could not read (a failed read, a post reconciled as live)
 /// are read again, the media of one account per call (<c>GET /?ids=…</c>), at the dispatcher's minute tick. It only
-/// calls while the queue leaves a slot of <c>Posting:MaxConcurrency</c> free, one call at a time, and never to an account
-/// behind a throttle circuit.
+/// calls while the queue leaves a place in <c>Posting:MaxConcurrency</c> free (a <see cref="GraphCallBudget"/> slot), one
+/// call at a time, and never to an account behind a throttle circuit.
 /// </summary>
 public sealed class PermalinkBackfill(
-    IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, ThrottleCircuits circuits, EventHub hub,
+    IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, GraphCallBudget budget, TokenProtector tokens, ThrottleCircuits circuits, EventHub hub,
     TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ILogger<PermalinkBackfill> logger)
 {
     /// <summary>Media per read (the same read a run makes for its own post and its account's backlog).</summary>
@@ -36,13 +36,18 @@ public sealed class PermalinkBackfill(
         foreach (var personaId in missing)
         {
             if (circuits.BlockedUntil(personaId, now) is not null) continue;
-            if (await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken) >= options.Value.MaxConcurrency) break;
-
             var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
             if (!persona.CanPublish) continue;
             var posts = await db.Posts.Where(p => p.PersonaId == personaId && p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null)
                 .OrderByDescending(p => p.PublishedAt).Take(BatchSize).ToListAsync(cancellationToken);
-            var read = await graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken);
+            GraphResult<IReadOnlyDictionary<string, string>> read;
+            await using (var slot = await budget.TryTakeAsync(cancellationToken))
+            {
+                if (slot is null) break; // the queue uses the whole budget: the next tick reads
+
+                read = await graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken);
+            }
+
             if (read.Value is not { } links)
             {
                 logger.BackfillFailed(personaId, read.Error);

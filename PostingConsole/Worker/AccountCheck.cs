@@ -18,7 +18,7 @@ public sealed record AccountCheckResult(int Checked, int NeedsReauth, int Suspen
 /// that is still found by the first publish.) The quota shown on the personas board is refreshed too.
 /// </summary>
 public sealed class AccountCheck(
-    IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, TokenProtector tokens, EventHub hub, TimeProvider time,
+    IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, GraphCallBudget budget, TokenProtector tokens, EventHub hub, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, DatabaseLocks locks, ILogger<AccountCheck> logger)
 {
     /// <summary>Accounts checked at once.</summary>
@@ -57,7 +57,7 @@ public sealed class AccountCheck(
         var personaIds = await db.Personas.Where(p => p.Status == PersonaStatus.Active).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
         int reauth = 0, suspended = 0, unanswered = 0;
         // A few accounts at a time: 100 accounts at Meta's usual answer time take seconds, not a minute, and the check
-        // never takes more than a few of the Graph calls the dispatcher may have in flight.
+        // never takes more than a few places of the Graph call budget it shares with the queue's runs.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(CheckParallelism, options.Value.MaxConcurrency), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(personaIds, parallel, async (personaId, ct) =>
         {
@@ -106,7 +106,12 @@ public sealed class AccountCheck(
         var journal = new Journal(db, hub, time);
         if (circuits.BlockedUntil(persona.Id, journal.Now) is not null) return Outcome.Unanswered; // no call into a throttle block
         var outcome = Outcome.Usable;
-        var limit = await graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken);
+        GraphResult<PublishingLimit> limit;
+        await using (await budget.TakeAsync(cancellationToken)) // a place in MaxConcurrency beside the queue's runs
+        {
+            limit = await graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken);
+        }
+
         if (limit.Value is { } quota)
         {
             persona.RecordQuota(quota.QuotaUsage, quota.Config.QuotaTotal, journal.Now);

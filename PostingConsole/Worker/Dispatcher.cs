@@ -13,7 +13,8 @@ namespace PostingConsole.Worker;
 /// <summary>
 /// Claims due posts and runs them through <see cref="PostPublisher"/>. A claim is one conditional UPDATE (the post
 /// unchanged since it was read, still claimable and due, no other post of the persona in flight, fewer than
-/// <c>Posting:MaxConcurrency</c> posts in flight in the whole database, the persona under its hourly limit) that sets a
+/// <c>Posting:MaxConcurrency</c> Graph calls in flight in the whole database (posts in flight and <see cref="GraphCallBudget"/>'s
+/// side calls), the persona under its hourly limit) that sets a
 /// lease and a new claim number (the fencing token), so a post never runs twice even with several console processes on
 /// one database, and the concurrency budget is shared by all of them (on PostgreSQL the claims take turns under an
 /// advisory lock, see <see cref="DatabaseLocks"/>). Limits defer posts; they never fail them.
@@ -163,7 +164,8 @@ public sealed class Dispatcher(
         // A reopened app circuit lets one probe through; the first clean answer closes it.
         var max = circuits.AppUntil is not null ? 1 : settings.MaxConcurrency;
         var inProgress = await db.Posts.Where(p => p.Status == PostStatus.InProgress).Select(p => p.PersonaId).ToListAsync(cancellationToken);
-        var free = max - inProgress.Count;
+        var sideCalls = await db.GraphCallSlots.CountAsync(s => s.Until > now, cancellationToken); // see GraphCallBudget
+        var free = max - inProgress.Count - sideCalls;
         if (free <= 0) return 0;
 
         var due = await db.Posts.AsNoTracking()
@@ -240,7 +242,7 @@ public sealed class Dispatcher(
                     .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
                     .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber
                                 && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress)
-                                && db.Posts.Count(o => o.Status == PostStatus.InProgress) < max
+                                && db.Posts.Count(o => o.Status == PostStatus.InProgress) + db.GraphCallSlots.Count(o => o.Until > now) < max
                                 && db.Posts.Count(o => o.PersonaId == p.PersonaId && o.PublishedAt > hourAgo) < limit
                                 && (!spaced || p.Persona!.LastPublishedAt == null || p.Persona.LastPublishedAt <= lastAllowed)
                                 && (p.Persona!.ThrottledUntil == null || p.Persona.ThrottledUntil <= now))

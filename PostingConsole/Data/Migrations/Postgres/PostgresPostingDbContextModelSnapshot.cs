@@ -271,6 +271,89 @@ namespace PostingConsole.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("PostingConsole.Data.GraphCallSlot", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("GraphCallSlots");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1
+                        },
+                        new
+                        {
+                            Id = 2
+                        },
+                        new
+                        {
+                            Id = 3
+                        },
+                        new
+                        {
+                            Id = 4
+                        },
+                        new
+                        {
+                            Id = 5
+                        },
+                        new
+                        {
+                            Id = 6
+                        },
+                        new
+                        {
+                            Id = 7
+                        },
+                        new
+                        {
+                            Id = 8
+                        },
+                        new
+                        {
+                            Id = 9
+                        },
+                        new
+                        {
+                            Id = 10
+                        },
+                        new
+                        {
+                            Id = 11
+                        },
+                        new
+                        {
+                            Id = 12
+                        },
+                        new
+                        {
+                            Id = 13
+                        },
+                        new
+                        {
+                            Id = 14
+                        },
+                        new
+                        {
+                            Id = 15
+                        },
+                        new
+                        {
+                            Id = 16
+                        });
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.ActivityLogEntry", b =>
                 {
                     b.Property<long>("Id")

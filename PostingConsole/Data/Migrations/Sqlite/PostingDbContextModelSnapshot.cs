@@ -242,6 +242,89 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("PostingConsole.Data.GraphCallSlot", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("GraphCallSlots");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1
+                        },
+                        new
+                        {
+                            Id = 2
+                        },
+                        new
+                        {
+                            Id = 3
+                        },
+                        new
+                        {
+                            Id = 4
+                        },
+                        new
+                        {
+                            Id = 5
+                        },
+                        new
+                        {
+                            Id = 6
+                        },
+                        new
+                        {
+                            Id = 7
+                        },
+                        new
+                        {
+                            Id = 8
+                        },
+                        new
+                        {
+                            Id = 9
+                        },
+                        new
+                        {
+                            Id = 10
+                        },
+                        new
+                        {
+                            Id = 11
+                        },
+                        new
+                        {
+                            Id = 12
+                        },
+                        new
+                        {
+                            Id = 13
+                        },
+                        new
+                        {
+                            Id = 14
+                        },
+                        new
+                        {
+                            Id = 15
+                        },
+                        new
+                        {
+                            Id = 16
+                        });
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.ActivityLogEntry", b =>
                 {
                     b.Property<long>("Id")
