@@ -37,6 +37,8 @@ public static class PublishingExtensions
             .RemoveAllLoggers()
             .AddHttpMessageHandler(sp => new ResilienceHandler(BuildGraphPipeline(sp.GetRequiredService<IOptions<GraphOptions>>().Value,
                 sp.GetRequiredService<GraphClock>().Time)))
+            // Inside the retry: each try is one request to Meta (Debug lines, for counting calls in flight across processes).
+            .AddHttpMessageHandler(sp => new GraphCallLog(sp.GetRequiredService<ILogger<GraphCallLog>>()))
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
 
         // Live: the pre-fetch connects only to public addresses (no SSRF into the console's network). Sandbox: its

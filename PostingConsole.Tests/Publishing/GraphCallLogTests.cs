@@ -1,0 +1,34 @@
+using PostingConsole.Tests.TestInfrastructure;
+
+namespace PostingConsole.Tests.Publishing;
+
+/// <summary>The console's own record of its Graph calls (what the multi-process tests count calls in flight from).</summary>
+public class GraphCallLogTests
+{
+    [Fact]
+    public async Task Each_request_to_Meta_is_logged_when_it_begins_and_ends_without_its_query()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = EngineHarness.Start(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:PostingConsole.Publishing.Graph.GraphCallLog"] = "Debug",
+            ["Posting:MaxConcurrency"] = "3",
+        }, logs: logs);
+        for (var i = 0; i < 3; i++) await app.AddPostAsync(await app.AddPersonaAsync($"기록{i}"));
+        var dispatcher = app.CreateDispatcher();
+        using (app.Sandbox.HoldAnswers())
+        {
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(3);
+            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 3); // three runs wait for Meta at once
+        }
+
+        await dispatcher.WhenIdleAsync();
+        app.Sandbox.AllMedia.Count.ShouldBe(3);
+        var lines = string.Join('\n', logs.Entries.Where(e => e.Contains("GraphCallLog")));
+        var timeline = new GraphCallTimeline((lines, null));
+        timeline.Calls.ShouldBe(app.Sandbox.Calls, "one begin line per request that reached Meta");
+        timeline.MaxInFlight.ShouldBe(3, "the three held calls overlapped, and no more");
+        lines.ShouldNotContain("access_token");
+        lines.ShouldNotContain("?");
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace PostingConsole.Tests.TestInfrastructure;
+
+/// <summary>
+/// The Graph calls of several console processes as the consoles saw them, read from their <c>GraphCallLog</c> Debug lines
+/// (one monotonic clock for every process on the machine): how many were in flight at once, and which.
+/// </summary>
+public sealed partial class GraphCallTimeline
+{
+    /// <summary>The setting that turns the lines on, as an environment variable of a console process.</summary>
+    public const string LogLevelVariable = "Logging__LogLevel__PostingConsole.Publishing.Graph.GraphCallLog";
+
+    private readonly List<(long At, int Change, string Call)> changes = [];
+
+    /// <param name="outputs">Each process's output, and for a killed one the <see cref="Stopwatch.GetTimestamp"/> taken once it was gone (its calls then in flight end there).</param>
+    public GraphCallTimeline(params (string Output, long? KilledAt)[] outputs)
+    {
+        for (var process = 0; process < outputs.Length; process++)
+        {
+            var (output, killedAt) = outputs[process];
+            var open = new Dictionary<long, string>();
+            foreach (Match line in CallLine().Matches(output))
+            {
+                var number = long.Parse(line.Groups["number"].Value);
+                var at = long.Parse(line.Groups["at"].Value);
+                if (line.Groups["call"].Success)
+                {
+                    var call = $"process {process + 1}, call {number}: {line.Groups["call"].Value}";
+                    open[number] = call;
+                    changes.Add((at, +1, call));
+                }
+                else if (open.Remove(number, out var call))
+                {
+                    changes.Add((at, -1, call));
+                }
+            }
+
+            // Still open when the output ended: in flight until the process was gone (or, alive, until now).
+            foreach (var call in open.Values) changes.Add((killedAt ?? Stopwatch.GetTimestamp(), -1, call));
+        }
+
+        Calls = changes.Count(c => c.Change > 0);
+        // Ends before begins at the same tick: a call that ends as another begins is not two in flight.
+        var inFlight = new HashSet<string>();
+        foreach (var (_, change, call) in changes.OrderBy(c => c.At).ThenBy(c => c.Change))
+        {
+            if (change > 0) inFlight.Add(call);
+            else inFlight.Remove(call);
+            if (inFlight.Count <= MaxInFlight) continue;
+            MaxInFlight = inFlight.Count;
+            BusiestMoment = inFlight.Order().ToList();
+        }
+    }
+
+    public int Calls { get; }
+
+    public int MaxInFlight { get; private set; }
+
+    public IReadOnlyList<string> BusiestMoment { get; private set; } = [];
+
+    [GeneratedRegex(@"Graph call (?<number>\d+) (?:(?<call>\S+ \S+) began|ended) at (?<at>\d+)")]
+    private static partial Regex CallLine();
+}
