@@ -21,6 +21,7 @@ public sealed partial class GraphCallTimeline
         {
             var (output, killedAt) = outputs[process];
             var open = new Dictionary<long, string>();
+            var began = new Dictionary<long, long>();
             foreach (Match line in CallLine().Matches(output))
             {
                 var number = long.Parse(line.Groups["number"].Value);
@@ -29,16 +30,17 @@ public sealed partial class GraphCallTimeline
                 {
                     var call = $"process {process + 1}, call {number}: {line.Groups["call"].Value}";
                     open[number] = call;
+                    began[number] = at;
                     changes.Add((at, +1, call));
                 }
                 else if (open.Remove(number, out var call))
                 {
-                    changes.Add((at, -1, call));
+                    changes.Add((Math.Max(at, began[number] + 1), -1, call)); // after its own begin, even within one clock tick
                 }
             }
 
             // Still open when the output ended: in flight until the process was gone (or, alive, until now).
-            foreach (var call in open.Values) changes.Add((killedAt ?? Stopwatch.GetTimestamp(), -1, call));
+            foreach (var (number, call) in open) changes.Add((Math.Max(killedAt ?? Stopwatch.GetTimestamp(), began[number] + 1), -1, call));
         }
 
         Calls = changes.Count(c => c.Change > 0);

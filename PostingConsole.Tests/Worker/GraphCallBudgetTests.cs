@@ -4,6 +4,7 @@ using PostingConsole.Configuration;
 using PostingConsole.Domain;
 using PostingConsole.Publishing;
 using PostingConsole.Tests.TestInfrastructure;
+using PostingConsole.Worker;
 
 namespace PostingConsole.Tests.Worker;
 
@@ -89,5 +90,40 @@ public class GraphCallBudgetTests
         await slots[0].DisposeAsync();
         (await budget.TryTakeAsync(CancellationToken.None)).ShouldNotBeNull("a slot given back is free at once");
         foreach (var post in posts) (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Published);
+    }
+
+    [Fact]
+    public async Task An_account_check_that_waits_for_a_place_reserves_it_and_the_queue_drains_until_its_calls_fit()
+    {
+        await using var app = StartWithBudget(2);
+        await app.AddPostAsync(await app.AddPersonaAsync("하나"));
+        await app.AddPostAsync(await app.AddPersonaAsync("둘"));
+        var later = await app.AddPersonaAsync("셋");
+        var dispatcher = app.CreateDispatcher();
+        Task<AccountCheckResult> checking;
+        using (app.Sandbox.HoldAnswers())
+        {
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(2);
+            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 2);
+            var calls = app.Sandbox.Calls;
+
+            // The check reserves its places (two at a time) at once, though the queue's runs hold the whole budget.
+            checking = app.GetService<AccountCheck>().RunAsync(CancellationToken.None);
+            await Condition.WaitUntilAsync(async () =>
+            {
+                await using var db = app.CreateDbContext();
+                return await db.GraphCallSlots.CountAsync(s => s.Until > app.Now) == 2;
+            });
+
+            // A post falling due now is not claimed: the reservations stand in its way, so the check is not starved.
+            await app.AddPostAsync(later);
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(0);
+            app.Sandbox.Calls.ShouldBe(calls, "the check waits for the runs; no call beyond the budget");
+        }
+
+        await dispatcher.WhenIdleAsync();
+        (await checking.WaitAsync(TimeSpan.FromSeconds(60))).Checked.ShouldBe(3, "the runs done, the check's calls fit");
+        (await app.RunOnceAsync(dispatcher)).ShouldBe(1, "the slots given back, the queue goes on");
+        app.Sandbox.MaxCallsInFlight.ShouldBeLessThanOrEqualTo(2);
     }
 }

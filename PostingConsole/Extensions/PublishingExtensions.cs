@@ -37,7 +37,7 @@ public static class PublishingExtensions
             .RemoveAllLoggers()
             .AddHttpMessageHandler(sp => new ResilienceHandler(BuildGraphPipeline(sp.GetRequiredService<IOptions<GraphOptions>>().Value,
                 sp.GetRequiredService<GraphClock>().Time)))
-            // Inside the retry: each try is one request to Meta (Debug lines, for counting calls in flight across processes).
+            // Inside the retry and its per-try timeout: each try's answer read in whole (and logged at Debug).
             .AddHttpMessageHandler(sp => new GraphCallLog(sp.GetRequiredService<ILogger<GraphCallLog>>()))
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
@@ -8,11 +9,14 @@ namespace PostingConsole.Publishing;
 
 /// <summary>
 /// One budget for every Graph call of every console process on the database: <c>Posting:MaxConcurrency</c> counts the posts
-/// in flight (a run makes one call at a time) and the <see cref="GraphCallSlot"/>s held by calls made outside a run. A side
-/// call takes a slot only while the two together leave room, in one conditional UPDATE (on PostgreSQL under the claims lock,
-/// so it takes turns with the dispatcher's claims, which count the slots in the same way).
+/// in flight (a run makes one call at a time) and the <see cref="GraphCallSlot"/>s held for calls made outside a run. The
+/// dispatcher's claim needs posts in flight + slots held below the budget; a slot's call goes out only when posts in flight +
+/// slots held are within it. Slots are taken by conditional UPDATEs, on PostgreSQL under the claims lock (so they take turns
+/// with the claims of every process).
 /// </summary>
-public sealed class GraphCallBudget(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time, IOptions<PostingOptions> options, IOptions<GraphOptions> graph)
+public sealed class GraphCallBudget(
+    IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time, GraphClock clock, IOptions<PostingOptions> options, IOptions<GraphOptions> graph,
+    ILogger<GraphCallBudget> logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -21,42 +25,110 @@ public sealed class GraphCallBudget(IDbContextFactory<PostingDbContext> contextF
 
     private readonly string process = $"{Environment.MachineName}:{Environment.ProcessId}";
 
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private TimeSpan Hold => graph.Value.LongestStep + Margin;
+
     /// <summary>A slot for one Graph call (with its in-call retries) if the budget has room now; null when it has not.</summary>
     public async Task<IAsyncDisposable?> TryTakeAsync(CancellationToken cancellationToken)
     {
+        var holder = NewHolder();
+        return await TakeFreeSlotAsync(holder, whenRoomNow: true, cancellationToken) ? new Slot(this, holder) : null;
+    }
+
+    /// <summary>
+    /// A slot for one Graph call, waiting while the budget is full. The slot is reserved first and the claims count it from
+    /// then on, so the queue's runs drain until the call fits (a caller polling for a free place would lose every race to a
+    /// dispatcher woken by the run that freed it). At most <c>MaxConcurrency</c> slots are reserved, so they always fit once
+    /// the runs are done.
+    /// </summary>
+    public async Task<IAsyncDisposable> TakeAsync(CancellationToken cancellationToken)
+    {
+        var holder = NewHolder();
+        var reserved = false;
+        try
+        {
+            while (true)
+            {
+                if (!reserved)
+                {
+                    reserved = await TakeFreeSlotAsync(holder, whenRoomNow: false, cancellationToken);
+                }
+                else
+                {
+                    switch (await CheckReservationAsync(holder, cancellationToken))
+                    {
+                        case Reservation.Fits: return new Slot(this, holder);
+                        case Reservation.Lost: reserved = false; continue; // it ran out while this process was starved
+                    }
+                }
+
+                await Task.Delay(PollInterval, clock.Time, cancellationToken);
+            }
+        }
+        catch when (reserved)
+        {
+            await GiveBackAsync(holder);
+            throw;
+        }
+    }
+
+    private string NewHolder() => $"{process}:{Guid.NewGuid():N}";
+
+    /// <param name="whenRoomNow">True: only when posts in flight + slots held leave room for this call now. False (a reservation): only when fewer than MaxConcurrency slots are held.</param>
+    private async Task<bool> TakeFreeSlotAsync(string holder, bool whenRoomNow, CancellationToken cancellationToken)
+    {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        var holder = $"{process}:{Guid.NewGuid():N}";
-        var until = now + graph.Value.LongestStep + Margin;
+        var now = Now;
+        var until = now + Hold;
         var max = options.Value.MaxConcurrency;
+        var inFlight = whenRoomNow ? 1 : 0; // the posts in flight count only for a call that goes out at once
         int rows;
         await using (var claimsLock = await DatabaseLocks.HoldClaimsLockAsync(db, cancellationToken))
         {
             rows = await db.GraphCallSlots
                 .Where(s => s.Id == db.GraphCallSlots.Where(f => f.Until == null || f.Until <= now).OrderBy(f => f.Id).Select(f => f.Id).FirstOrDefault()
-                            && db.Posts.Count(p => p.Status == PostStatus.InProgress) + db.GraphCallSlots.Count(o => o.Until > now) < max)
+                            && db.Posts.Count(p => p.Status == PostStatus.InProgress) * inFlight + db.GraphCallSlots.Count(o => o.Until > now) < max)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.HeldBy, holder).SetProperty(x => x.Until, until), cancellationToken);
             if (claimsLock is not null) await claimsLock.CommitAsync(cancellationToken);
         }
 
-        return rows == 1 ? new Slot(this, holder) : null;
+        return rows == 1;
     }
 
-    /// <summary>A slot for one Graph call, waiting while the budget is full.</summary>
-    public async Task<IAsyncDisposable> TakeAsync(CancellationToken cancellationToken)
+    private enum Reservation
     {
-        while (true)
-        {
-            if (await TryTakeAsync(cancellationToken) is { } slot) return slot;
-            await Task.Delay(PollInterval, time, cancellationToken);
-        }
+        Waiting,
+        Fits,
+        Lost,
+    }
+
+    /// <summary>Renews the reservation, and says whether its call fits: posts in flight + slots held (this one too) within the budget.</summary>
+    private async Task<Reservation> CheckReservationAsync(string holder, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var now = Now;
+        var until = now + Hold;
+        if (await db.GraphCallSlots.Where(s => s.HeldBy == holder && s.Until > now).ExecuteUpdateAsync(s => s.SetProperty(x => x.Until, until), cancellationToken) == 0)
+            return Reservation.Lost;
+        var used = await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken)
+                   + await db.GraphCallSlots.CountAsync(s => s.Until > now, cancellationToken);
+        // Neither a claim nor another slot can take the budget past this once it fits: both count this reservation.
+        return used <= options.Value.MaxConcurrency ? Reservation.Fits : Reservation.Waiting;
     }
 
     private async Task GiveBackAsync(string holder)
     {
-        await using var db = await contextFactory.CreateDbContextAsync();
-        await db.GraphCallSlots.Where(s => s.HeldBy == holder)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.HeldBy, (string?)null).SetProperty(x => x.Until, (DateTime?)null));
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync();
+            await db.GraphCallSlots.Where(s => s.HeldBy == holder)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.HeldBy, (string?)null).SetProperty(x => x.Until, (DateTime?)null));
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            logger.SlotNotGivenBack(ex); // the call's own outcome stands
+        }
     }
 
     private sealed class Slot(GraphCallBudget budget, string holder) : IAsyncDisposable

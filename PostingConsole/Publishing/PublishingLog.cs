@@ -20,4 +20,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Permalink backfill for persona {PersonaId} failed: {Error}")]
     public static partial void BackfillFailed(this ILogger logger, int personaId, Graph.GraphError? error);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "A Graph call slot could not be given back; it frees itself at its time")]
+    public static partial void SlotNotGivenBack(this ILogger logger, Exception exception);
 }

@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace PostingConsole.Publishing.Graph;
 
 /// <summary>
-/// Each HTTP request to the Graph API (each try of a call) as two Debug lines, when it begins and when it ends (answered,
-/// failed or given up): its number in the process, method and path (never the query, which may carry a token), and the
-/// machine's monotonic clock (<see cref="Stopwatch.GetTimestamp"/>, the same for every process on the machine). The calls in
-/// flight of several console processes can be counted together from their logs, as the console itself saw them.
+/// Each HTTP request to the Graph API (each try of a call): its answer is read in whole here, inside the try, so a stalled
+/// body is bounded by <c>Graph:CallTimeout</c> and retried like the rest of the call; and at Debug it is logged when it
+/// begins and when it ends (answered, failed or given up): its number in the process, method and path (never the query),
+/// and the machine's monotonic clock (<see cref="Stopwatch.GetTimestamp"/>, the same for every process on the machine), so
+/// the calls in flight of several console processes can be counted together, as the consoles saw them.
 /// </summary>
 public sealed partial class GraphCallLog(ILogger<GraphCallLog> logger) : DelegatingHandler
 {
@@ -14,10 +15,8 @@ public sealed partial class GraphCallLog(ILogger<GraphCallLog> logger) : Delegat
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!logger.IsEnabled(LogLevel.Debug)) return await base.SendAsync(request, cancellationToken);
-
-        var number = Interlocked.Increment(ref numbers);
-        Began(number, request.Method.Method, request.RequestUri?.AbsolutePath, Stopwatch.GetTimestamp());
+        var number = logger.IsEnabled(LogLevel.Debug) ? Interlocked.Increment(ref numbers) : 0;
+        if (number > 0) Began(number, request.Method.Method, request.RequestUri?.AbsolutePath, Stopwatch.GetTimestamp());
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
@@ -35,7 +34,7 @@ public sealed partial class GraphCallLog(ILogger<GraphCallLog> logger) : Delegat
         }
         finally
         {
-            Ended(number, Stopwatch.GetTimestamp());
+            if (number > 0) Ended(number, Stopwatch.GetTimestamp());
         }
     }
 
