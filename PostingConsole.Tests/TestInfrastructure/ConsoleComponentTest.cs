@@ -76,6 +76,8 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<PostingConsole.Publishing.ConsoleAddress>();
         services.AddSingleton<PostingConsole.Publishing.Graph.GraphEndpoint>();
         services.AddHttpClient<PostingConsole.Publishing.Graph.GraphClient>();
+        services.AddSingleton(PostingConsole.Publishing.GraphClock.System);
+        services.AddSingleton<PostingConsole.Publishing.GraphCallBudget>();
         services.AddSingleton<PostingConsole.Publishing.ContainerCheck>();
         services.AddSingleton<PostingConsole.Worker.AccountCheck>();
         services.AddSingleton<PostingConsole.Publishing.ThrottleCircuits>();
