@@ -58,6 +58,23 @@ public sealed class InstalledConsole : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
+    /// <summary>The output's last lines without Debug entries (a Debug log can run to megabytes), for a failure message.</summary>
+    public string Tail
+    {
+        get
+        {
+            var lines = Output.Split('\n');
+            var kept = new List<string>();
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].StartsWith("dbug: ", StringComparison.Ordinal)) i++; // the entry's header and its message line
+                else kept.Add(lines[i]);
+            }
+
+            return string.Join('\n', kept.TakeLast(200));
+        }
+    }
+
     /// <summary>Starts the file (a <c>.dll</c> under <c>dotnet</c>) and waits until it answers (or fails, with its output in the message).</summary>
     /// <param name="environment">Settings on top of the install test's (environment variables, <c>Section__Key</c>).</param>
     public static async Task<InstalledConsole> StartAsync(string executable, string installFolder, string extractFolder, IDictionary<string, string>? environment = null)

@@ -100,7 +100,10 @@ public class PublishEdgeCaseTests : IAsyncLifetime
         (await app.RunOnceAsync()).ShouldBe(0, "not before the hour is up");
         app.Time.Advance(TimeSpan.FromMinutes(1));
         await app.RunOnceAsync();
-        (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Published);
+        var published = await app.ReadPostAsync(post.Id);
+        published.Status.ShouldBe(PostStatus.Published);
+        // Each call is recorded with the claim of the run that made it: the throttled run's, then the retry's.
+        published.Attempts.GroupBy(a => a.ClaimNumber).Select(g => (g.Key, g.First().Step)).ShouldBe([(1L, "quota"), (2L, "quota")]);
     }
 
     [Fact]

@@ -17,4 +17,13 @@ public static class Condition
             await Task.Delay(5);
         }
     }
+
+    /// <summary>
+    /// Fails the test once <paramref name="waited"/> is past <paramref name="limit"/>, with <paramref name="what"/>'s message: made
+    /// only then (a message holding a process's output, built on every pass of a polling loop, costs the machine's CPU).
+    /// </summary>
+    public static void ShouldBeWithin(Stopwatch waited, TimeSpan limit, Func<string> what)
+    {
+        if (waited.Elapsed > limit) throw new ShouldAssertException($"not within {limit}: {what()}");
+    }
 }

@@ -5,6 +5,10 @@ public sealed class PostAttempt
 {
     public long Id { get; set; }
     public int PostId { get; set; }
+
+    /// <summary>The claim (<see cref="Post.ClaimNumber"/>) of the run that made the call: one run's calls, a retry's or a takeover's apart.</summary>
+    public long ClaimNumber { get; set; }
+
     public DateTime At { get; set; }
     public string Step { get; set; } = "";
     public bool Succeeded { get; set; }

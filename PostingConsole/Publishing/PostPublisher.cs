@@ -435,7 +435,7 @@ public sealed class PostPublisher(
                 post.FallBackToLocalFile(item, Now);
                 db.PostAttempts.Add(new PostAttempt
                 {
-                    PostId = post.Id, At = Now, Step = PublishSteps.ImageCheck, Succeeded = false,
+                    PostId = post.Id, ClaimNumber = claim.Number, At = Now, Step = PublishSteps.ImageCheck, Succeeded = false,
                     Message = "CDN unreachable; using the local file served by the console",
                 });
                 journal.Log(ActivityLevel.Warning, Notice.CdnFallback(persona.Name), post.Id, persona.Id);
@@ -731,6 +731,7 @@ public sealed class PostPublisher(
             db.PostAttempts.Add(new PostAttempt
             {
                 PostId = post.Id,
+                ClaimNumber = claim.Number,
                 At = Now,
                 Step = step,
                 Succeeded = result.Succeeded,

@@ -302,7 +302,7 @@ public static class SandboxGraph
         var clock = http.RequestServices.GetRequiredService<GraphClock>().Time;
         var arrived = http.Items.TryGetValue(ArrivedKey, out var stamp) ? (long)stamp! : clock.GetTimestamp();
         var state = http.RequestServices.GetRequiredService<SandboxGraphState>();
-        using var call = state.CallStarted($"{http.Request.Method} {http.Request.Path}", http.RequestAborted);
+        using var call = state.CallStarted(http.RequestAborted);
         await state.WhileHeldAsync(http.RequestAborted);
         var result = await next(context);
         var latency = http.Items.TryGetValue(SlowKey, out _) ? state.SlowLatency : state.Latency;

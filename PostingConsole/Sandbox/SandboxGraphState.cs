@@ -96,38 +96,27 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
         public void Dispose() => release();
     }
 
-    private readonly ConcurrentDictionary<long, string> open = new();
-    private long callNumber;
-
-    /// <summary>The calls in flight at the moment the most were (what each was, when it arrived), for a test's failure message.</summary>
-    public IReadOnlyCollection<string> BusiestMoment { get; private set; } = [];
-
     /// <summary>
     /// Counts a call from its arrival until its answer leaves (dispose) or its client hangs up (<paramref name="clientGone"/>):
     /// a request the caller gave up on is no longer in flight for either side, even if the answer is still being worked out.
     /// </summary>
-    public IDisposable CallStarted(string what, CancellationToken clientGone)
+    public IDisposable CallStarted(CancellationToken clientGone)
     {
         Interlocked.Increment(ref calls);
         if (clientGone.IsCancellationRequested) return new Released(() => { });
 
-        var number = Interlocked.Increment(ref callNumber);
-        open[number] = $"{what} (arrived {Now:HH:mm:ss.fff})";
         var now = Interlocked.Increment(ref callsInFlight);
         int seen;
-        while (now > (seen = Volatile.Read(ref maxCallsInFlight)))
+        while (now > (seen = Volatile.Read(ref maxCallsInFlight)) && Interlocked.CompareExchange(ref maxCallsInFlight, now, seen) != seen)
         {
-            if (Interlocked.CompareExchange(ref maxCallsInFlight, now, seen) != seen) continue;
-            BusiestMoment = open.Values.ToList();
-            break;
         }
 
-        var scope = new CallScope(this, number);
+        var scope = new CallScope(this);
         scope.Watch(clientGone);
         return scope;
     }
 
-    private sealed class CallScope(SandboxGraphState state, long number) : IDisposable
+    private sealed class CallScope(SandboxGraphState state) : IDisposable
     {
         private int disposed;
         private CancellationTokenRegistration clientGone;
@@ -137,7 +126,6 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
         public void Dispose()
         {
             if (Interlocked.Exchange(ref disposed, 1) != 0) return;
-            state.open.TryRemove(number, out _);
             Interlocked.Decrement(ref state.callsInFlight);
             clientGone.Unregister();
         }

@@ -818,6 +818,9 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("ClaimNumber")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("Code")
                         .HasColumnType("integer");
 

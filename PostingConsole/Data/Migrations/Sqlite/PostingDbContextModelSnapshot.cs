@@ -775,6 +775,9 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ClaimNumber")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Code")
                         .HasColumnType("INTEGER");
 
