@@ -25,7 +25,7 @@ public class GraphCallLogTests
         await dispatcher.WhenIdleAsync();
         app.Sandbox.AllMedia.Count.ShouldBe(3);
         var lines = string.Join('\n', logs.Entries.Where(e => e.Contains("GraphCallLog")));
-        var timeline = new GraphCallTimeline((lines, null));
+        var timeline = new GraphCallTimeline((lines, false));
         timeline.Calls.ShouldBe(app.Sandbox.Calls, "one begin line per request that reached Meta");
         timeline.MaxInFlight.ShouldBe(3, "the three held calls overlapped, and no more");
         lines.Contains('?', StringComparison.Ordinal).ShouldBeFalse("no query string (the batch permalink read's ids=…) in the lines");

@@ -64,7 +64,6 @@ public class TwoInstancesOnPostgresTests
             }
 
             await one.KillAsync();
-            var killedAt = Stopwatch.GetTimestamp();
             var stranded = await db.Posts.Where(p => p.Status == PostStatus.InProgress && p.ClaimedBy!.Contains(oneClaims)).Select(p => p.Id).ToListAsync();
             stranded.ShouldNotBeEmpty("the killed process had posts in flight");
 
@@ -83,7 +82,8 @@ public class TwoInstancesOnPostgresTests
 
             // Within the limits, both processes together: the calls in flight as the consoles saw them. (Meta's side counts a call
             // the console gave up on until it notices the hang-up: on a starved machine, seconds after a new call went out.)
-            var timeline = new GraphCallTimeline((one.Output, killedAt), (two.Output, null));
+            await GraphCallTimeline.WaitForEndLinesAsync(() => two.Output);
+            var timeline = new GraphCallTimeline((one.Output, true), (two.Output, false));
             // (The killed process's last lines may not have been written: up to its calls then in flight.)
             timeline.Calls.ShouldBeGreaterThanOrEqualTo(meta.Sandbox.Calls - MaxConcurrency, "every call that reached Meta is in the consoles' logs");
             timeline.MaxInFlight.ShouldBeLessThanOrEqualTo(MaxConcurrency,
@@ -103,8 +103,10 @@ public class TwoInstancesOnPostgresTests
     /// <summary>Each run (one claim of a post: its first Graph call to its last) never overlaps another run of the same persona.</summary>
     private static async Task ShouldRunOnePostPerPersonaAtATimeAsync(PostingDbContext db)
     {
-        var runs = await db.PostAttempts.GroupBy(a => new { a.PostId, a.ClaimNumber })
-            .Select(g => new { g.Key.PostId, g.Key.ClaimNumber, From = g.Min(a => a.At), To = g.Max(a => a.At) }).ToListAsync();
+        var attempts = await db.PostAttempts.Select(a => new { a.PostId, a.ClaimNumber, a.At, a.DurationMs }).ToListAsync();
+        // A call is recorded when it ends: a run is from its first call's start to its last call's end.
+        var runs = attempts.GroupBy(a => new { a.PostId, a.ClaimNumber })
+            .Select(g => new { g.Key.PostId, g.Key.ClaimNumber, From = g.Min(a => a.At.AddMilliseconds(-a.DurationMs)), To = g.Max(a => a.At) }).ToList();
         var personaOf = await db.Posts.ToDictionaryAsync(p => p.Id, p => p.PersonaId);
         foreach (var persona in runs.GroupBy(r => personaOf[r.PostId]))
         {

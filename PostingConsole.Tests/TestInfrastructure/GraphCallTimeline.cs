@@ -14,12 +14,12 @@ public sealed partial class GraphCallTimeline
 
     private readonly List<(long At, int Change, string Call)> changes = [];
 
-    /// <param name="outputs">Each process's output, and for a killed one the <see cref="Stopwatch.GetTimestamp"/> taken once it was gone (its calls then in flight end there).</param>
-    public GraphCallTimeline(params (string Output, long? KilledAt)[] outputs)
+    /// <param name="outputs">Each process's output, and whether it was killed.</param>
+    public GraphCallTimeline(params (string Output, bool Killed)[] outputs)
     {
         for (var process = 0; process < outputs.Length; process++)
         {
-            var (output, killedAt) = outputs[process];
+            var (output, killed) = outputs[process];
             var open = new Dictionary<long, string>();
             var began = new Dictionary<long, long>();
             foreach (Match line in CallLine().Matches(output))
@@ -39,8 +39,18 @@ public sealed partial class GraphCallTimeline
                 }
             }
 
-            // Still open when the output ended: in flight until the process was gone (or, alive, until now).
-            foreach (var (number, call) in open) changes.Add((Math.Max(killedAt ?? Stopwatch.GetTimestamp(), began[number] + 1), -1, call));
+            // Still open when the output ended. A killed process's last lines may be lost (an end among them), so its open calls
+            // are left out: the posts it had in flight stay InProgress, counted by the claims, until another process takes them
+            // over. A live process's are in flight until now (Open tells a caller to wait for their ends first).
+            if (!killed)
+            {
+                Open += open.Count;
+                foreach (var (number, call) in open) changes.Add((Math.Max(Stopwatch.GetTimestamp(), began[number] + 1), -1, call));
+            }
+            else
+            {
+                changes.RemoveAll(c => c.Change > 0 && open.ContainsValue(c.Call));
+            }
         }
 
         Calls = changes.Count(c => c.Change > 0);
@@ -56,7 +66,21 @@ public sealed partial class GraphCallTimeline
         }
     }
 
+    /// <summary>Waits (bounded) until live processes' outputs hold an end line for every call they began (a log line comes a little after).</summary>
+    public static async Task WaitForEndLinesAsync(params Func<string>[] liveOutputs)
+    {
+        var waited = Stopwatch.StartNew();
+        while (new GraphCallTimeline(liveOutputs.Select(output => (output(), false)).ToArray()).Open > 0)
+        {
+            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(1), "every Graph call's end line was read");
+            await Task.Delay(500);
+        }
+    }
+
     public int Calls { get; }
+
+    /// <summary>Calls of the live processes without an end line yet (in flight, or their line not yet read).</summary>
+    public int Open { get; }
 
     public int MaxInFlight { get; private set; }
 

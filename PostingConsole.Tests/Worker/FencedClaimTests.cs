@@ -96,6 +96,37 @@ public class FencedClaimTests
     }
 
     [Fact]
+    public async Task A_run_without_progress_for_a_whole_lease_stops_and_sends_nothing_more()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = EngineHarness.Start(logs: logs);
+        var persona = await app.AddPersonaAsync();
+        var post = await app.AddPostAsync(persona);
+        var dispatcher = app.CreateDispatcher();
+
+        using (app.Sandbox.HoldAnswers())
+        {
+            (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
+            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read waits for Meta
+            // Business time runs on while the run hangs (a machine stalled): no progress for longer than the lease.
+            await Condition.WaitUntilAsync(() =>
+            {
+                app.Time.Advance(TimeSpan.FromSeconds(1));
+                return logs.Entries.Any(e => e.Contains("no progress for"));
+            });
+            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 0); // the hung call is given up
+        }
+
+        // Meta answers again: the stopped run makes no further call; its post waits for the lease to run out.
+        await dispatcher.WhenIdleAsync();
+        app.Sandbox.Calls.ShouldBe(1, "only the quota read that hung");
+        var after = await app.ReadPostAsync(post.Id);
+        after.Status.ShouldBe(PostStatus.InProgress);
+        after.ClaimNumber.ShouldBe(1);
+        after.Attempts.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_claim_moved_while_the_lease_was_fresh_never_reaches_media_publish()
     {
         await using var app = EngineHarness.Start();

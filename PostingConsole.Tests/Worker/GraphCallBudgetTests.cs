@@ -99,7 +99,7 @@ public class GraphCallBudgetTests
         await app.AddPostAsync(await app.AddPersonaAsync("하나"));
         await app.AddPostAsync(await app.AddPersonaAsync("둘"));
         var later = await app.AddPersonaAsync("셋");
-        var dispatcher = app.CreateDispatcher();
+        var dispatcher = app.CreateDispatcherOfAnotherProcess(); // the queue of another process on the database
         Task<AccountCheckResult> checking;
         using (app.Sandbox.HoldAnswers())
         {

@@ -54,7 +54,8 @@ public class TwoProcessTests
         meta.Sandbox.AllMedia.Count.ShouldBe(posts, "0 duplicates: one Instagram post per post");
         meta.Sandbox.AllMedia.GroupBy(m => m.Caption).ShouldAllBe(g => g.Count() == 1);
         // The calls in flight as the consoles saw them (Meta's side counts a call given up on until it notices the hang-up).
-        var timeline = new GraphCallTimeline((one.Output, null), (two.Output, null));
+        await GraphCallTimeline.WaitForEndLinesAsync(() => one.Output, () => two.Output);
+        var timeline = new GraphCallTimeline((one.Output, false), (two.Output, false));
         timeline.Calls.ShouldBeGreaterThanOrEqualTo(meta.Sandbox.Calls, "every call that reached Meta is in the consoles' logs");
         timeline.MaxInFlight.ShouldBeLessThanOrEqualTo(MaxConcurrency,
             $"Graph calls in flight, both processes together; at the busiest moment:\n{string.Join('\n', timeline.BusiestMoment)}");

@@ -58,8 +58,9 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
     /// <paramref name="lost"/> is called once (the run cancels what it is doing) and the heartbeat stops.
     /// </summary>
     /// <remarks>
-    /// A run that stops making progress (no call answered, no save) for a whole lease is not kept alive: its lease runs out
-    /// and another pass reconciles the post, so a hung run cannot hold a post and a concurrency slot forever.
+    /// A run that stops making progress (no call answered, no save) for a whole lease is stopped and not kept alive: its lease
+    /// runs out and another pass reconciles the post, so a hung run cannot hold a post and a concurrency slot forever, nor
+    /// make calls beside the run that took its post over.
     /// </remarks>
     public Heartbeat KeepAlive(PostClaim claim, Action lost)
     {
@@ -92,7 +93,10 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
                     var idle = leases.time.GetElapsedTime(leases.progress.GetValueOrDefault(claim));
                     if (idle > leases.options.Value.LeaseDuration)
                     {
+                        // Stopped, not only left without a lease: a run that woke after another process took the post
+                        // over would make its calls beside that run's.
                         leases.logger.LeaseLeftToRunOut(claim.PostId, idle);
+                        lost();
                         return;
                     }
 

@@ -15,8 +15,8 @@ namespace PostingConsole.Publishing;
 /// with the claims of every process).
 /// </summary>
 public sealed class GraphCallBudget(
-    IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time, GraphClock clock, IOptions<PostingOptions> options, IOptions<GraphOptions> graph,
-    ILogger<GraphCallBudget> logger)
+    IDbContextFactory<PostingDbContext> contextFactory, ThrottleCircuits circuits, TimeProvider time, GraphClock clock, IOptions<PostingOptions> options,
+    IOptions<GraphOptions> graph, ILogger<GraphCallBudget> logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -28,6 +28,9 @@ public sealed class GraphCallBudget(
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     private TimeSpan Hold => graph.Value.LongestStep + Margin;
+
+    /// <summary>The budget; while Meta's app-wide circuit lets one probe through, one call in all (as the dispatcher's claims).</summary>
+    private int Max => circuits.AppUntil is not null ? 1 : options.Value.MaxConcurrency;
 
     /// <summary>A slot for one Graph call (with its in-call retries) if the budget has room now; null when it has not.</summary>
     public async Task<IAsyncDisposable?> TryTakeAsync(CancellationToken cancellationToken)
@@ -81,13 +84,14 @@ public sealed class GraphCallBudget(
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = Now;
         var until = now + Hold;
-        var max = options.Value.MaxConcurrency;
+        var max = Max;
         var inFlight = whenRoomNow ? 1 : 0; // the posts in flight count only for a call that goes out at once
         int rows;
         await using (var claimsLock = await DatabaseLocks.HoldClaimsLockAsync(db, cancellationToken))
         {
             rows = await db.GraphCallSlots
                 .Where(s => s.Id == db.GraphCallSlots.Where(f => f.Until == null || f.Until <= now).OrderBy(f => f.Id).Select(f => f.Id).FirstOrDefault()
+                            && (s.Until == null || s.Until <= now) // still free as the row is written (its holder may have just renewed it)
                             && db.Posts.Count(p => p.Status == PostStatus.InProgress) * inFlight + db.GraphCallSlots.Count(o => o.Until > now) < max)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.HeldBy, holder).SetProperty(x => x.Until, until), cancellationToken);
             if (claimsLock is not null) await claimsLock.CommitAsync(cancellationToken);
@@ -114,7 +118,7 @@ public sealed class GraphCallBudget(
         var used = await db.Posts.CountAsync(p => p.Status == PostStatus.InProgress, cancellationToken)
                    + await db.GraphCallSlots.CountAsync(s => s.Until > now, cancellationToken);
         // Neither a claim nor another slot can take the budget past this once it fits: both count this reservation.
-        return used <= options.Value.MaxConcurrency ? Reservation.Fits : Reservation.Waiting;
+        return used <= Max ? Reservation.Fits : Reservation.Waiting;
     }
 
     private async Task GiveBackAsync(string holder)
