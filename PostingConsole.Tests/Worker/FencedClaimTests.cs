@@ -108,13 +108,15 @@ public class FencedClaimTests
         {
             (await dispatcher.TickAsync(CancellationToken.None)).ShouldBe(1);
             await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 1); // the quota read waits for Meta
-            // Business time runs on while the run hangs (a machine stalled): no progress for longer than the lease.
+            // Business time runs on while the run hangs (a machine stalled): no progress for longer than the lease, and the
+            // lease, no longer renewed, runs out. Then the hung call is given up.
             await Condition.WaitUntilAsync(() =>
             {
                 app.Time.Advance(TimeSpan.FromSeconds(1));
-                return logs.Entries.Any(e => e.Contains("no progress for"));
+                return app.Sandbox.CallsInFlight == 0;
             });
-            await Condition.WaitUntilAsync(() => app.Sandbox.CallsInFlight == 0); // the hung call is given up
+            logs.Entries.ShouldContain(e => e.Contains("no progress for"));
+            (await app.ReadPostAsync(post.Id)).LeaseUntil.ShouldNotBeNull().ShouldBeLessThan(app.Now, "stopped only once its lease had run out");
         }
 
         // Meta answers again: the stopped run makes no further call; its post waits for the lease to run out.

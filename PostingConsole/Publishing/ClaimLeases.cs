@@ -58,9 +58,9 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
     /// <paramref name="lost"/> is called once (the run cancels what it is doing) and the heartbeat stops.
     /// </summary>
     /// <remarks>
-    /// A run that stops making progress (no call answered, no save) for a whole lease is stopped and not kept alive: its lease
-    /// runs out and another pass reconciles the post, so a hung run cannot hold a post and a concurrency slot forever, nor
-    /// make calls beside the run that took its post over.
+    /// A run that stops making progress (no call answered, no save) for a whole lease is not kept alive: its lease runs out
+    /// and another pass reconciles the post, so a hung run cannot hold a post and a concurrency slot forever; and when the
+    /// lease has run out the run is stopped, so it cannot make calls beside the run that took its post over.
     /// </remarks>
     public Heartbeat KeepAlive(PostClaim claim, Action lost)
     {
@@ -85,24 +85,33 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
 
         private static async Task BeatAsync(ClaimLeases leases, PostClaim claim, Action lost, TimeSpan period, CancellationToken stopping)
         {
+            var lease = leases.options.Value.LeaseDuration;
+            var renewedAt = leases.time.GetTimestamp(); // the claim set the lease a moment ago
+            var warned = false;
             while (!stopping.IsCancellationRequested)
             {
                 try
                 {
                     await Task.Delay(period, leases.time, stopping);
                     var idle = leases.time.GetElapsedTime(leases.progress.GetValueOrDefault(claim));
-                    if (idle > leases.options.Value.LeaseDuration)
+                    if (idle > lease)
                     {
-                        // Stopped, not only left without a lease: a run that woke after another process took the post
-                        // over would make its calls beside that run's.
-                        leases.logger.LeaseLeftToRunOut(claim.PostId, idle);
+                        // Not renewed while it makes no progress. A run that answers again within its lease goes on; once the
+                        // lease has run out another process may take the post over, so the run is stopped (woken later, it
+                        // would make its calls beside that run's).
+                        if (!warned) leases.logger.LeaseLeftToRunOut(claim.PostId, idle);
+                        warned = true;
+                        if (leases.time.GetElapsedTime(renewedAt) < lease) continue;
                         lost();
                         return;
                     }
 
+                    warned = false;
+                    var at = leases.time.GetTimestamp();
                     switch (await leases.RenewLeaseAsync(claim, stopping))
                     {
                         case Renewal.Renewed:
+                            renewedAt = at;
                             continue;
                         case Renewal.Finished:
                             return;

@@ -6,7 +6,7 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Post {PostId}: claim {ClaimNumber} was lost ({Where}); this run stops without sending anything more")]
     public static partial void ClaimLost(this ILogger logger, int postId, long claimNumber, string where);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Post {PostId}: no progress for {Idle}; the run stops and its lease is left to run out")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Post {PostId}: no progress for {Idle}; its lease is left to run out, and the run stops when it has")]
     public static partial void LeaseLeftToRunOut(this ILogger logger, int postId, TimeSpan idle);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Post {PostId}: claim {ClaimNumber} was taken over by another dispatcher; this run stops")]
