@@ -27,20 +27,12 @@ public sealed class ContainerCheck(GraphClient graph, GraphCallBudget budget, To
         // Behind a throttle circuit Meta is not asked at all: nothing is known, the edit waits.
         if (circuits.BlockedUntil(persona.Id, time.GetUtcNow().UtcDateTime) is not null) return ContainerFate.Unknown;
         var token = tokens.Unprotect(persona.ProtectedToken);
-        GraphResult<ContainerStatus> status;
-        await using (await budget.TakeAsync(cancellationToken))
-        {
-            status = await graph.GetContainerStatusAsync(post.ContainerId!, token, cancellationToken);
-        }
+        var status = await budget.CallAsync(() => graph.GetContainerStatusAsync(post.ContainerId!, token, cancellationToken), cancellationToken);
 
         if (status.Succeeded && status.Value!.StatusCode == ContainerStatus.Published) return ContainerFate.Published;
         if (!status.Succeeded && GraphErrorClassifier.Classify(status.Error!).Kind != GraphErrorKind.ContainerLost) return ContainerFate.Unknown;
 
-        GraphResult<IReadOnlyList<MediaItem>> media;
-        await using (await budget.TakeAsync(cancellationToken))
-        {
-            media = await graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, cancellationToken);
-        }
+        var media = await budget.CallAsync(() => graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, cancellationToken), cancellationToken);
 
         if (!media.Succeeded) return ContainerFate.Unknown;
         // A post with this caption that the container does not own is not proof either way: the edit waits for an operator's look.

@@ -76,6 +76,19 @@ public sealed class GraphCallBudget(
         }
     }
 
+    /// <summary>Makes one Graph call (with its in-call retries) in a slot of the budget, waiting for one as <see cref="TakeAsync"/>.</summary>
+    public async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        await using (await TakeAsync(cancellationToken)) return await call();
+    }
+
+    /// <summary>Makes one Graph call in a slot of the budget if it has room now; null (no call made) when it has not.</summary>
+    public async Task<T?> TryCallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) where T : class
+    {
+        await using var slot = await TryTakeAsync(cancellationToken);
+        return slot is null ? null : await call();
+    }
+
     private string NewHolder() => $"{process}:{Guid.NewGuid():N}";
 
     /// <param name="whenRoomNow">True: only when posts in flight + slots held leave room for this call now. False (a reservation): only when fewer than MaxConcurrency slots are held.</param>

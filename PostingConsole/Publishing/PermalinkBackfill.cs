@@ -40,13 +40,9 @@ public sealed class PermalinkBackfill(
             if (!persona.CanPublish) continue;
             var posts = await db.Posts.Where(p => p.PersonaId == personaId && p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null)
                 .OrderByDescending(p => p.PublishedAt).Take(BatchSize).ToListAsync(cancellationToken);
-            GraphResult<IReadOnlyDictionary<string, string>> read;
-            await using (var slot = await budget.TryTakeAsync(cancellationToken))
-            {
-                if (slot is null) break; // the queue uses the whole budget: the next tick reads
-
-                read = await graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken);
-            }
+            var read = await budget.TryCallAsync(
+                () => graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken), cancellationToken);
+            if (read is null) break; // the queue uses the whole budget: the next tick reads
 
             if (read.Value is not { } links)
             {

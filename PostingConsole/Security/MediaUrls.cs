@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -14,13 +15,51 @@ public sealed class MediaUrls(IDataProtectionProvider protection)
     public const string TokenParameter = "t";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long one link is handed out again: a protected token differs on every call, and a screen re-rendered with a new
+    /// link makes every open browser fetch and decode the picture again (24 thumbnails per tab for each change on the queue).
+    /// Half the lifetime, so a link handed out still works for at least half an hour.
+    /// </summary>
+    public static readonly TimeSpan Reuse = Lifetime / 2;
+
     private readonly ITimeLimitedDataProtector protector =
         protection.CreateProtector("PostingConsole.MediaUrl.v1").ToTimeLimitedDataProtector();
 
-    /// <summary>The path and query of a signed link, relative to the site root (no leading slash).</summary>
-    public string PathAndQuery(string imagePath) =>
-        "media/" + string.Join('/', imagePath.Split('/').Select(Uri.EscapeDataString))
-        + $"?{TokenParameter}=" + Uri.EscapeDataString(protector.Protect(imagePath, Lifetime));
+    /// <summary>
+    /// The clock of the links' expiry: the system's, as Data Protection checks a token against it (not business time, which
+    /// tests may freeze or speed up). Tests set another.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    private readonly ConcurrentDictionary<string, (string Link, DateTimeOffset Until)> issued = new(StringComparer.Ordinal);
+    private long nextPruneTicks;
+
+    /// <summary>How many links are kept for handing out again (tests read this).</summary>
+    internal int Kept => issued.Count;
+
+    /// <summary>The path and query of a signed link, relative to the site root (no leading slash): the same link for a path for <see cref="Reuse"/>.</summary>
+    public string PathAndQuery(string imagePath)
+    {
+        var now = Clock.GetUtcNow();
+        if (issued.TryGetValue(imagePath, out var link) && link.Until > now) return link.Link;
+
+        PruneStale(now);
+        var fresh = "media/" + string.Join('/', imagePath.Split('/').Select(Uri.EscapeDataString))
+                    + $"?{TokenParameter}=" + Uri.EscapeDataString(protector.Protect(imagePath, now + Lifetime));
+        issued[imagePath] = (fresh, now + Reuse);
+        return fresh;
+    }
+
+    /// <summary>Drops links no longer handed out, at most once per <see cref="Reuse"/>: the map holds the pictures shown lately.</summary>
+    private void PruneStale(DateTimeOffset now)
+    {
+        var next = Interlocked.Read(ref nextPruneTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref nextPruneTicks, (now + Reuse).UtcTicks, next) != next) return;
+        foreach (var (path, link) in issued)
+        {
+            if (link.Until <= now) issued.TryRemove(new KeyValuePair<string, (string, DateTimeOffset)>(path, link));
+        }
+    }
 
     /// <summary>True when <paramref name="token"/> was made here for <paramref name="imagePath"/> and has not expired.</summary>
     public bool Verify(string imagePath, string? token)

@@ -106,11 +106,8 @@ public sealed class AccountCheck(
         var journal = new Journal(db, hub, time);
         if (circuits.BlockedUntil(persona.Id, journal.Now) is not null) return Outcome.Unanswered; // no call into a throttle block
         var outcome = Outcome.Usable;
-        GraphResult<PublishingLimit> limit;
-        await using (await budget.TakeAsync(cancellationToken)) // a place in MaxConcurrency beside the queue's runs
-        {
-            limit = await graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken);
-        }
+        // A place in MaxConcurrency beside the queue's runs.
+        var limit = await budget.CallAsync(() => graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken), cancellationToken);
 
         if (limit.Value is { } quota)
         {
