@@ -269,6 +269,33 @@ public class QueuePageTests : ConsoleComponentTest
         page.WaitForAssertion(() => page.Find("[data-testid=post-card]").GetAttribute("data-status").ShouldBe("Published"));
     }
 
+    [Fact]
+    public async Task A_post_that_moves_re_renders_its_own_card_and_not_the_others_or_the_filters()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        var (_, moving) = await SeedAsync("지수", at: now); // due, so it can be claimed
+        var (_, still) = await SeedAsync("민준", at: now.AddMinutes(10.5)); // "10분 후" before and after the refresh
+        var page = RenderPage<QueuePage>();
+        page.WaitForAssertion(() => page.FindComponents<QueueCard>().Count.ShouldBe(2));
+        IRenderedComponent<QueueCard> Card(int id) => page.FindComponents<QueueCard>().Single(c => c.Instance.Post.Id == id);
+        var (movingRenders, stillRenders) = (Card(moving.Id).Instance.Renders, Card(still.Id).Instance.Renders);
+        var filterRenders = page.FindComponent<QueueFilters>().Instance.Renders;
+
+        await using (var db = Db())
+        {
+            (await db.Posts.SingleAsync(p => p.Id == moving.Id)).Claim("t", 1, now, now);
+            await db.SaveChangesAsync();
+        }
+
+        Time.Advance(QueuePage.QueueRefreshInterval);
+        Service<EventHub>().Publish(new PostChanged(DateTime.UtcNow, moving.Id, moving.PersonaId, PostStatus.InProgress, null));
+        page.WaitForAssertion(() => page.Find($"[data-post-id='{moving.Id}']").GetAttribute("data-status").ShouldBe("InProgress"));
+
+        Card(moving.Id).Instance.Renders.ShouldBe(movingRenders + 1, "the card whose post moved shows it");
+        Card(still.Id).Instance.Renders.ShouldBe(stillRenders, "a card whose post did not change is not rendered again");
+        page.FindComponent<QueueFilters>().Instance.Renders.ShouldBe(filterRenders, "the filters did not change");
+    }
+
 }
 
 public class ProgressPageTests : ConsoleComponentTest
