@@ -269,16 +269,22 @@ public class QueuePageTests : ConsoleComponentTest
         page.WaitForAssertion(() => page.Find("[data-testid=post-card]").GetAttribute("data-status").ShouldBe("Published"));
     }
 
-    [Fact]
-    public async Task A_post_that_moves_re_renders_its_own_card_and_not_the_others_or_the_filters()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_post_that_moves_re_renders_its_own_card_or_row_and_not_the_others_or_the_filters(bool list)
     {
         var now = Time.GetUtcNow().UtcDateTime;
         var (_, moving) = await SeedAsync("지수", at: now); // due, so it can be claimed
         var (_, still) = await SeedAsync("민준", at: now.AddMinutes(10.5)); // "10분 후" before and after the refresh
+        if (list) Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/?list=true");
         var page = RenderPage<QueuePage>();
-        page.WaitForAssertion(() => page.FindComponents<QueueCard>().Count.ShouldBe(2));
-        IRenderedComponent<QueueCard> Card(int id) => page.FindComponents<QueueCard>().Single(c => c.Instance.Post.Id == id);
-        var (movingRenders, stillRenders) = (Card(moving.Id).Instance.Renders, Card(still.Id).Instance.Renders);
+        IReadOnlyList<QueueItem> Shown() => list
+            ? page.FindComponents<QueueRow>().Select(c => (QueueItem)c.Instance).ToList()
+            : page.FindComponents<QueueCard>().Select(c => (QueueItem)c.Instance).ToList();
+        page.WaitForAssertion(() => Shown().Count.ShouldBe(2));
+        var (movingItem, stillItem) = (Shown().Single(i => i.Post.Id == moving.Id), Shown().Single(i => i.Post.Id == still.Id));
+        var (movingRenders, stillRenders) = (movingItem.Renders, stillItem.Renders);
         var filterRenders = page.FindComponent<QueueFilters>().Instance.Renders;
 
         await using (var db = Db())
@@ -287,12 +293,13 @@ public class QueuePageTests : ConsoleComponentTest
             await db.SaveChangesAsync();
         }
 
-        Time.Advance(QueuePage.QueueRefreshInterval);
         Service<EventHub>().Publish(new PostChanged(DateTime.UtcNow, moving.Id, moving.PersonaId, PostStatus.InProgress, null));
         page.WaitForAssertion(() => page.Find($"[data-post-id='{moving.Id}']").GetAttribute("data-status").ShouldBe("InProgress"));
 
-        Card(moving.Id).Instance.Renders.ShouldBe(movingRenders + 1, "the card whose post moved shows it");
-        Card(still.Id).Instance.Renders.ShouldBe(stillRenders, "a card whose post did not change is not rendered again");
+        Shown().Single(i => i.Post.Id == still.Id).ShouldBeSameAs(stillItem, "the unchanged post keeps its card or row (not rebuilt)");
+        stillItem.Renders.ShouldBe(stillRenders, "a card or row whose post did not change is not rendered again");
+        var moved = Shown().Single(i => i.Post.Id == moving.Id);
+        (moved == movingItem ? moved.Renders - movingRenders : moved.Renders).ShouldBe(1, "the one whose post moved is rendered once to show it");
         page.FindComponent<QueueFilters>().Instance.Renders.ShouldBe(filterRenders, "the filters did not change");
     }
 

@@ -26,8 +26,8 @@ public sealed class MediaUrls(IDataProtectionProvider protection)
         protection.CreateProtector("PostingConsole.MediaUrl.v1").ToTimeLimitedDataProtector();
 
     /// <summary>
-    /// The clock of the links' expiry: the system's, as Data Protection checks a token against it (not business time, which
-    /// tests may freeze or speed up). Tests set another.
+    /// The clock of the reuse window: the system's, as the links' expiry and Data Protection's check of it are (not business
+    /// time, which tests may freeze or speed up). Tests set another.
     /// </summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
@@ -37,15 +37,22 @@ public sealed class MediaUrls(IDataProtectionProvider protection)
     /// <summary>How many links are kept for handing out again (tests read this).</summary>
     internal int Kept => issued.Count;
 
-    /// <summary>The path and query of a signed link, relative to the site root (no leading slash): the same link for a path for <see cref="Reuse"/>.</summary>
-    public string PathAndQuery(string imagePath)
+    /// <summary>The path and query of a new signed link, relative to the site root (no leading slash), valid for the whole <see cref="Lifetime"/>: for Meta's fetcher.</summary>
+    public string PathAndQuery(string imagePath) =>
+        "media/" + string.Join('/', imagePath.Split('/').Select(Uri.EscapeDataString))
+        + $"?{TokenParameter}=" + Uri.EscapeDataString(protector.Protect(imagePath, Lifetime)); // expiry on the system clock, as Unprotect checks it
+
+    /// <summary>
+    /// A signed link for a screen: the same one for a path for <see cref="Reuse"/> (valid for at least the other half of its
+    /// hour), so a re-render leaves the browser's picture alone.
+    /// </summary>
+    public string PathAndQueryForScreens(string imagePath)
     {
         var now = Clock.GetUtcNow();
         if (issued.TryGetValue(imagePath, out var link) && link.Until > now) return link.Link;
 
         PruneStale(now);
-        var fresh = "media/" + string.Join('/', imagePath.Split('/').Select(Uri.EscapeDataString))
-                    + $"?{TokenParameter}=" + Uri.EscapeDataString(protector.Protect(imagePath, now + Lifetime));
+        var fresh = PathAndQuery(imagePath);
         issued[imagePath] = (fresh, now + Reuse);
         return fresh;
     }

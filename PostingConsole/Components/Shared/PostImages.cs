@@ -16,5 +16,5 @@ public static class PostImages
     };
 
     /// <summary>A photo or video as the browser loads it.</summary>
-    public static string? UrlOf(MediaSource source, MediaUrls urls) => source.Path is { } path ? "/" + urls.PathAndQuery(path) : source.Url;
+    public static string? UrlOf(MediaSource source, MediaUrls urls) => source.Path is { } path ? "/" + urls.PathAndQueryForScreens(path) : source.Url;
 }
