@@ -26,6 +26,7 @@ public static class SecurityExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<ConsoleActor>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddMemoryCache();
         services.AddSingleton<MediaUrls>();
         services.AddSingleton<UserAccounts>();
 

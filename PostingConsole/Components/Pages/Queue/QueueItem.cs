@@ -9,7 +9,7 @@ namespace PostingConsole.Components.Pages.Queue;
 /// <see cref="Post.Version"/> moves with every change), its persona's name, the too-close mark or the relative time. The queue
 /// refreshes for every post that moves; without this every tab re-rendered all 24 posts of its page for each of them.
 /// </summary>
-public abstract class QueueItem : ComponentBase
+public abstract class QueueItem : RenderOnChange
 {
     [Inject] private TimeProvider BusinessTime { get; set; } = null!;
 
@@ -23,28 +23,7 @@ public abstract class QueueItem : ComponentBase
     /// <summary>"3분 후" / "in 3 min".</summary>
     protected string Relative { get; private set; } = "";
 
-    private (int Id, int Version, string? Persona, bool TooClose, string Relative) shown;
-    private (int Id, int Version, string? Persona, bool TooClose, string Relative) current;
+    protected override object RenderKey => (Post.Id, Post.Version, Post.Persona?.Name, TooClose, Relative);
 
-    protected override void OnParametersSet()
-    {
-        Relative = RelativeTime.Format(Post.ScheduledAt, BusinessTime.GetUtcNow().UtcDateTime);
-        current = (Post.Id, Post.Version, Post.Persona?.Name, TooClose, Relative);
-    }
-
-    protected override bool ShouldRender()
-    {
-        if (current == shown) return false;
-        shown = current;
-        return true;
-    }
-
-    /// <summary>How many times this item itself rendered (tests read this; bUnit's count includes its children's renders).</summary>
-    public int Renders { get; private set; }
-
-    protected override void OnAfterRender(bool firstRender)
-    {
-        Renders++;
-        if (firstRender) shown = current; // the first render does not ask ShouldRender
-    }
+    protected override void OnParametersSet() => Relative = RelativeTime.Format(Post.ScheduledAt, BusinessTime.GetUtcNow().UtcDateTime);
 }
