@@ -26,7 +26,6 @@ public static class SecurityExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<ConsoleActor>();
         services.AddSingleton<ApiKeyStore>();
-        services.AddMemoryCache();
         services.AddSingleton<MediaUrls>();
         services.AddSingleton<UserAccounts>();
 

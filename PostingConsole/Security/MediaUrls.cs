@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace PostingConsole.Security;
 
@@ -10,7 +10,7 @@ namespace PostingConsole.Security;
 /// file only for a token that is genuine, unexpired and made for that path, so the folder cannot be browsed,
 /// and a link given to Meta's fetcher stops working an hour later.
 /// </summary>
-public sealed class MediaUrls(IDataProtectionProvider protection, IMemoryCache cache)
+public sealed class MediaUrls(IDataProtectionProvider protection)
 {
     public const string TokenParameter = "t";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
@@ -25,6 +25,18 @@ public sealed class MediaUrls(IDataProtectionProvider protection, IMemoryCache c
     private readonly ITimeLimitedDataProtector protector =
         protection.CreateProtector("PostingConsole.MediaUrl.v1").ToTimeLimitedDataProtector();
 
+    /// <summary>
+    /// The clock of the reuse window: the system's, as the links' expiry and Data Protection's check of it are (not business
+    /// time, which tests may freeze or speed up). Tests set another.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    private readonly ConcurrentDictionary<string, (string Link, DateTimeOffset Until)> issued = new(StringComparer.Ordinal);
+    private long nextPruneTicks;
+
+    /// <summary>How many links are kept for handing out again (tests read this).</summary>
+    internal int Kept => issued.Count;
+
     /// <summary>The path and query of a new signed link, relative to the site root (no leading slash), valid for the whole <see cref="Lifetime"/>: for Meta's fetcher.</summary>
     public string PathAndQuery(string imagePath) =>
         "media/" + string.Join('/', imagePath.Split('/').Select(Uri.EscapeDataString))
@@ -32,14 +44,29 @@ public sealed class MediaUrls(IDataProtectionProvider protection, IMemoryCache c
 
     /// <summary>
     /// A signed link for a screen: the same one for a path for <see cref="Reuse"/> (valid for at least the other half of its
-    /// hour), so a re-render leaves the browser's picture alone. Kept in the memory cache, which drops it when it expires.
+    /// hour), so a re-render leaves the browser's picture alone.
     /// </summary>
-    public string PathAndQueryForScreens(string imagePath) =>
-        cache.GetOrCreate((nameof(MediaUrls), imagePath), entry =>
+    public string PathAndQueryForScreens(string imagePath)
+    {
+        var now = Clock.GetUtcNow();
+        if (issued.TryGetValue(imagePath, out var link) && link.Until > now) return link.Link;
+
+        PruneStale(now);
+        var fresh = PathAndQuery(imagePath);
+        issued[imagePath] = (fresh, now + Reuse);
+        return fresh;
+    }
+
+    /// <summary>Drops links no longer handed out, at most once per <see cref="Reuse"/>: the map holds the pictures shown lately.</summary>
+    private void PruneStale(DateTimeOffset now)
+    {
+        var next = Interlocked.Read(ref nextPruneTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref nextPruneTicks, (now + Reuse).UtcTicks, next) != next) return;
+        foreach (var (path, link) in issued)
         {
-            entry.AbsoluteExpirationRelativeToNow = Reuse;
-            return PathAndQuery(imagePath);
-        })!;
+            if (link.Until <= now) issued.TryRemove(new KeyValuePair<string, (string, DateTimeOffset)>(path, link));
+        }
+    }
 
     /// <summary>True when <paramref name="token"/> was made here for <paramref name="imagePath"/> and has not expired.</summary>
     public bool Verify(string imagePath, string? token)
