@@ -55,6 +55,8 @@ public class SharedViewsTests
         var views = NewViews();
         var gate = new TaskCompletionSource();
         var running = Ask(views, "now", gate);
+        // The query runs on the thread pool: published once it is reading, not before it has started.
+        SpinWait.SpinUntil(() => Volatile.Read(ref queries) == 1, TimeSpan.FromSeconds(10)).ShouldBeTrue("the first query started");
 
         PublishEvent(); // committed and published while the first query was reading
         var after = Ask(views, "now");
