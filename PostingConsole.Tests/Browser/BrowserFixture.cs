@@ -79,6 +79,9 @@ public class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The signed-in browser state (Playwright's storage-state JSON: cookies) of <paramref name="role"/>.</summary>
+    public string SignedInState(string role) => signedIn[role];
+
     public static string UserName(string role) => $"{role.ToLowerInvariant()}-browser";
 
     /// <summary>Fills and submits the sign-in form on <paramref name="page"/>.</summary>

@@ -42,6 +42,28 @@ public class LiveUpdatesBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_screen_held_open_without_a_browser_is_pushed_each_change_as_a_tab_is()
+    {
+        // The push benchmark holds most of its 50 screens open this way (LightCircuit): it must be a circuit the console serves.
+        var persona = await fixture.App.AddPersonaAsync("가벼운화면");
+        // Meta answers slowly for this account, so the running state comes in a batch of its own, well before the done state.
+        fixture.App.Sandbox.SetFault(persona.IgUserId, SandboxFault.Slow);
+        var post = await fixture.CreatePostAsync(persona.Id, DateTimeOffset.Now.AddMinutes(10), "브라우저 없는 화면");
+        await using var screen = await LightCircuit.OpenAsync(fixture.App.BaseUrl, $"/?persona={persona.Id}", fixture.SignedInState(Roles.Admin));
+        await BrowserFixture.WaitForAsync(() => Task.FromResult(screen.Batches > 0));
+
+        var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        (await fixture.Api.PostAsync($"/api/posts/{post.Id}/publish-now", null)).EnsureSuccessStatusCode();
+
+        await BrowserFixture.WaitForAsync(() => Task.FromResult(screen.FirstBatchWith(nameof(PostStatus.InProgress), sent) is not null));
+        // The benchmark tells the done state by its name in a batch: the running state's batch must not carry it.
+        screen.FirstBatchWith(nameof(PostStatus.Published), sent).ShouldBeNull();
+        await BrowserFixture.WaitForAsync(() => Task.FromResult(screen.FirstBatchWith(nameof(PostStatus.Published), sent) is not null));
+        fixture.App.Sandbox.ClearFault(persona.IgUserId);
+        screen.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_post_failing_through_a_sandbox_fault_shows_on_the_failure_screen_and_an_operators_retry_succeeds_and_is_audited()
     {
         var persona = await fixture.App.AddPersonaAsync("실패테스트");

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace PostingConsole.Tests.TestInfrastructure;
+
+/// <summary>
+/// An open screen without a browser: it loads a page as a browser does (signed-in cookies, the server-rendered HTML), starts
+/// the page's interactive circuit over the same hub and protocol as blazor.web.js (SignalR, "blazorpack"), and acknowledges
+/// every render batch, so the console keeps rendering and pushing to it as to a tab. It applies no batch to a DOM: it lets a
+/// benchmark hold many circuits open on a small machine where each Chromium tab would cost the cores the console needs.
+/// </summary>
+public sealed partial class LightCircuit : IAsyncDisposable
+{
+    private readonly HubConnection connection;
+    private readonly ConcurrentQueue<(long At, byte[] Data)> batches = new();
+
+    private LightCircuit(HubConnection connection) => this.connection = connection;
+
+    /// <summary>Every error the console reported to this circuit (JS.Error).</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
+    /// <summary>The JavaScript functions the console asked this circuit to call (never answered: there is no page).</summary>
+    public ConcurrentQueue<string> JsCalls { get; } = new();
+
+    /// <summary>When (Unix ms) the first render batch at or after <paramref name="sinceMs"/> carrying <paramref name="text"/> arrived.</summary>
+    public long? FirstBatchWith(string text, long sinceMs)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return batches.Where(b => b.At >= sinceMs && b.Data.AsSpan().IndexOf(bytes) >= 0).Select(b => (long?)b.At).FirstOrDefault();
+    }
+
+    public int Batches => batches.Count;
+
+    /// <summary>Opens <paramref name="path"/> with the cookies of <paramref name="storageState"/> (Playwright's JSON) and starts its circuit.</summary>
+    public static async Task<LightCircuit> OpenAsync(Uri baseUrl, string path, string storageState, CancellationToken cancellationToken = default)
+    {
+        var cookies = new CookieContainer();
+        using (var stored = JsonDocument.Parse(storageState))
+        {
+            foreach (var cookie in stored.RootElement.GetProperty("cookies").EnumerateArray())
+            {
+                cookies.Add(baseUrl, new Cookie(cookie.GetProperty("name").GetString()!, cookie.GetProperty("value").GetString()!, "/"));
+            }
+        }
+
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = baseUrl };
+        var html = await http.GetStringAsync(path, cancellationToken);
+        var markers = ServerMarker().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        if (markers.Count == 0) throw new InvalidOperationException($"{path} has no interactive server component");
+        var state = ComponentState().Match(html) is { Success: true } found ? found.Groups[1].Value : "";
+
+        var builder = new HubConnectionBuilder();
+        // blazor.web.js speaks "blazorpack": SignalR's MessagePack protocol under another name (the hub accepts no other).
+        builder.Services.AddSingleton<IHubProtocol, BlazorPack>();
+        var connection = builder
+            .WithUrl(new Uri(baseUrl, "_blazor"), options => options.Cookies = cookies)
+            .Build();
+        var circuit = new LightCircuit(connection);
+        connection.On<long, byte[]>("JS.RenderBatch", async (id, data) =>
+        {
+            circuit.batches.Enqueue((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data));
+            await connection.SendAsync("OnRenderCompleted", id, null, cancellationToken);
+        });
+        connection.On<long, string, string, int, long>("JS.BeginInvokeJS", (_, identifier, _, _, _) => circuit.JsCalls.Enqueue(identifier));
+        connection.On<string>("JS.Error", circuit.Errors.Enqueue);
+        await connection.StartAsync(cancellationToken);
+
+        var page = new Uri(baseUrl, path).AbsoluteUri;
+        await connection.InvokeAsync<string>("StartCircuit", baseUrl.AbsoluteUri, page, "[]", "", cancellationToken);
+        var operations = markers.Select((marker, i) => $$"""{"type":"add","ssrComponentId":{{i + 1}},"marker":{{marker}}}""");
+        await connection.SendAsync("UpdateRootComponents", $$"""{"batchId":1,"operations":[{{string.Join(',', operations)}}]}""", state, cancellationToken);
+        return circuit;
+    }
+
+    public async ValueTask DisposeAsync() => await connection.DisposeAsync();
+
+    private sealed class BlazorPack : IHubProtocol
+    {
+        private readonly MessagePackHubProtocol inner = new();
+
+        public string Name => "blazorpack";
+
+        public int Version => inner.Version;
+
+        public TransferFormat TransferFormat => TransferFormat.Binary;
+
+        public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
+
+        public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HubMessage? message) =>
+            inner.TryParseMessage(ref input, binder, out message);
+
+        public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => inner.WriteMessage(message, output);
+
+        public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => inner.GetMessageBytes(message);
+    }
+
+    [GeneratedRegex("<!--Blazor:(\\{\"type\":\"server\".*?\\})-->", RegexOptions.Singleline)]
+    private static partial Regex ServerMarker();
+
+    [GeneratedRegex("<!--Blazor-Server-Component-State:(.*?)-->", RegexOptions.Singleline)]
+    private static partial Regex ComponentState();
+}
