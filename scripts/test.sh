@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of PostingConsole. Installs what the tests need on a fresh Debian machine first.
+# --quick: the inner loop, every test but the system tests (browsers, the single-file install, several console processes,
+# PostgreSQL scale-out and the PostgreSQL pass); it needs nothing installed. CI (.ci/run) runs everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--quick" ]; then
+  export DOTNET_TieredPGO=0
+  exec dotnet test PostingConsole.Tests -c Release --logger "console;verbosity=minimal" \
+    --filter "FullyQualifiedName!~.Browser.&FullyQualifiedName!~.Install.&FullyQualifiedName!~.ScaleOut.&FullyQualifiedName!~TwoProcessTests&Category!=Benchmark&Database!=Postgres"
+fi
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 # Fonts so screenshots show Korean and the status emoji.
