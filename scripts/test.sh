@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--quick" ]; then
   export DOTNET_TieredPGO=0
+  unset POSTING_TEST_DATABASE
   exec dotnet test PostingConsole.Tests -c Release --logger "console;verbosity=minimal" \
     --filter "FullyQualifiedName!~.Browser.&FullyQualifiedName!~.Install.&FullyQualifiedName!~.ScaleOut.&FullyQualifiedName!~TwoProcessTests&Category!=Benchmark&Database!=Postgres"
 fi

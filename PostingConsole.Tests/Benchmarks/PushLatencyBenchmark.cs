@@ -41,8 +41,10 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
         var lines = new List<string>();
         // PUSH_RUNS lists screens/Chromium tabs: "50/10" is 50 open screens, 10 of them Chromium tabs and 40 light circuits.
         var runs = (Environment.GetEnvironmentVariable("PUSH_RUNS") ?? "10/10,50/10,50/50").Split(',')
-            .Select(run => run.Split('/').Select(int.Parse).ToArray());
-        foreach (var run in runs) lines.AddRange(await MeasureAsync(screens: run[0], tabs: run[1], posts: 8));
+            .Select(run => run.Split('/') is [var screens, var tabs] && int.Parse(screens) >= int.Parse(tabs)
+                ? (Screens: int.Parse(screens), Tabs: int.Parse(tabs))
+                : throw new ArgumentException($"PUSH_RUNS: '{run}' is not screens/tabs with tabs <= screens")).ToList();
+        foreach (var (screens, tabs) in runs) lines.AddRange(await MeasureAsync(screens, tabs, posts: 8));
         foreach (var line in lines) output.WriteLine(line);
         BenchmarkReport.Write("push", lines);
     }
@@ -80,7 +82,8 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
             }
 
             for (var i = tabs; i < screens; i++) circuits.Add(await LightCircuit.OpenAsync(app.BaseUrl, "/", fixture.SignedInState(Roles.Admin)));
-            await BrowserFixture.WaitForAsync(() => Task.FromResult(circuits.All(c => c.Batches > 0)));
+            // Ready as the tabs are: the cards are on screen (the first batch may be the page's frame alone).
+            await BrowserFixture.WaitForAsync(() => Task.FromResult(circuits.All(c => c.FirstBatchWith("post-card", sinceMs: 0) is not null)));
 
             var published = new ConcurrentDictionary<int, long>();
             using var _ = app.Hub.Subscribe(e =>
@@ -113,10 +116,14 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
                     }
                 }
 
-                while (waited.Elapsed < TimeSpan.FromSeconds(10) && circuits.Any(c => c.FirstBatchWith(nameof(PostStatus.Published), sent) is null)) await Task.Delay(10);
+                // A status change carries no post id: the first batch with the new status after the event is this post's (the
+                // queue re-renders only the card that changed; the filters, which name every status, render again only when
+                // a filter or the total changes). The event is stamped before any circuit can have sent its batch.
+                var since = published[id];
+                while (waited.Elapsed < TimeSpan.FromSeconds(10) && circuits.Any(c => c.FirstBatchWith(nameof(PostStatus.Published), since) is null)) await Task.Delay(10);
                 foreach (var circuit in circuits)
                 {
-                    if (circuit.FirstBatchWith(nameof(PostStatus.Published), sent) is { } at) circuitLatencies.Add(at - published[id]);
+                    if (circuit.FirstBatchWith(nameof(PostStatus.Published), since) is { } at) circuitLatencies.Add(at - since);
                     else circuitMisses++;
                 }
 
@@ -140,14 +147,16 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
             var lines = new List<string>
             {
                 $"push: {screens} open screens on the queue ({tabs} Chromium tabs, {screens - tabs} light circuits), {posts} posts published one after another",
-                $"  Published event on the server -> card ✅ in each Chromium tab's DOM: p50 {Percentile(latencies, 0.50):0} ms, p95 {Percentile(latencies, 0.95):0} ms, " +
-                    $"max {latencies[^1]:0} ms over {latencies.Count} updates, {misses} not shown within 10 s (target p95 < 150 ms with 50 screens)",
             };
+            if (pages.Count > 0)
+            {
+                lines.Add($"  Published event on the server -> card ✅ in each Chromium tab's DOM: {Summary(latencies)}, {misses} not shown within 10 s (target p95 < 150 ms with 50 tabs)");
+            }
+
             if (circuits.Count > 0)
             {
-                lines.Add($"  Published event on the server -> its render batch at each light circuit: p50 {Percentile(circuitLatencies, 0.50):0} ms, " +
-                    $"p95 {Percentile(circuitLatencies, 0.95):0} ms over {circuitLatencies.Count} updates, {circuitMisses} not received within 10 s, " +
-                    $"{circuits.Sum(c => c.Errors.Count)} circuit errors");
+                lines.Add($"  Published event on the server -> its render batch at each light circuit: {Summary(circuitLatencies)}, {circuitMisses} not received within 10 s, " +
+                    $"{circuits.Sum(c => c.Errors.Count)} circuit errors, {circuits.Sum(c => c.JsCalls.Count)} JS calls left unanswered");
             }
 
             return lines;
@@ -158,6 +167,10 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
             await fixture.DisposeAsync();
         }
     }
+
+    private static string Summary(List<double> sorted) => sorted.Count == 0
+        ? "no update seen"
+        : $"p50 {Percentile(sorted, 0.50):0} ms, p95 {Percentile(sorted, 0.95):0} ms, max {sorted[^1]:0} ms over {sorted.Count} updates";
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

@@ -21,14 +21,23 @@ namespace PostingConsole.Tests.TestInfrastructure;
 public sealed partial class LightCircuit : IAsyncDisposable
 {
     private readonly HubConnection connection;
+    private readonly HttpClient http;
     private readonly ConcurrentQueue<(long At, byte[] Data)> batches = new();
+    private string? circuitId;
 
-    private LightCircuit(HubConnection connection) => this.connection = connection;
+    private LightCircuit(HubConnection connection, HttpClient http)
+    {
+        this.connection = connection;
+        this.http = http;
+    }
 
-    /// <summary>Every error the console reported to this circuit (JS.Error).</summary>
+    /// <summary>Every error the console reported to this circuit (JS.Error), and every acknowledgement that could not be sent.</summary>
     public ConcurrentQueue<string> Errors { get; } = new();
 
-    /// <summary>The JavaScript functions the console asked this circuit to call (never answered: there is no page).</summary>
+    /// <summary>
+    /// The JavaScript functions the console asked this circuit to call. They are never answered (there is no page), so a
+    /// screen that makes any is not served as a tab would be: the push benchmark prints the count (the queue makes none).
+    /// </summary>
     public ConcurrentQueue<string> JsCalls { get; } = new();
 
     /// <summary>When (Unix ms) the first render batch at or after <paramref name="sinceMs"/> carrying <paramref name="text"/> arrived.</summary>
@@ -52,9 +61,11 @@ public sealed partial class LightCircuit : IAsyncDisposable
             }
         }
 
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = baseUrl };
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = baseUrl };
         var html = await http.GetStringAsync(path, cancellationToken);
-        var markers = ServerMarker().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        // In the order blazor.web.js adds them: by their sequence.
+        var markers = ServerMarker().Matches(html).Select(m => m.Groups[1].Value)
+            .OrderBy(Sequence).ToList();
         if (markers.Count == 0) throw new InvalidOperationException($"{path} has no interactive server component");
         var state = ComponentState().Match(html) is { Success: true } found ? found.Groups[1].Value : "";
 
@@ -64,24 +75,57 @@ public sealed partial class LightCircuit : IAsyncDisposable
         var connection = builder
             .WithUrl(new Uri(baseUrl, "_blazor"), options => options.Cookies = cookies)
             .Build();
-        var circuit = new LightCircuit(connection);
+        var circuit = new LightCircuit(connection, http);
         connection.On<long, byte[]>("JS.RenderBatch", async (id, data) =>
         {
             circuit.batches.Enqueue((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data));
-            await connection.SendAsync("OnRenderCompleted", id, null, cancellationToken);
+            try
+            {
+                // In arrival order, as blazor.web.js does once a batch is applied: the console sends at most 10 unacknowledged.
+                await connection.SendAsync("OnRenderCompleted", id, null, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or HubException)
+            {
+                circuit.Errors.Enqueue($"batch {id} not acknowledged: {ex.Message}");
+            }
         });
         connection.On<long, string, string, int, long>("JS.BeginInvokeJS", (_, identifier, _, _, _) => circuit.JsCalls.Enqueue(identifier));
         connection.On<string>("JS.Error", circuit.Errors.Enqueue);
         await connection.StartAsync(cancellationToken);
 
         var page = new Uri(baseUrl, path).AbsoluteUri;
-        await connection.InvokeAsync<string>("StartCircuit", baseUrl.AbsoluteUri, page, "[]", "", cancellationToken);
+        circuit.circuitId = await connection.InvokeAsync<string?>("StartCircuit", baseUrl.AbsoluteUri, page, "[]", "", cancellationToken)
+            ?? throw new InvalidOperationException($"the console refused the circuit: {string.Join(" | ", circuit.Errors)}");
         var operations = markers.Select((marker, i) => $$"""{"type":"add","ssrComponentId":{{i + 1}},"marker":{{marker}}}""");
         await connection.SendAsync("UpdateRootComponents", $$"""{"batchId":1,"operations":[{{string.Join(',', operations)}}]}""", state, cancellationToken);
         return circuit;
     }
 
-    public async ValueTask DisposeAsync() => await connection.DisposeAsync();
+    /// <summary>Closes the circuit as a closing tab does (blazor.web.js's beacon to <c>_blazor/disconnect</c>), so the console drops it at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (circuitId is not null)
+        {
+            try
+            {
+                using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("circuitId", circuitId)]);
+                (await http.PostAsync("_blazor/disconnect", form)).Dispose();
+            }
+            catch (HttpRequestException)
+            {
+                // The console is gone already.
+            }
+        }
+
+        await connection.DisposeAsync();
+        http.Dispose();
+    }
+
+    private static int Sequence(string marker)
+    {
+        using var json = JsonDocument.Parse(marker);
+        return json.RootElement.GetProperty("sequence").GetInt32();
+    }
 
     private sealed class BlazorPack : IHubProtocol
     {
