@@ -49,6 +49,13 @@ public sealed partial class LightCircuit : IAsyncDisposable
 
     public int Batches => batches.Count;
 
+    /// <summary>The render batches received at or after <paramref name="sinceMs"/>: how many, and their bytes.</summary>
+    public (int Count, long Bytes) BatchesSince(long sinceMs)
+    {
+        var since = batches.Where(b => b.At >= sinceMs).ToList();
+        return (since.Count, since.Sum(b => (long)b.Data.Length));
+    }
+
     /// <summary>Opens <paramref name="path"/> with the cookies of <paramref name="storageState"/> (Playwright's JSON) and starts its circuit.</summary>
     public static async Task<LightCircuit> OpenAsync(Uri baseUrl, string path, string storageState, CancellationToken cancellationToken = default)
     {
@@ -61,6 +68,12 @@ public sealed partial class LightCircuit : IAsyncDisposable
             }
         }
 
+        return await OpenAsync(baseUrl, path, cookies, cancellationToken);
+    }
+
+    /// <summary>Opens <paramref name="path"/> with <paramref name="cookies"/> (a signed-in session) and starts its circuit.</summary>
+    public static async Task<LightCircuit> OpenAsync(Uri baseUrl, string path, CookieContainer cookies, CancellationToken cancellationToken = default)
+    {
         var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = baseUrl };
         var html = await http.GetStringAsync(path, cancellationToken);
         // In the order blazor.web.js adds them: by their sequence.
