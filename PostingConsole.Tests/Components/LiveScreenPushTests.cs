@@ -8,7 +8,7 @@ namespace PostingConsole.Tests.Components;
 /// <summary>
 /// What a change costs every open screen: its live circuit (the real console, a <see cref="LightCircuit"/> for the tab) is sent
 /// what changed, not its page again. The personas board once sent its whole table for each published post (1.4 MB a publish
-/// with 100 personas), and the progress screen rewrote its 300 log lines and its charts (29 KB a publish).
+/// with 100 personas), and the progress screen rewrote its 300 log lines and its charts (76 KB a publish).
 /// </summary>
 public sealed class LiveScreenPushTests : IAsyncLifetime
 {

@@ -654,6 +654,32 @@ public class PersonasPageTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task A_push_renders_again_only_the_row_of_the_persona_that_changed()
+    {
+        var (changing, _) = await SeedAsync("지수");
+        var (still, _) = await SeedAsync("민준");
+        var page = RenderPage<PersonasPage>();
+        PersonaRow Row(int id) => page.FindComponents<PersonaRow>().Single(r => r.Instance.Overview.Persona.Id == id).Instance;
+        page.WaitForAssertion(() => page.FindComponents<PersonaRow>().Count.ShouldBe(2));
+        var (changingRow, stillRow) = (Row(changing.Id), Row(still.Id));
+        var (changingRenders, stillRenders) = (changingRow.Renders, stillRow.Renders);
+
+        await using (var db = Db())
+        {
+            (await db.Personas.SingleAsync(p => p.Id == changing.Id)).Pause("테스트", Time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+
+        Service<EventHub>().Publish(new PersonaChanged(DateTime.UtcNow, changing.Id, PersonaStatus.Paused));
+        page.WaitForAssertion(() => page.FindAll("[data-testid=persona-status]").Select(e => e.TextContent).ShouldContain("일시 중단"));
+
+        Row(still.Id).ShouldBeSameAs(stillRow, "the unchanged persona keeps its row (not rebuilt)");
+        stillRow.Renders.ShouldBe(stillRenders, "a row whose persona did not change is not rendered again");
+        Row(changing.Id).ShouldBeSameAs(changingRow, "the changed persona keeps its row too: only what it shows is sent");
+        (changingRow.Renders - changingRenders).ShouldBe(1, "the changed row is rendered once to show it");
+    }
+
+    [Fact]
     public async Task Lists_accounts_and_pause_asks_first_then_holds_and_a_push_updates_the_row()
     {
         var (persona, post) = await SeedAsync("지수");

@@ -1,7 +1,7 @@
 namespace PostingConsole.Components.Shared;
 
 /// <summary>One table row's item: the same object for the same id across refreshes, its <see cref="Item"/> updated in place.</summary>
-public sealed class Row<T>(T item)
+public sealed class TableRow<T>(T item)
 {
     public T Item { get; internal set; } = item;
 }
@@ -14,21 +14,21 @@ public sealed class Row<T>(T item)
 /// </summary>
 public sealed class StableRows<T, TId>(Func<T, TId> id) where TId : notnull
 {
-    private Dictionary<TId, Row<T>> rows = [];
+    private Dictionary<TId, TableRow<T>> rows = [];
 
     /// <summary>The rows of the last answer, in its order.</summary>
-    public IReadOnlyList<Row<T>> Current { get; private set; } = [];
+    public IReadOnlyList<TableRow<T>> Current { get; private set; } = [];
 
-    public IReadOnlyList<Row<T>> Update(IEnumerable<T> loaded)
+    public IReadOnlyList<TableRow<T>> Update(IEnumerable<T> loaded)
     {
-        var kept = new Dictionary<TId, Row<T>>();
-        var current = new List<Row<T>>();
+        var kept = new Dictionary<TId, TableRow<T>>();
+        var current = new List<TableRow<T>>();
         foreach (var item in loaded)
         {
             var key = id(item);
             if (kept.ContainsKey(key)) continue; // listed twice in one answer (not expected): shown once
             if (rows.TryGetValue(key, out var row)) row.Item = item;
-            else row = new Row<T>(item);
+            else row = new TableRow<T>(item);
             kept[key] = row;
             current.Add(row);
         }
