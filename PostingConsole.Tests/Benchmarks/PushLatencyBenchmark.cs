@@ -156,7 +156,8 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
             if (circuits.Count > 0)
             {
                 lines.Add($"  Published event on the server -> its render batch at each light circuit: {Summary(circuitLatencies)}, {circuitMisses} not received within 10 s, " +
-                    $"{circuits.Sum(c => c.Errors.Count)} circuit errors, {circuits.Sum(c => c.JsCalls.Count)} JS calls left unanswered");
+                    $"{circuits.Sum(c => c.Errors.Count)} circuit errors, {circuits.Sum(c => c.JsCalls.Count)} JS calls answered as done " +
+                    $"({string.Join(", ", circuits.SelectMany(c => c.JsCalls).CountBy(name => name).OrderByDescending(n => n.Value).Take(4).Select(n => $"{n.Key} ×{n.Value}"))})");
             }
 
             return lines;

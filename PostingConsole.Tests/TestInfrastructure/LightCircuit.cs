@@ -15,7 +15,7 @@ namespace PostingConsole.Tests.TestInfrastructure;
 /// <summary>
 /// An open screen without a browser: it loads a page as a browser does (signed-in cookies, the server-rendered HTML), starts
 /// the page's interactive circuit over the same hub and protocol as blazor.web.js (SignalR, "blazorpack"), and acknowledges
-/// every render batch, so the console keeps rendering and pushing to it as to a tab. It applies no batch to a DOM: it lets a
+/// every render batch (and every JavaScript call, as done), so the console keeps rendering and pushing to it as to a tab. It applies no batch to a DOM: it lets a
 /// benchmark hold many circuits open on a small machine where each Chromium tab would cost the cores the console needs.
 /// </summary>
 public sealed partial class LightCircuit : IAsyncDisposable
@@ -35,8 +35,8 @@ public sealed partial class LightCircuit : IAsyncDisposable
     public ConcurrentQueue<string> Errors { get; } = new();
 
     /// <summary>
-    /// The JavaScript functions the console asked this circuit to call. They are never answered (there is no page), so a
-    /// screen that makes any is not served as a tab would be: the push benchmark prints the count (the queue makes none).
+    /// The JavaScript functions the console asked this circuit to call. There is no page: each is answered as done with no
+    /// value, which is what a tab answers for a void call (a call awaiting a value would get none); the benchmark prints the count.
     /// </summary>
     public ConcurrentQueue<string> JsCalls { get; } = new();
 
@@ -102,7 +102,21 @@ public sealed partial class LightCircuit : IAsyncDisposable
                 circuit.Errors.Enqueue($"batch {id} not acknowledged: {ex.Message}");
             }
         });
-        connection.On<long, string, string, int, long>("JS.BeginInvokeJS", (_, identifier, _, _, _) => circuit.JsCalls.Enqueue(identifier));
+        // .NET 10: (async handle, identifier, arguments JSON, result type, target instance, call type). A call with a handle is
+        // answered at once as done with no value, as a tab answers a void call (the console's own are: the live log's scrolling).
+        connection.On<long, string, string, int, long, int>("JS.BeginInvokeJS", async (handle, identifier, _, _, _, _) =>
+        {
+            circuit.JsCalls.Enqueue(identifier);
+            if (handle == 0) return;
+            try
+            {
+                await connection.SendAsync("EndInvokeJSFromDotNet", handle, true, $"[{handle},true,null]", CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or HubException)
+            {
+                circuit.Errors.Enqueue($"JS call {identifier} not answered: {ex.Message}");
+            }
+        });
         connection.On<string>("JS.Error", circuit.Errors.Enqueue);
         await connection.StartAsync(cancellationToken);
 
