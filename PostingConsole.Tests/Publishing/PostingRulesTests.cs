@@ -107,6 +107,38 @@ public class PostingRulesTests
 
             // Not ready (after polling ran out): transient.
             Add(new("9007/2207027", E(9007, 2207027), Fresh, NoUsage, Retry, FailureReason.Transient, After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
+
+            // The publisher's in-call rows: what a step does about an answer before the error table.
+            var server = E(1, http: 500);
+            var noAnswer = new GraphError(null, null, null, "timeout", NoAnswer: true);
+            RuleFacts At(string step, bool onAccount = true) => new(OnAccount: onAccount, Step: step);
+            Add(new("quota read: server trouble → publish anyway", server, At(PublishSteps.Quota), NoUsage, Proceed, FailureReason.Transient));
+            Add(new("quota read: no answer → publish anyway", noAnswer, At(PublishSteps.Quota), NoUsage, Proceed, FailureReason.OutcomeUnknown));
+            Add(new("quota read: unknown error → publish anyway", E(12345), At(PublishSteps.Quota), NoUsage, Proceed, FailureReason.Unknown));
+            Add(new("quota read: token dead → not a precaution", E(190), At(PublishSteps.Quota), NoUsage, Hold, FailureReason.AuthExpired,
+                Persona: PersonaAction.NeedsReauth, Alert: AlertKind.AuthExpired));
+            Add(new("quota read: 2207042", E(9, 2207042), At(PublishSteps.Quota) with { OldestPublishIn24h = Now.AddHours(-23) }, NoUsage, Defer,
+                FailureReason.QuotaReached, After: TimeSpan.FromHours(1).Add(TimeSpan.FromMinutes(1))));
+            Add(new("media_publish: 9007 not ready → wait for the container", E(9007, 2207027), At(PublishSteps.Publish), NoUsage, WaitForContainer,
+                FailureReason.Transient));
+            Add(new("carousel: a child not ready → wait for the children", E(9007, 2207027), At(PublishSteps.CreateContainer) with { IsCarousel = true }, NoUsage,
+                WaitForContainer, FailureReason.Transient));
+            Add(new("carousel: not ready again after waiting", E(9007, 2207027), At(PublishSteps.CreateContainer) with { IsCarousel = true, ContainerWaited = true },
+                NoUsage, Retry, FailureReason.Transient, After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
+            Add(new("feed photo container: 9007 is no wait", E(9007, 2207027), At(PublishSteps.CreateContainer), NoUsage, Retry, FailureReason.Transient,
+                After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
+            Add(new("media_publish: no answer → reconcile first", noAnswer, At(PublishSteps.Publish) with { PublishMayHaveGoneOut = true }, NoUsage, Reconcile,
+                FailureReason.OutcomeUnknown));
+            Add(new("media_publish: server trouble → reconcile first", server, At(PublishSteps.Publish) with { PublishMayHaveGoneOut = true }, NoUsage, Reconcile,
+                FailureReason.Transient));
+            Add(new("media_publish: container lost → reconcile first", E(-2, 2207020), At(PublishSteps.Publish), NoUsage, Reconcile, FailureReason.Transient));
+            Add(new("media_publish: spam → reconcile first", E(4, 2207051), At(PublishSteps.Publish), NoUsage, Reconcile, FailureReason.RateLimited));
+            Add(new("media_publish: spam, reconciled → stop the persona", E(4, 2207051), At(PublishSteps.Publish) with { Reconciled = true }, NoUsage, Hold,
+                FailureReason.Policy, Persona: PersonaAction.StopForSpam, Alert: AlertKind.SpamSuspected));
+            Add(new("media_publish: no answer, reconciled, still unknown", noAnswer, At(PublishSteps.Publish) with { Reconciled = true, PublishMayHaveGoneOut = true },
+                NoUsage, Retry, FailureReason.OutcomeUnknown, After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
+            Add(new("media_publish: a container status read's no answer is no reconcile", noAnswer, At(PublishSteps.ContainerStatus, onAccount: false), NoUsage,
+                Retry, FailureReason.OutcomeUnknown, After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
             return data;
         }
     }
@@ -125,9 +157,31 @@ public class PostingRulesTests
         decision.FallBackToLocalFile.ShouldBe(row.LocalFile, row.Name);
         decision.Persona.ShouldBe(row.Persona, row.Name);
         decision.Circuit.ShouldBe(row.Circuit, row.Name);
-        if (row.Circuit != CircuitScope.None) decision.CircuitUntil.ShouldBe(decision.At, row.Name);
+        decision.CircuitUntil.ShouldBe(row.Circuit == CircuitScope.None ? null : decision.At, row.Name);
         decision.Alert.ShouldBe(row.Alert, row.Name);
         decision.ReportsFailure.ShouldBe(row.Action == Fail, row.Name);
+    }
+
+    /// <summary>The publisher's branches that are not about an error: each a row with its decision.</summary>
+    [Fact]
+    public void The_publishers_other_branches_are_rules_too()
+    {
+        // A persona that cannot publish: the post is held with it, for the reason its status gives.
+        PostingRules.PersonaUnusable(PersonaStatus.NeedsReauth).ShouldBe(new PostingDecision(Hold, FailureReason.AuthExpired));
+        PostingRules.PersonaUnusable(PersonaStatus.Suspended).ShouldBe(new PostingDecision(Hold, FailureReason.AccountSuspended));
+        PostingRules.PersonaUnusable(PersonaStatus.Paused).ShouldBe(new PostingDecision(Hold, FailureReason.Unknown));
+        // Behind the account's circuit: nothing sent, the post starts when it reopens; no circuit opens, nothing is counted.
+        PostingRules.BehindCircuit(Now.AddMinutes(7)).ShouldBe(new PostingDecision(WaitBehindCircuit, FailureReason.RateLimited, Now.AddMinutes(7)));
+        // The quota read says it is full: deferred as Meta's 2207042 is, a minute after the oldest publish leaves the 24 hours.
+        var full = PostingRules.QuotaFull(new RuleFacts(OldestPublishIn24h: Now.AddHours(-22)), Options, Now);
+        full.ShouldBe(new PostingDecision(Defer, FailureReason.QuotaReached, Now.AddHours(2).AddMinutes(1)));
+        full.ShouldBe(PostingRules.Decide(E(9, 2207042), NoUsage, new RuleFacts(OldestPublishIn24h: Now.AddHours(-22)), Options, Now));
+        // The quota is read when there is no read, the read is a day old, or the usage is within the margin of the total.
+        PostingRules.QuotaReadDue(null, null, null, Now).ShouldBeTrue();
+        PostingRules.QuotaReadDue(50, 10, Now.AddHours(-25), Now).ShouldBeTrue();
+        PostingRules.QuotaReadDue(50, 48, Now.AddHours(-1), Now).ShouldBeTrue();
+        PostingRules.QuotaReadDue(50, 47, Now.AddHours(-1), Now).ShouldBeFalse();
+        PostingRules.QuotaReadDue(50, null, Now.AddHours(-1), Now).ShouldBeTrue();
     }
 
     [Fact]

@@ -61,8 +61,23 @@ public static class PublishingExtensions
         services.AddHttpClient(Worker.WebhookSender.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<Worker.WebhookSender>();
 
+        // The publisher's steps, and what they share (Publishing/Pipeline).
+        services.AddSingleton<Publishing.Pipeline.PublishCalls>();
+        services.AddSingleton<Publishing.Pipeline.RunOutcomes>();
+        services.AddSingleton<Publishing.Pipeline.ContainerWaiter>();
+        services.AddSingleton<Publishing.Pipeline.PublishedMediaFinder>();
+        services.AddSingleton<Publishing.Pipeline.Steps.MediaSourceUrls>();
+        services.AddSingleton<Publishing.Pipeline.Steps.CarouselChildren>();
+        services.AddSingleton<Publishing.Pipeline.Steps.PersonaStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.ReconcileStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.QuotaStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.ContainerStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.ContainerWaitStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.MediaPublishStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.PermalinkStep>();
         services.AddSingleton<PostPublisher>();
         services.AddSingleton<ContainerCheck>();
+        services.AddSingleton<ClaimDeferrals>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<DispatchControl>();
         services.AddTransient<DispatchDuePosts>();

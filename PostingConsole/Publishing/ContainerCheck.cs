@@ -29,13 +29,13 @@ public sealed class ContainerCheck(GraphClient graph, GraphCallBudget budget, To
         var token = tokens.Unprotect(persona.ProtectedToken);
         var status = await budget.CallAsync(() => graph.GetContainerStatusAsync(post.ContainerId!, token, cancellationToken), cancellationToken);
 
-        if (status.Succeeded && status.Value!.StatusCode == ContainerStatus.Published) return ContainerFate.Published;
-        if (!status.Succeeded && GraphErrorClassifier.Classify(status.Error!).Kind != GraphErrorKind.ContainerLost) return ContainerFate.Unknown;
+        if (status.Succeeded && status.Value.StatusCode == ContainerStatus.Published) return ContainerFate.Published;
+        if (!status.Succeeded && GraphErrorClassifier.Classify(status.Error).Kind != GraphErrorKind.ContainerLost) return ContainerFate.Unknown;
 
         var media = await budget.CallAsync(() => graph.ListRecentMediaAsync(persona.IgUserId, token, post.MediaSearchSince, cancellationToken), cancellationToken);
 
         if (!media.Succeeded) return ContainerFate.Unknown;
         // A post with this caption that the container does not own is not proof either way: the edit waits for an operator's look.
-        return media.Value!.Any(m => m.Caption == post.FinalCaption) ? ContainerFate.Unknown : ContainerFate.NotPublished;
+        return media.Value.Any(m => m.Caption == post.FinalCaption) ? ContainerFate.Unknown : ContainerFate.NotPublished;
     }
 }

@@ -44,11 +44,11 @@ public sealed class PermalinkBackfill(
                 () => graph.GetPermalinksAsync(posts.Select(p => p.MediaId!).ToList(), tokens.Unprotect(persona.ProtectedToken), cancellationToken), cancellationToken);
             if (read is null) break; // the queue uses the whole budget: the next tick reads
 
-            if (read.Value is not { } links)
+            if (!read.Succeeded)
             {
                 logger.BackfillFailed(personaId, read.Error);
                 // Throttled: the account's (or the app's) circuit opens as for a post, so the next pass does not call into the block.
-                var decision = PostingRules.Decide(read.Error!, read.Usage, new RuleFacts(), options.Value, now);
+                var decision = PostingRules.Decide(read.Error, read.Usage, new RuleFacts(), options.Value, now);
                 if (await circuits.OpenAsync(decision, persona, cancellationToken) == CircuitScope.App) break;
 
                 // An id the token cannot see fails the whole read: touch the posts so the next pass tries other accounts first.
@@ -58,6 +58,7 @@ public sealed class PermalinkBackfill(
             }
 
             await circuits.SucceededAsync(persona, read.Usage, cancellationToken);
+            var links = read.Value;
             var journal = new Journal(db, hub, time);
             foreach (var post in posts.Where(p => links.ContainsKey(p.MediaId!)))
             {

@@ -12,6 +12,10 @@ namespace PostingConsole.Publishing;
 /// <param name="PublishMayHaveGoneOut">media_publish was sent and its outcome is not known.</param>
 /// <param name="ContainerErrors">Containers of this post that ended in ERROR with no subcode.</param>
 /// <param name="OldestPublishIn24h">The persona's oldest publish in the moving 24 hours (for the quota's next free slot).</param>
+/// <param name="Step">The publishing step whose call met the error (<see cref="PublishSteps"/>); null outside a post's run.</param>
+/// <param name="IsCarousel">The post is a carousel (a parent container waits for its children).</param>
+/// <param name="Reconciled">This run already asked Meta what became of the container after this error.</param>
+/// <param name="ContainerWaited">This run already waited for the container this error is about.</param>
 public sealed record RuleFacts(
     bool OnAccount = false,
     int TransientRetries = 0,
@@ -19,7 +23,11 @@ public sealed record RuleFacts(
     bool UsesLocalFile = false,
     bool PublishMayHaveGoneOut = false,
     int ContainerErrors = 0,
-    DateTime? OldestPublishIn24h = null);
+    DateTime? OldestPublishIn24h = null,
+    string? Step = null,
+    bool IsCarousel = false,
+    bool Reconciled = false,
+    bool ContainerWaited = false);
 
 /// <summary>What happens to the post.</summary>
 public enum PostAction
@@ -32,6 +40,14 @@ public enum PostAction
     Fail,
     /// <summary>Held with its persona.</summary>
     Hold,
+    /// <summary>Nothing to carry out: the run goes on (a precaution's read failed, and Meta enforces the rule itself).</summary>
+    Proceed,
+    /// <summary>The container is read until FINISHED, then the call is made again (Meta: not ready yet).</summary>
+    WaitForContainer,
+    /// <summary>What Meta did is read first (the container's status, the account's media) before anything is sent again.</summary>
+    Reconcile,
+    /// <summary>Nothing was sent: the account is behind a throttle circuit; the post starts again at <see cref="PostingDecision.At"/>.</summary>
+    WaitBehindCircuit,
 }
 
 /// <summary>What happens to the persona.</summary>
@@ -56,6 +72,55 @@ public enum CircuitScope
     App,
 }
 
+/// <summary>
+/// The facts about a due post the claim needs: read with the candidates, and read again by the claim's own SQL
+/// (<c>ClaimQuery</c>), which mirrors <see cref="PostingRules.DecideClaim"/> for everything but the posting window.
+/// </summary>
+/// <param name="DueAt">The post's <c>nextAttemptAt</c>.</param>
+/// <param name="CallsInFlight">Graph calls in flight in the whole database: posts in progress and side calls' slots.</param>
+/// <param name="PersonaBusy">Another post of the persona is in flight.</param>
+/// <param name="CircuitUntil">The account's throttle circuit is open until then.</param>
+/// <param name="WindowFrom">The persona's posting window, in its own time zone (none: any hour).</param>
+/// <param name="LastPublishedAt">The persona's last publish (for <c>Posting:MinIntervalPerPersona</c>).</param>
+/// <param name="PublishedLastHour">The persona's publishes in the last hour, and the oldest of them.</param>
+public sealed record ClaimFacts(
+    DateTime DueAt,
+    int CallsInFlight = 0,
+    bool PersonaBusy = false,
+    DateTime? CircuitUntil = null,
+    TimeOnly? WindowFrom = null,
+    TimeOnly? WindowTo = null,
+    string TimeZone = "UTC",
+    DateTime? LastPublishedAt = null,
+    int PublishedLastHour = 0,
+    DateTime? OldestPublishLastHour = null);
+
+/// <summary>What the dispatcher does with a due post.</summary>
+public enum ClaimAction
+{
+    /// <summary>Claimed: a lease and a new claim number, and its run starts.</summary>
+    Claim,
+    /// <summary>Not due yet.</summary>
+    NotDue,
+    /// <summary>Due longer ago than <c>Posting:MissedPostGrace</c>: held for an operator, never published on its own.</summary>
+    Missed,
+    /// <summary><c>Posting:MaxConcurrency</c> Graph calls are in flight: it waits for a free place.</summary>
+    NoBudget,
+    /// <summary>Another post of the persona is in flight: one at a time per persona.</summary>
+    PersonaBusy,
+    /// <summary>The account's throttle circuit is open: the persona's waiting posts start when it reopens (<see cref="ClaimDecision.Until"/>).</summary>
+    WaitForCircuit,
+    /// <summary>Outside the persona's posting hours: its waiting posts start when they open (<see cref="ClaimDecision.Until"/>).</summary>
+    WaitForWindow,
+    /// <summary>Too soon after the persona's last post: its waiting posts take turns, one interval apart from <see cref="ClaimDecision.Until"/>.</summary>
+    Spread,
+    /// <summary><c>Posting:PerPersonaHourlyLimit</c> reached: deferred to <see cref="ClaimDecision.Until"/>, when the oldest publish leaves the hour.</summary>
+    HourlyLimit,
+}
+
+/// <summary>A decision of <see cref="PostingRules.DecideClaim"/>.</summary>
+public sealed record ClaimDecision(ClaimAction Action, DateTime? Until = null);
+
 /// <summary>A decision of <see cref="PostingRules"/>: carried out by the publisher as it stands.</summary>
 public sealed record PostingDecision(
     PostAction Action,
@@ -74,10 +139,14 @@ public sealed record PostingDecision(
 }
 
 /// <summary>
-/// The one home of graph-api.md's error table and the spec's rules, as a pure function: the classified error, the post's
-/// facts, the options, Meta's usage headers and now → the decision (retry at, defer until, fail, hold the persona, fall
-/// back to the local file, open a throttle circuit) and the alert to raise. The publisher and the dispatcher only carry
-/// decisions out; <c>PostingRulesTests</c> checks every row as a table.
+/// The one home of the publishing rules (docs/instagram.md's error table, and the spec's limits), as pure functions from
+/// facts to a decision. <see cref="Decide"/>: the classified error, the post's facts (which step met it), the options,
+/// Meta's usage headers and now → what happens to the post (go on, wait for the container, reconcile, retry at, defer
+/// until, fail, hold) and to the persona, which throttle circuit opens and the alert to raise; <see cref="PersonaUnusable"/>,
+/// <see cref="BehindCircuit"/>, <see cref="QuotaFull"/> and <see cref="QuotaReadDue"/> are the publisher's other branches;
+/// <see cref="DecideClaim"/> is the dispatcher's (missed, budget, one per persona, circuit, window, interval, hourly limit).
+/// The publisher's steps and the dispatcher only carry decisions out; <c>PostingRulesTests</c> checks every row as a table,
+/// and <c>ClaimRulesTests</c> holds the claim's SQL against <see cref="DecideClaim"/>.
 /// </summary>
 public static class PostingRules
 {
@@ -87,6 +156,27 @@ public static class PostingRules
     public static PostingDecision Decide(GraphError error, GraphUsage usage, RuleFacts facts, PostingOptions options, DateTime now)
     {
         var kind = GraphErrorClassifier.Classify(error, facts.OnAccount);
+
+        // What a step does about the answer before the error table: the publisher's in-call rows.
+        if (facts.Step == PublishSteps.Quota && kind.Kind is GraphErrorKind.ServerTrouble or GraphErrorKind.NoAnswer or GraphErrorKind.Unknown)
+        {
+            // The quota read is a precaution only: media_publish enforces the quota itself.
+            return new PostingDecision(PostAction.Proceed, kind.Reason);
+        }
+
+        if (kind.Kind == GraphErrorKind.ContainerNotReady
+            && (facts.Step == PublishSteps.Publish || (facts.Step == PublishSteps.CreateContainer && facts.IsCarousel && !facts.ContainerWaited)))
+        {
+            // 9007/2207027 publishes nothing: the container (a carousel's children) is read until FINISHED, then asked for again.
+            return new PostingDecision(PostAction.WaitForContainer, FailureReason.Transient);
+        }
+
+        if (facts.Step == PublishSteps.Publish && !facts.Reconciled && (kind.OutcomeUnknown || kind.Kind == GraphErrorKind.ContainerLost))
+        {
+            // Never retried blindly, nor a new container made on a guess: the container says whether the post went out.
+            return new PostingDecision(PostAction.Reconcile, kind.Reason);
+        }
+
         switch (kind.Kind)
         {
             case GraphErrorKind.TokenDead or GraphErrorKind.PermissionMissing:
@@ -107,8 +197,7 @@ public static class PostingRules
                 return new PostingDecision(PostAction.Retry, FailureReason.RateLimited, until, Circuit: scope, CircuitUntil: until);
 
             case GraphErrorKind.QuotaReached:
-                var slot = facts.OldestPublishIn24h is { } oldest ? oldest.AddHours(24).AddMinutes(1) : now + options.RateLimitRetryDelay;
-                return new PostingDecision(PostAction.Defer, FailureReason.QuotaReached, slot > now ? slot : now + options.RateLimitRetryDelay);
+                return QuotaFull(facts, options, now);
 
             case GraphErrorKind.MediaDownloadFailed when facts.HasLocalFile && !facts.UsesLocalFile:
                 return new PostingDecision(PostAction.Retry, FailureReason.MediaUnreachable, now, NewContainer: true, FallBackToLocalFile: true);
@@ -136,6 +225,64 @@ public static class PostingRules
                 return RetryOrFail(facts.PublishMayHaveGoneOut ? FailureReason.OutcomeUnknown : kind.Reason, facts, options, now);
         }
     }
+
+    /// <summary>
+    /// The dispatcher's rules for a due post, in the order they apply: not due, missed, the shared call budget, one post per
+    /// persona, the account's throttle circuit, the persona's posting window, <c>Posting:MinIntervalPerPersona</c>,
+    /// <c>Posting:PerPersonaHourlyLimit</c>. Limits defer posts; they never fail them.
+    /// </summary>
+    /// <param name="maxCalls"><c>Posting:MaxConcurrency</c>, or 1 while Meta's app circuit lets a single probe through.</param>
+    public static ClaimDecision DecideClaim(ClaimFacts facts, PostingOptions options, int maxCalls, DateTime now)
+    {
+        if (facts.DueAt > now) return new ClaimDecision(ClaimAction.NotDue, facts.DueAt);
+        if (facts.DueAt < now - options.MissedPostGrace) return new ClaimDecision(ClaimAction.Missed);
+        if (facts.CallsInFlight >= maxCalls) return new ClaimDecision(ClaimAction.NoBudget);
+        if (facts.PersonaBusy) return new ClaimDecision(ClaimAction.PersonaBusy);
+        if (facts.CircuitUntil is { } reopens && reopens > now) return new ClaimDecision(ClaimAction.WaitForCircuit, reopens);
+        if (PostingWindow.OpensAt(facts.WindowFrom, facts.WindowTo, facts.TimeZone, now) is { } opens) return new ClaimDecision(ClaimAction.WaitForWindow, opens);
+        if (options.MinIntervalPerPersona > TimeSpan.Zero && facts.LastPublishedAt is { } last && last + options.MinIntervalPerPersona > now)
+        {
+            return new ClaimDecision(ClaimAction.Spread, last + options.MinIntervalPerPersona);
+        }
+
+        if (facts.PublishedLastHour >= options.PerPersonaHourlyLimit)
+        {
+            return new ClaimDecision(ClaimAction.HourlyLimit, (facts.OldestPublishLastHour ?? now).AddHours(1));
+        }
+
+        return new ClaimDecision(ClaimAction.Claim);
+    }
+
+    /// <summary>The persona cannot publish now (it needs a new token, is suspended or paused): the post is held with it, nothing sent.</summary>
+    public static PostingDecision PersonaUnusable(PersonaStatus status) => new(PostAction.Hold, status switch
+    {
+        PersonaStatus.NeedsReauth => FailureReason.AuthExpired,
+        PersonaStatus.Suspended => FailureReason.AccountSuspended,
+        _ => FailureReason.Unknown,
+    });
+
+    /// <summary>The account is behind a throttle circuit: nothing is sent, the post starts again when the circuit reopens.</summary>
+    public static PostingDecision BehindCircuit(DateTime until) => new(PostAction.WaitBehindCircuit, FailureReason.RateLimited, until);
+
+    /// <summary>
+    /// The account's moving 24 hours are full (Meta's 2207042, or the quota read says so): deferred to the next free slot, a
+    /// minute after the oldest publish of the window leaves it; not a failure.
+    /// </summary>
+    public static PostingDecision QuotaFull(RuleFacts facts, PostingOptions options, DateTime now)
+    {
+        var slot = facts.OldestPublishIn24h is { } oldest ? oldest.AddHours(24).AddMinutes(1) : now + options.RateLimitRetryDelay;
+        return new PostingDecision(PostAction.Defer, FailureReason.QuotaReached, slot > now ? slot : now + options.RateLimitRetryDelay);
+    }
+
+    /// <summary>How close to the last <c>quota_total</c> read the account's own count may come before the quota is read again.</summary>
+    public const int QuotaMargin = 2;
+
+    /// <summary>
+    /// The quota is read only when it matters: no read yet, the read is a day old, or the account's usage (the last read, plus
+    /// this console's publishes since) is within <see cref="QuotaMargin"/> of the last <c>quota_total</c>.
+    /// </summary>
+    public static bool QuotaReadDue(int? quotaTotal, int? quotaUsage, DateTime? checkedAt, DateTime now) =>
+        !(quotaTotal is { } total and > 0 && checkedAt > now.AddHours(-24) && quotaUsage < total - QuotaMargin);
 
     /// <summary>The CDN did not answer the pre-fetch: the local file, served by the console, when there is one.</summary>
     public static bool UseLocalFileForUnreachableCdn(RuleFacts facts) => facts.HasLocalFile && !facts.UsesLocalFile;

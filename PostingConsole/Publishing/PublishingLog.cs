@@ -23,4 +23,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "A Graph call slot could not be given back; it frees itself at its time")]
     public static partial void SlotNotGivenBack(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Post {PostId}: step {Step} done: {Result}")]
+    public static partial void StepDone(this ILogger logger, int postId, string step, Pipeline.StepResult result);
 }

@@ -109,14 +109,14 @@ public sealed class AccountCheck(
         // A place in MaxConcurrency beside the queue's runs.
         var limit = await budget.CallAsync(() => graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken), cancellationToken);
 
-        if (limit.Value is { } quota)
+        if (limit.Succeeded)
         {
-            persona.RecordQuota(quota.QuotaUsage, quota.Config.QuotaTotal, journal.Now);
+            persona.RecordQuota(limit.Value.QuotaUsage, limit.Value.Config.QuotaTotal, journal.Now);
             await circuits.SucceededAsync(persona, limit.Usage, cancellationToken);
         }
         else
         {
-            var detail = limit.Error!.ToString();
+            var detail = limit.Error.ToString();
             var decision = PostingRules.Decide(limit.Error, limit.Usage, new RuleFacts(OnAccount: true), options.Value, journal.Now);
             if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, detail, null, cancellationToken))
             {

@@ -22,6 +22,7 @@ namespace PostingConsole.Worker;
 public sealed class Dispatcher(
     IDbContextFactory<PostingDbContext> contextFactory,
     PostPublisher publisher,
+    ClaimDeferrals deferrals,
     ClaimLeases leases,
     ThrottleCircuits circuits,
     DispatchSignal signal,
@@ -30,7 +31,6 @@ public sealed class Dispatcher(
     IOptions<PostingOptions> options,
     ILogger<Dispatcher> logger) : IAsyncDisposable
 {
-    private static readonly PostStatus[] Claimable = PostStateMachine.Claimable;
     private readonly ConcurrentDictionary<int, Task> inFlight = new();
     private readonly SemaphoreSlim tickGate = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
@@ -73,7 +73,7 @@ public sealed class Dispatcher(
                 claimed = await RecoverExpiredLeasesAsync(db, now, cancellationToken);
                 // Posts that would start too late are held for an operator, never published on their own (no Graph call).
                 // The claim never takes them anyway; holding them (and telling the operator) once a second is soon enough.
-                await HoldMissedAsync(db, now, cancellationToken);
+                await deferrals.HoldMissedAsync(db, now, cancellationToken);
                 lastRecovery = now;
             }
 
@@ -92,7 +92,7 @@ public sealed class Dispatcher(
     public async Task<DateTime?> NextDueAtAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var next = await db.Posts.Where(p => Claimable.Contains(p.Status)).OrderBy(p => p.NextAttemptAt).Select(p => p.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        var next = await db.Posts.Where(p => PostStateMachine.Claimable.Contains(p.Status)).OrderBy(p => p.NextAttemptAt).Select(p => p.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
         var notBefore = circuits.AppUntil is { } app && app > Now ? app : circuits.NextStartAllowedAt();
         return next is { } due && notBefore > due ? notBefore : next;
     }
@@ -172,7 +172,7 @@ public sealed class Dispatcher(
             .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
             .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
             // With what its persona sets: a posting window, and when it last published (for MinIntervalPerPersona).
-            .Select(p => new { p.Id, p.PersonaId, p.ClaimNumber, p.Persona!.LastPublishedAt, p.Persona.WindowFrom, p.Persona.WindowTo, p.Persona.TimeZone })
+            .Select(p => new { p.Id, p.PersonaId, p.ClaimNumber, p.NextAttemptAt, p.Persona!.LastPublishedAt, p.Persona.WindowFrom, p.Persona.WindowTo, p.Persona.TimeZone })
             .Take(Math.Max(free * 8, 100))
             .ToListAsync(cancellationToken);
         if (due.Count == 0) return 0;
@@ -190,62 +190,51 @@ public sealed class Dispatcher(
         var blocked = circuits.OpenAccounts(now);
         foreach (var candidate in due)
         {
-            if (busy.Contains(candidate.PersonaId)) continue; // one in flight per persona
             if (inFlight.ContainsKey(candidate.Id)) continue; // its last run here is still finishing
-            if (blocked.TryGetValue(candidate.PersonaId, out var reopening))
+            lastHour.TryGetValue(candidate.PersonaId, out var used);
+            var facts = new ClaimFacts(candidate.NextAttemptAt ?? now, max - free, busy.Contains(candidate.PersonaId),
+                blocked.TryGetValue(candidate.PersonaId, out var reopening) ? reopening : null,
+                candidate.WindowFrom, candidate.WindowTo, candidate.TimeZone, candidate.LastPublishedAt, used?.Count ?? 0, used?.Oldest);
+            var decision = PostingRules.DecideClaim(facts, settings, max, now);
+            switch (decision.Action)
             {
-                // Behind the account's circuit: its posts wait for the reopening, not each its own delay.
-                await HoldUntilAsync(db, candidate.PersonaId, reopening, FailureReason.RateLimited, cancellationToken);
-                busy.Add(candidate.PersonaId);
-                continue;
-            }
-
-            if (PostingWindow.OpensAt(candidate.WindowFrom, candidate.WindowTo, candidate.TimeZone, now) is { } opens)
-            {
-                // Outside the persona's active hours: its waiting posts start when they open.
-                await HoldUntilAsync(db, candidate.PersonaId, opens, null, cancellationToken);
-                busy.Add(candidate.PersonaId);
-                continue;
-            }
-
-            if (settings.MinIntervalPerPersona > TimeSpan.Zero && candidate.LastPublishedAt is { } last && last + settings.MinIntervalPerPersona > now)
-            {
-                // Too soon after the persona's last post: its waiting posts get their turns, one interval apart.
-                await SpreadAsync(db, candidate.PersonaId, last + settings.MinIntervalPerPersona, settings.MinIntervalPerPersona, cancellationToken);
-                busy.Add(candidate.PersonaId);
-                continue;
-            }
-
-            if (lastHour.TryGetValue(candidate.PersonaId, out var used) && used.Count >= settings.PerPersonaHourlyLimit)
-            {
-                await DeferForHourlyLimitAsync(db, candidate.Id, used.Oldest!.Value.AddHours(1), cancellationToken);
-                continue;
+                case ClaimAction.WaitForCircuit:
+                    // Behind the account's circuit: its posts wait for the reopening, not each its own delay.
+                    await deferrals.HoldUntilAsync(db, candidate.PersonaId, Until(decision), FailureReason.RateLimited, cancellationToken);
+                    busy.Add(candidate.PersonaId);
+                    continue;
+                case ClaimAction.WaitForWindow:
+                    // Outside the persona's active hours: its waiting posts start when they open.
+                    await deferrals.HoldUntilAsync(db, candidate.PersonaId, Until(decision), null, cancellationToken);
+                    busy.Add(candidate.PersonaId);
+                    continue;
+                case ClaimAction.Spread:
+                    // Too soon after the persona's last post: its waiting posts get their turns, one interval apart.
+                    await deferrals.SpreadAsync(db, candidate.PersonaId, Until(decision), settings.MinIntervalPerPersona, cancellationToken);
+                    busy.Add(candidate.PersonaId);
+                    continue;
+                case ClaimAction.HourlyLimit:
+                    await deferrals.DeferForHourlyLimitAsync(db, candidate.Id, Until(decision), cancellationToken);
+                    continue;
+                case ClaimAction.Claim:
+                    break;
+                default:
+                    continue; // one in flight per persona; not due or missed (read before now moved on); the budget is spent
             }
 
             // Above 90 % of Meta's budget, starts are spaced out.
             if (!circuits.TryStart(candidate.PersonaId, now)) continue;
 
             // One statement, so it is atomic against every other dispatcher on the database: the post as read (claim
-            // number), the claim rule, one per persona, and the shared concurrency budget counted in the same UPDATE.
+            // number), and the claim's rules read again (ClaimQuery, which mirrors PostingRules.DecideClaim).
             var claim = new PostClaim(candidate.Id, candidate.ClaimNumber + 1);
             var leaseUntil = now + settings.LeaseDuration;
-            var limit = settings.PerPersonaHourlyLimit;
-            // What another process may have changed since the candidates were read is checked again in the statement: the
-            // persona's last post (MinIntervalPerPersona) and its throttle circuit.
-            var spaced = settings.MinIntervalPerPersona > TimeSpan.Zero;
-            var lastAllowed = now - settings.MinIntervalPerPersona;
             int rows;
             // PostgreSQL: claims take turns (DatabaseLocks), so the counts below include every claim committed before.
             await using (var claimsLock = await DatabaseLocks.HoldClaimsLockAsync(db, cancellationToken))
             {
-                rows = await db.Posts
-                    .Where(Post.ClaimableAt(now, settings.MissedPostGrace))
-                    .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber
-                                && !db.Posts.Any(o => o.PersonaId == p.PersonaId && o.Status == PostStatus.InProgress)
-                                && db.Posts.Count(o => o.Status == PostStatus.InProgress) + db.GraphCallSlots.Count(o => o.Until > now) < max
-                                && db.Posts.Count(o => o.PersonaId == p.PersonaId && o.PublishedAt > hourAgo) < limit
-                                && (!spaced || p.Persona!.LastPublishedAt == null || p.Persona.LastPublishedAt <= lastAllowed)
-                                && (p.Persona!.ThrottledUntil == null || p.Persona.ThrottledUntil <= now))
+                rows = await ClaimQuery.Claimable(db, now, settings, max)
+                    .Where(p => p.Id == candidate.Id && p.ClaimNumber == candidate.ClaimNumber)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(p => p.Status, PostStatus.InProgress)
                         .SetProperty(p => p.ClaimNumber, claim.Number)
@@ -268,118 +257,8 @@ public sealed class Dispatcher(
         return claimed;
     }
 
-    /// <summary>
-    /// <c>Posting:MissedPostGrace</c>: what fell due longer ago than the grace (the console was down, dispatch stopped, a
-    /// backlog) goes Held with <c>Missed</c>: stale content and a burst never go out unasked. One alert and one
-    /// <c>posts.missed</c> event per persona; a post an operator or a claim changed meanwhile is left to the next pass.
-    /// </summary>
-    private async Task HoldMissedAsync(PostingDbContext db, DateTime now, CancellationToken cancellationToken)
-    {
-        var grace = options.Value.MissedPostGrace;
-        var missed = await db.Posts.Include(p => p.Persona).Where(Post.MissedAt(now, grace))
-            .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).Take(500).ToListAsync(cancellationToken);
-        if (missed.Count == 0) return;
-
-        var journal = new Journal(db, hub, time);
-        foreach (var persona in missed.GroupBy(p => p.Persona!))
-        {
-            var posts = persona.ToList();
-            foreach (var post in posts)
-            {
-                post.HoldAsMissed(grace, now);
-                journal.PostChanged(post);
-            }
-
-            journal.Log(ActivityLevel.Warning, Notice.Missed(persona.Key.Name, posts.Count), null, persona.Key.Id);
-            await journal.RaiseAlertAsync(AlertKind.PostsMissed, Journal.Incidents.Missed(persona.Key.Id),
-                Notice.MissedAlert(persona.Key.Name, posts.Count), persona.Key.Id, posts[0].Id, cancellationToken);
-            journal.Webhook(WebhookTypes.PostsMissed, new { personaId = persona.Key.Id, postIds = posts.Select(p => p.Id).ToList() });
-        }
-
-        try
-        {
-            await journal.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // One of them was claimed or changed since it was read: the next pass looks again.
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
-
-    /// <summary>
-    /// Gives the persona's waiting posts their turns from <paramref name="first"/> on, at least <paramref name="interval"/>
-    /// apart and never earlier than they were due: each post's <c>nextAttemptAt</c> is its expected start, shown on the queue.
-    /// </summary>
-    private async Task SpreadAsync(PostingDbContext db, int personaId, DateTime first, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        var waiting = await db.Posts.AsNoTracking()
-            .Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < first + interval * 50)
-            .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id)
-            .Select(p => new { p.Id, p.Status, p.NextAttemptAt, p.Version }).ToListAsync(cancellationToken);
-        var turn = first;
-        var moved = new List<PostingEvent>();
-        foreach (var post in waiting)
-        {
-            var start = post.NextAttemptAt > turn ? post.NextAttemptAt!.Value : turn;
-            if (start != post.NextAttemptAt)
-            {
-                // Conditional on the version read: a claim or an operator's change meanwhile wins, and the next pass looks again.
-                var rows = await db.Posts.Where(p => p.Id == post.Id && p.Version == post.Version && Claimable.Contains(p.Status))
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(p => p.NextAttemptAt, start)
-                        .SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
-                if (rows == 1) moved.Add(new PostChanged(Now, post.Id, personaId, post.Status, null));
-            }
-
-            turn = start + interval;
-        }
-
-        if (moved.Count > 0) hub.Publish(moved);
-    }
-
-    /// <summary>
-    /// The persona's waiting posts due before <paramref name="until"/> start then instead (behind its throttle circuit, or
-    /// outside its posting hours), not each on its own delay. <paramref name="reason"/>, when given, says why on each post.
-    /// </summary>
-    private async Task HoldUntilAsync(PostingDbContext db, int personaId, DateTime until, FailureReason? reason, CancellationToken cancellationToken)
-    {
-        var waiting = await db.Posts.Where(p => p.PersonaId == personaId && Claimable.Contains(p.Status) && p.NextAttemptAt < until)
-            .Select(p => new { p.Id, p.Status, p.FailureReason }).ToListAsync(cancellationToken);
-        if (waiting.Count == 0) return;
-        var ids = waiting.Select(w => w.Id).ToList();
-        await db.Posts.Where(p => ids.Contains(p.Id) && Claimable.Contains(p.Status) && p.NextAttemptAt < until)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.NextAttemptAt, until)
-                .SetProperty(p => p.FailureReason, p => reason ?? p.FailureReason)
-                .SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
-        hub.Publish(waiting.Select(w => (PostingEvent)new PostChanged(Now, w.Id, personaId, w.Status, reason ?? w.FailureReason)).ToList());
-    }
-
-    private async Task DeferForHourlyLimitAsync(PostingDbContext db, int postId, DateTime until, CancellationToken cancellationToken)
-    {
-        var post = await db.Posts.Include(p => p.Persona).FirstAsync(p => p.Id == postId, cancellationToken);
-        if (!Claimable.Contains(post.Status)) return;
-        var journal = new Journal(db, hub, time);
-        post.Defer(until, post.FailureReason, $"Posting:PerPersonaHourlyLimit reached; next slot {until:u}", Now);
-        journal.PostChanged(post);
-        journal.Log(ActivityLevel.Warning, Notice.HourlyLimit(post.Persona!.Name), post.Id, post.PersonaId);
-        try
-        {
-            await journal.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Claimed or changed by someone else since it was read: theirs to decide; the next pass looks again.
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
+    private static DateTime Until(ClaimDecision decision) =>
+        decision.Until ?? throw new InvalidOperationException($"A {decision.Action} decision carries its time.");
 
     private void Start(PostClaim claim)
     {

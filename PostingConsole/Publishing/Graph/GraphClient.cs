@@ -55,7 +55,7 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
             token, null, r => r.Data, cancellationToken);
 
     private async Task<GraphResult<TValue>> SendAsync<TBody, TValue>(HttpMethod method, string relative, string token,
-        Dictionary<string, string>? form, Func<TBody, TValue> select, CancellationToken cancellationToken)
+        Dictionary<string, string>? form, Func<TBody, TValue?> select, CancellationToken cancellationToken) where TValue : notnull
     {
         using var request = new HttpRequestMessage(method, endpoint.Resolve(relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -72,7 +72,7 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
         {
             // No answer: the call may or may not have been carried out. Never includes the request's headers.
             var reason = ex is TimeoutRejectedException or TaskCanceledException ? "timeout" : "connection failed";
-            return new GraphResult<TValue>(default, new GraphError(null, null, null, reason, NoAnswer: true), null, (int)watch.ElapsedMilliseconds, GraphUsage.None);
+            return GraphResult<TValue>.Failed(new GraphError(null, null, null, reason, NoAnswer: true), null, (int)watch.ElapsedMilliseconds, GraphUsage.None);
         }
 
         using (response)
@@ -86,7 +86,7 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
-                return new GraphResult<TValue>(default, new GraphError(status, null, null, "answer lost while reading", NoAnswer: true), status, (int)watch.ElapsedMilliseconds, usage);
+                return GraphResult<TValue>.Failed(new GraphError(status, null, null, "answer lost while reading", NoAnswer: true), status, (int)watch.ElapsedMilliseconds, usage);
             }
 
             var elapsed = (int)watch.ElapsedMilliseconds;
@@ -95,17 +95,17 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
                 try
                 {
                     var parsed = JsonSerializer.Deserialize<TBody>(body);
-                    if (parsed is not null) return new GraphResult<TValue>(select(parsed), null, status, elapsed, usage);
+                    if (parsed is not null && select(parsed) is { } value) return GraphResult<TValue>.Ok(value, status, elapsed, usage);
                 }
                 catch (JsonException)
                 {
                     // Fall through to an error naming the unexpected answer.
                 }
 
-                return new GraphResult<TValue>(default, new GraphError(status, null, null, "unexpected answer from Graph API"), status, elapsed, usage);
+                return GraphResult<TValue>.Failed(new GraphError(status, null, null, "unexpected answer from Graph API"), status, elapsed, usage);
             }
 
-            return new GraphResult<TValue>(default, ParseError(status, body), status, elapsed, usage);
+            return GraphResult<TValue>.Failed(ParseError(status, body), status, elapsed, usage);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace PostingConsole.Publishing.Graph;
 
 /// <summary>
@@ -21,8 +23,32 @@ public sealed record GraphUsage(int? AppCallCountPercent, int? BusinessCallCount
     public bool NearLimit => AppCallCountPercent >= 90 || BusinessCallCountPercent >= 90;
 }
 
-/// <summary>The outcome of one Graph call: a value or an error, with timing and usage.</summary>
-public sealed record GraphResult<T>(T? Value, GraphError? Error, int? HttpStatus, int DurationMs, GraphUsage Usage)
+/// <summary>
+/// The outcome of one Graph call: a value or an error, with timing and usage. Made only through <see cref="Ok"/> and
+/// <see cref="Failed"/>, so the compiler knows which of the two a checked <see cref="Succeeded"/> leaves set.
+/// </summary>
+public sealed class GraphResult<T> where T : notnull
 {
+    private GraphResult(T? value, GraphError? error, int? httpStatus, int durationMs, GraphUsage usage)
+    {
+        Value = value;
+        Error = error;
+        HttpStatus = httpStatus;
+        DurationMs = durationMs;
+        Usage = usage;
+    }
+
+    public static GraphResult<T> Ok(T value, int? httpStatus, int durationMs, GraphUsage usage) => new(value, null, httpStatus, durationMs, usage);
+
+    public static GraphResult<T> Failed(GraphError error, int? httpStatus, int durationMs, GraphUsage usage) => new(default, error, httpStatus, durationMs, usage);
+
+    public T? Value { get; }
+    public GraphError? Error { get; }
+    public int? HttpStatus { get; }
+    public int DurationMs { get; }
+    public GraphUsage Usage { get; }
+
+    [MemberNotNullWhen(true, nameof(Value))]
+    [MemberNotNullWhen(false, nameof(Error))]
     public bool Succeeded => Error is null;
 }
