@@ -12,7 +12,7 @@ namespace PostingConsole.Sandbox;
 /// (JPEG, size, aspect ratio), tracks the quota, and moves containers IN_PROGRESS → FINISHED → PUBLISHED.
 /// Each account can play a fault (<see cref="SandboxFault"/>), set on the persona or by <see cref="SandboxGraphState.SetFault"/>.
 /// </summary>
-public static class SandboxGraph
+public static partial class SandboxGraph
 {
     public const string FetchClient = "sandbox-image-fetch";
 
@@ -212,84 +212,6 @@ public static class SandboxGraph
         }
 
         return Results.Json(new GraphIdResponse(media.Id));
-    }
-
-    private static async Task<IResult> PublishingLimit(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)
-    {
-        var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
-        if (refused is not null) return refused;
-        if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-        var usage = fault == SandboxFault.QuotaReached ? state.QuotaTotal : state.QuotaUsage(igUserId);
-        return Results.Json(new PublishingLimitResponse([new PublishingLimit(usage, new PublishingLimitConfig(state.QuotaTotal, 86400))]));
-    }
-
-    private static async Task<IResult> ListMedia(string igUserId, long? since, HttpContext http, SandboxGraphState state, IServiceProvider services)
-    {
-        var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
-        if (refused is not null) return refused;
-        if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-        var from = since is { } s ? DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime : DateTime.MinValue;
-        var items = state.MediaOf(igUserId, from).Select(m => new MediaItem(m.Id, m.Caption, Timestamp(m.PublishedAt), m.Permalink)).ToList();
-        return Results.Json(new MediaListResponse(items));
-    }
-
-    private static async Task<IResult> ListStories(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)
-    {
-        var (_, refused) = await AdmitAsync(http, igUserId, state, services);
-        if (refused is not null) return refused;
-        if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-        var items = state.StoriesOf(igUserId).Select(m => new MediaItem(m.Id, null, Timestamp(m.PublishedAt), m.Permalink)).ToList();
-        return Results.Json(new MediaListResponse(items));
-    }
-
-    private static async Task<IResult> ReadObject(string id, HttpContext http, SandboxGraphState state, IServiceProvider services)
-    {
-        if (state.Container(id) is { } container)
-        {
-            var (fault, refused) = await AdmitAsync(http, container.IgUserId, state, services);
-            if (refused is not null) return refused;
-            if (state.TakeServerError(container.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-            var code = container.ReadStatusCode(state.Now);
-            var text = code switch
-            {
-                "FINISHED" => "Finished: Media has been uploaded and it is ready to be published.",
-                "PUBLISHED" => "Published: Media has been successfully published.",
-                "EXPIRED" => "Expired: Media container has expired.",
-                "ERROR" => container.ErrorStatus ?? state.ContainerErrorStatus,
-                _ => "In Progress: Media is still being processed.",
-            };
-            return Results.Json(new ContainerStatus(container.Id, code, text));
-        }
-
-        if (state.Media(id) is { } media)
-        {
-            var (fault, refused) = await AdmitAsync(http, media.IgUserId, state, services);
-            if (refused is not null) return refused;
-            if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-            return Results.Json(new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt)));
-        }
-
-        return SandboxErrors.UnknownObject(id);
-    }
-
-    /// <summary><c>GET /?ids=…&amp;fields=permalink</c>: several media at once; one the token cannot see fails the whole read, as at Meta.</summary>
-    private static async Task<IResult> ReadObjects(string? ids, HttpContext http, SandboxGraphState state, IServiceProvider services)
-    {
-        var wanted = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (wanted.Length == 0) return SandboxErrors.BadParameter("The parameter ids is required.");
-        var found = new Dictionary<string, MediaPermalink>();
-        string? account = null;
-        foreach (var id in wanted)
-        {
-            if (state.Media(id) is not { } media || (account is not null && media.IgUserId != account)) return SandboxErrors.UnknownObject(id);
-            account = media.IgUserId;
-            found[id] = new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt));
-        }
-
-        var (fault, refused) = await AdmitAsync(http, account!, state, services);
-        if (refused is not null) return refused;
-        if (state.TakeServerError(account!, SandboxCall.Read)) return SandboxErrors.ServerError();
-        return Results.Json(found);
     }
 
     /// <summary>

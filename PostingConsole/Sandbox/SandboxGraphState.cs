@@ -10,12 +10,10 @@ namespace PostingConsole.Sandbox;
 /// The simulated Instagram of Sandbox mode: containers, published media and the moving 24-hour quota
 /// per account, plus the fault each account plays. In memory: a restart is a fresh Instagram.
 /// </summary>
-public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOptions<SandboxOptions> options)
+public sealed partial class SandboxGraphState(TimeProvider time, GraphClock clock, IOptions<SandboxOptions> options)
 {
     private readonly ConcurrentDictionary<string, SandboxContainer> containers = new();
     private readonly ConcurrentDictionary<string, SandboxMedia> media = new();
-    private readonly ConcurrentDictionary<string, FaultOverride> faults = new();
-    private readonly ConcurrentDictionary<string, (SandboxFault Fault, long ReadAt)> personaFaults = new();
     private long nextId = 17_889_455_560_000_000 + Random.Shared.Next(0, 1_000_000);
 
     /// <summary>Publishing quota per account per moving 24 hours (Meta's pages say 100, 50 or 25).</summary>
@@ -132,44 +130,6 @@ public sealed class SandboxGraphState(TimeProvider time, GraphClock clock, IOpti
     }
 
     public string NewId() => Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Plays <paramref name="fault"/> for the account; with <paramref name="times"/> only that many times.</summary>
-    public void SetFault(string igUserId, SandboxFault fault, int? times = null) => faults[igUserId] = new FaultOverride(fault, times);
-
-    public void ClearFault(string igUserId) => faults.TryRemove(igUserId, out _);
-
-    private readonly ConcurrentDictionary<(string IgUserId, SandboxCall Call), int> serverErrors = new();
-
-    /// <summary>
-    /// The account's next <paramref name="times"/> calls of kind <paramref name="call"/> answer Meta's 500 (code 2) and do
-    /// nothing, on top of any fault (a publish refused without publishing, a status read that fails, …).
-    /// </summary>
-    public void FailNext(string igUserId, SandboxCall call, int times) => serverErrors[(igUserId, call)] = times;
-
-    /// <summary>Takes one scripted 500 for the call, if any is left.</summary>
-    public bool TakeServerError(string igUserId, SandboxCall call)
-    {
-        while (serverErrors.TryGetValue((igUserId, call), out var left) && left > 0)
-        {
-            if (serverErrors.TryUpdate((igUserId, call), left - 1, left)) return true;
-        }
-
-        return false;
-    }
-
-    /// <summary>The fault set by <see cref="SetFault"/> (None once a counted one is used up), or null when none was set.</summary>
-    public SandboxFault? OverrideFor(string igUserId) =>
-        faults.TryGetValue(igUserId, out var entry) ? (entry.Remaining is 0 ? SandboxFault.None : entry.Fault) : null;
-
-    /// <summary>Counts one use of a counted fault.</summary>
-    public void Played(string igUserId)
-    {
-        if (!faults.TryGetValue(igUserId, out var entry)) return;
-        lock (entry)
-        {
-            if (entry.Remaining > 0) entry.Remaining--;
-        }
-    }
 
     private readonly ConcurrentDictionary<string, (SandboxAccount? Account, long ReadAt)> accounts = new();
     private readonly ConcurrentDictionary<string, string> accountTokens = new();
