@@ -121,10 +121,12 @@ public class PostingRulesTests
                 FailureReason.QuotaReached, After: TimeSpan.FromHours(1).Add(TimeSpan.FromMinutes(1))));
             Add(new("media_publish: 9007 not ready → wait for the container", E(9007, 2207027), At(PublishSteps.Publish), NoUsage, WaitForContainer,
                 FailureReason.Transient));
-            Add(new("carousel: a child not ready → wait for the children", E(9007, 2207027), At(PublishSteps.CreateContainer) with { IsCarousel = true }, NoUsage,
+            Add(new("carousel: a child not ready → wait for the children", E(9007, 2207027), At(PublishSteps.CreateContainer) with { CarouselParent = true }, NoUsage,
                 WaitForContainer, FailureReason.Transient));
-            Add(new("carousel: not ready again after waiting", E(9007, 2207027), At(PublishSteps.CreateContainer) with { IsCarousel = true, ContainerWaited = true },
+            Add(new("carousel: not ready again after waiting", E(9007, 2207027), At(PublishSteps.CreateContainer) with { CarouselParent = true, ContainerWaited = true },
                 NoUsage, Retry, FailureReason.Transient, After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
+            Add(new("carousel child: 9007 is no wait (a counted retry)", E(9007, 2207027), At(PublishSteps.CreateContainer), NoUsage, Retry, FailureReason.Transient,
+                After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
             Add(new("feed photo container: 9007 is no wait", E(9007, 2207027), At(PublishSteps.CreateContainer), NoUsage, Retry, FailureReason.Transient,
                 After: TimeSpan.FromMinutes(5), CountsAsRetry: true));
             Add(new("media_publish: no answer → reconcile first", noAnswer, At(PublishSteps.Publish) with { PublishMayHaveGoneOut = true }, NoUsage, Reconcile,

@@ -171,3 +171,14 @@ public sealed class WebhookMessageEntityTypeConfiguration : IEntityTypeConfigura
         builder.HasIndex(m => new { m.DeliveredAt, m.NextAttemptAt });
     }
 }
+
+public sealed class PostHourlyCountEntityTypeConfiguration : IEntityTypeConfiguration<PostHourlyCount>
+{
+    public void Configure(EntityTypeBuilder<PostHourlyCount> builder)
+    {
+        builder.HasIndex(c => c.Hour);
+        builder.Property(c => c.Outcome).HasMaxLength(16);
+        builder.Property(c => c.FailureReason).HasMaxLength(24);
+    }
+}
+

@@ -38,6 +38,7 @@ public class PostingDbContext : IdentityDbContext<IdentityUser>
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
     public DbSet<GraphCallSlot> GraphCallSlots => Set<GraphCallSlot>();
+    public DbSet<PostHourlyCount> PostHourlyCounts => Set<PostHourlyCount>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -135,3 +136,34 @@ public sealed class GraphCallSlot
     /// <summary>Held until then at the latest; null when free.</summary>
     public DateTime? Until { get; set; }
 }
+
+/// <summary>
+/// A change to how many posts were published, or are failed, in one UTC hour, by media type and failure reason: what the
+/// progress screen's charts and <c>/api/stats/daily</c> add up, a few hundred rows for a month instead of every post. Written
+/// by the database itself, by triggers on Posts (migration <c>HourlyCounts</c>), so every write path counts (tracked saves,
+/// the dispatcher's UPDATEs, the move to PostgreSQL) and a count never drifts from the rows. A published post counts in the
+/// hour of its <c>PublishedAt</c>; a failed one in the hour it last changed, while it is Failed (a retry takes it out again),
+/// as the charts always counted them. The triggers only append rows of +1 and −1 (no counter row that concurrent writers
+/// would wait on, or deadlock over, on PostgreSQL); <c>PostCountsCompaction</c> folds them into one row a key every few minutes.
+/// </summary>
+public sealed class PostHourlyCount
+{
+    public long Id { get; set; }
+
+    public const string Published = "Published";
+    public const string Failed = "Failed";
+
+    /// <summary>The hour (UTC), whole.</summary>
+    public DateTime Hour { get; set; }
+
+    /// <summary><see cref="Published"/> or <see cref="Failed"/>.</summary>
+    public string Outcome { get; set; } = "";
+
+    public MediaType MediaType { get; set; }
+
+    /// <summary>A failed post's reason (its name); empty for published posts and for a failure without one.</summary>
+    public string FailureReason { get; set; } = "";
+
+    public int Count { get; set; }
+}
+

@@ -104,10 +104,14 @@ public static class SqliteToPostgres
         return files.Length;
     }
 
-    /// <summary>The tables (owned types live in their owner's row), each after the tables its foreign keys point to.</summary>
+    /// <summary>
+    /// The tables (owned types live in their owner's row), each after the tables its foreign keys point to. The hourly counts are
+    /// not copied: PostgreSQL's own triggers count the posts as they arrive (<see cref="PostHourlyCount"/>).
+    /// </summary>
     private static List<IEntityType> InsertOrder(IModel model)
     {
-        var tables = model.GetEntityTypes().Where(e => !e.IsOwned() && e.GetTableName() is not null && e.ClrType != typeof(DataProtectionKey)).ToList();
+        var tables = model.GetEntityTypes()
+            .Where(e => !e.IsOwned() && e.GetTableName() is not null && e.ClrType != typeof(DataProtectionKey) && e.ClrType != typeof(PostHourlyCount)).ToList();
         var ordered = new List<IEntityType>();
         var placed = new HashSet<IEntityType>();
         void Place(IEntityType entity)

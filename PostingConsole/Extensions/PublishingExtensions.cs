@@ -78,6 +78,7 @@ public static class PublishingExtensions
         services.AddSingleton<PostPublisher>();
         services.AddSingleton<ContainerCheck>();
         services.AddSingleton<ClaimDeferrals>();
+        services.AddSingleton<Data.PostCountsCompaction>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<DispatchControl>();
         services.AddTransient<DispatchDuePosts>();

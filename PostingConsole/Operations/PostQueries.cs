@@ -31,17 +31,46 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
     public async Task<Page<Post>> ListAsync(PostFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var skip = (Math.Max(page, 1) - 1) * pageSize;
+        if (filter is { OpenOrFromUtc: { } cutoff, NewestFirst: false })
+        {
+            return await ListOpenOrFromAsync(db, filter with { OpenOrFromUtc = null }, cutoff, skip, pageSize, cancellationToken);
+        }
+
         var query = Apply(db.Posts.AsNoTracking(), filter);
         var total = await query.CountAsync(cancellationToken);
-        var ordered = filter.NewestFirst
-            ? query.OrderByDescending(p => p.ScheduledAt).ThenByDescending(p => p.Id)
-            : query.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id);
-        var items = await ordered
-            .Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize)
-            .Include(p => p.Persona)
-            .ToListAsync(cancellationToken);
+        var items = await InOrder(query, filter.NewestFirst).Skip(skip).Take(pageSize).Include(p => p.Persona).ToListAsync(cancellationToken);
         return new Page<Post>(items, total);
     }
+
+    /// <summary>
+    /// The queue's "now" as its two halves, each read by an index: "from the cutoff on OR still open" in one WHERE keeps
+    /// SQLite from using either index (it walked every older post in scheduled order). Older posts still open (running or
+    /// retrying: a few) come first in scheduled order, then the posts from the cutoff on; the page is cut from the two in turn.
+    /// </summary>
+    private static async Task<Page<Post>> ListOpenOrFromAsync(PostingDbContext db, PostFilter rest, DateTime cutoff, int skip, int take,
+        CancellationToken cancellationToken)
+    {
+        var query = Apply(db.Posts.AsNoTracking(), rest);
+        var openBefore = query.Where(p => (p.Status == PostStatus.InProgress || p.Status == PostStatus.Retrying) && p.ScheduledAt < cutoff);
+        var fromCutoff = query.Where(p => p.ScheduledAt >= cutoff);
+        var open = await openBefore.CountAsync(cancellationToken);
+        var upcoming = await fromCutoff.CountAsync(cancellationToken);
+        var items = skip < open
+            ? await InOrder(openBefore, newestFirst: false).Skip(skip).Take(take).Include(p => p.Persona).ToListAsync(cancellationToken)
+            : [];
+        if (items.Count < take)
+        {
+            items.AddRange(await InOrder(fromCutoff, newestFirst: false).Skip(Math.Max(0, skip - open)).Take(take - items.Count)
+                .Include(p => p.Persona).ToListAsync(cancellationToken));
+        }
+
+        return new Page<Post>(items, open + upcoming);
+    }
+
+    private static IOrderedQueryable<Post> InOrder(IQueryable<Post> query, bool newestFirst) => newestFirst
+        ? query.OrderByDescending(p => p.ScheduledAt).ThenByDescending(p => p.Id)
+        : query.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id);
 
     public async Task<Post?> GetAsync(int postId, CancellationToken cancellationToken)
     {

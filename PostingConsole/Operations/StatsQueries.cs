@@ -21,26 +21,21 @@ public sealed class StatsQueries(IDbContextFactory<PostingDbContext> contextFact
 
     public async Task<IReadOnlyList<DailyStats>> DailyAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var fromUtc = clock.ToUtc(from.ToDateTime(TimeOnly.MinValue));
-        var toUtc = clock.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue));
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var published = await db.Posts.Where(p => p.PublishedAt >= fromUtc && p.PublishedAt < toUtc)
-            .Select(p => new { At = p.PublishedAt!.Value, p.MediaType }).ToListAsync(cancellationToken);
-        var failed = await db.Posts.Where(p => p.Status == PostStatus.Failed && p.UpdatedAt >= fromUtc && p.UpdatedAt < toUtc)
-            .Select(p => new { p.UpdatedAt, p.FailureReason, p.MediaType }).ToListAsync(cancellationToken);
-
-        var publishedByDay = published.GroupBy(p => Day(p.At)).ToDictionary(g => g.Key, g => g.ToList());
-        var failedByDay = failed.GroupBy(f => Day(f.UpdatedAt)).ToDictionary(g => g.Key, g => g.ToList());
+        var hours = await HoursAsync(from, to, cancellationToken);
+        var byDay = hours.GroupBy(h => Day(h.Hour)).ToDictionary(g => g.Key, g => g.ToList());
         var days = new List<DailyStats>();
         for (var day = from; day <= to; day = day.AddDays(1))
         {
-            var good = publishedByDay.GetValueOrDefault(day) ?? [];
-            var bad = failedByDay.GetValueOrDefault(day) ?? [];
-            var ok = good.Count;
-            var reasons = bad.GroupBy(f => f.FailureReason ?? FailureReason.Unknown).ToDictionary(g => g.Key, g => g.Count());
-            var byType = good.Select(p => p.MediaType).Concat(bad.Select(f => f.MediaType)).Distinct()
-                .ToDictionary(t => t, t => new MediaTypeStats(good.Count(p => p.MediaType == t), bad.Count(f => f.MediaType == t)));
-            days.Add(new DailyStats(day, ok, bad.Count, ok + bad.Count == 0 ? null : Math.Round((double)ok / (ok + bad.Count), 4), reasons, byType));
+            var counts = byDay.GetValueOrDefault(day) ?? [];
+            var good = counts.Where(c => c.Outcome == PostHourlyCount.Published).ToList();
+            var bad = counts.Where(c => c.Outcome == PostHourlyCount.Failed).ToList();
+            var ok = good.Sum(c => c.Count);
+            var failed = bad.Sum(c => c.Count);
+            var reasons = bad.GroupBy(c => Enum.TryParse<FailureReason>(c.FailureReason, out var reason) ? reason : FailureReason.Unknown)
+                .Where(g => g.Sum(c => c.Count) > 0).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+            var byType = counts.Where(c => c.Count > 0).Select(c => c.MediaType).Distinct()
+                .ToDictionary(t => t, t => new MediaTypeStats(good.Where(c => c.MediaType == t).Sum(c => c.Count), bad.Where(c => c.MediaType == t).Sum(c => c.Count)));
+            days.Add(new DailyStats(day, ok, failed, ok + failed == 0 ? null : Math.Round((double)ok / (ok + failed), 4), reasons, byType));
         }
 
         return days;
@@ -49,14 +44,31 @@ public sealed class StatsQueries(IDbContextFactory<PostingDbContext> contextFact
     /// <summary>Posts published in each hour (0–23, operator's time) of <paramref name="day"/>.</summary>
     public async Task<IReadOnlyList<int>> PublishedByHourAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        var fromUtc = clock.ToUtc(day.ToDateTime(TimeOnly.MinValue));
-        var toUtc = clock.ToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue));
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var published = await db.Posts.Where(p => p.PublishedAt >= fromUtc && p.PublishedAt < toUtc)
-            .Select(p => p.PublishedAt!.Value).ToListAsync(cancellationToken);
         var hours = new int[24];
-        foreach (var at in published) hours[clock.ToLocal(at).Hour]++;
+        foreach (var count in await HoursAsync(day, day, cancellationToken))
+        {
+            if (count.Outcome == PostHourlyCount.Published) hours[clock.ToLocal(count.Hour).Hour] += count.Count;
+        }
+
         return hours;
+    }
+
+    /// <summary>
+    /// The hourly counts (<see cref="PostHourlyCount"/>, kept by the database as posts change) of the operator's days
+    /// <paramref name="from"/> to <paramref name="to"/>: at most 24 rows an outcome, media type and reason a day, whatever the history.
+    /// </summary>
+    private async Task<List<PostHourlyCount>> HoursAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var fromUtc = clock.ToUtc(from.ToDateTime(TimeOnly.MinValue));
+        var toUtc = clock.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue));
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var sums = await db.PostHourlyCounts.Where(c => c.Hour >= fromUtc && c.Hour < toUtc)
+            .GroupBy(c => new { c.Hour, c.Outcome, c.MediaType, c.FailureReason })
+            .Select(g => new { g.Key, Count = g.Sum(c => c.Count) }).ToListAsync(cancellationToken);
+        return [.. sums.Where(s => s.Count != 0).Select(s => new PostHourlyCount
+        {
+            Hour = s.Key.Hour, Outcome = s.Key.Outcome, MediaType = s.Key.MediaType, FailureReason = s.Key.FailureReason, Count = s.Count,
+        })];
     }
 
     /// <summary>The operator's today.</summary>

@@ -13,7 +13,7 @@ namespace PostingConsole.Publishing;
 /// <param name="ContainerErrors">Containers of this post that ended in ERROR with no subcode.</param>
 /// <param name="OldestPublishIn24h">The persona's oldest publish in the moving 24 hours (for the quota's next free slot).</param>
 /// <param name="Step">The publishing step whose call met the error (<see cref="PublishSteps"/>); null outside a post's run.</param>
-/// <param name="IsCarousel">The post is a carousel (a parent container waits for its children).</param>
+/// <param name="CarouselParent">The call was for a carousel's parent container (which waits for its children), not a child's.</param>
 /// <param name="Reconciled">This run already asked Meta what became of the container after this error.</param>
 /// <param name="ContainerWaited">This run already waited for the container this error is about.</param>
 public sealed record RuleFacts(
@@ -25,7 +25,7 @@ public sealed record RuleFacts(
     int ContainerErrors = 0,
     DateTime? OldestPublishIn24h = null,
     string? Step = null,
-    bool IsCarousel = false,
+    bool CarouselParent = false,
     bool Reconciled = false,
     bool ContainerWaited = false);
 
@@ -165,7 +165,7 @@ public static class PostingRules
         }
 
         if (kind.Kind == GraphErrorKind.ContainerNotReady
-            && (facts.Step == PublishSteps.Publish || (facts.Step == PublishSteps.CreateContainer && facts.IsCarousel && !facts.ContainerWaited)))
+            && (facts.Step == PublishSteps.Publish || (facts.Step == PublishSteps.CreateContainer && facts.CarouselParent && !facts.ContainerWaited)))
         {
             // 9007/2207027 publishes nothing: the container (a carousel's children) is read until FINISHED, then asked for again.
             return new PostingDecision(PostAction.WaitForContainer, FailureReason.Transient);

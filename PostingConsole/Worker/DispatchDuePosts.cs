@@ -1,10 +1,11 @@
 using Coravel.Invocable;
+using PostingConsole.Data;
 using PostingConsole.Publishing;
 
 namespace PostingConsole.Worker;
 
-/// <summary>Coravel's every-minute tick (the spec's cron): a heartbeat and a pass over the queue, then the permalink backfill.</summary>
-public sealed class DispatchDuePosts(Dispatcher dispatcher, PermalinkBackfill permalinks) : IInvocable, ICancellableInvocable
+/// <summary>Coravel's every-minute tick (the spec's cron): a heartbeat and a pass over the queue, then the permalink backfill and the fold of the hourly counts.</summary>
+public sealed class DispatchDuePosts(Dispatcher dispatcher, PermalinkBackfill permalinks, PostCountsCompaction counts) : IInvocable, ICancellableInvocable
 {
     public CancellationToken CancellationToken { get; set; }
 
@@ -12,5 +13,6 @@ public sealed class DispatchDuePosts(Dispatcher dispatcher, PermalinkBackfill pe
     {
         await dispatcher.TickAsync(CancellationToken);
         await permalinks.RunAsync(CancellationToken);
+        await counts.CompactAsync(CancellationToken);
     }
 }

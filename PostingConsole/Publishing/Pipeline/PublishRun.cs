@@ -25,7 +25,7 @@ public sealed record PublishRun(PostingDbContext Db, Post Post, Persona Persona,
     /// <summary>This run waited for a carousel's children after Meta found one not ready (once: a second refusal is an error).</summary>
     public bool ChildrenWaited { get; set; }
 
-    /// <summary>This run asked Meta what became of the post's container (after an answer that left the outcome unknown).</summary>
+    /// <summary>This run's media_publish met an answer that left the outcome unknown, and Meta was asked what became of the container.</summary>
     public bool Reconciled { get; set; }
 
     /// <summary>When this run began waiting for each container: one wait per container and run, bounded by <c>Graph:ContainerWaitLimit</c>.</summary>

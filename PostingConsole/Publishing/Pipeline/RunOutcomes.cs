@@ -55,7 +55,7 @@ public sealed class RunOutcomes(ThrottleCircuits circuits, IOptions<PostingOptio
             PublishMayHaveGoneOut: post.Stage == PublishStage.PublishRequested,
             ContainerErrors: containerErrors,
             OldestPublishIn24h: oldest,
-            IsCarousel: post.MediaType == MediaType.Carousel,
+            CarouselParent: post.MediaType == MediaType.Carousel && item is null,
             Reconciled: run.Reconciled,
             ContainerWaited: run.ChildrenWaited);
     }

@@ -54,6 +54,8 @@ public sealed class MediaPublishStep(
                     }
 
                 case PostAction.Reconcile:
+                    // Asked once per answer: what is decided next about this error takes what Meta did as known.
+                    run.Reconciled = true;
                     var reconciled = await reconcile.RunAsync(run);
                     var spam = GraphErrorClassifier.Classify(error, onAccount: true).Kind == GraphErrorKind.SpamSuspected;
                     if (run.Live is not null && spam)
@@ -76,8 +78,9 @@ public sealed class MediaPublishStep(
                     return StepResult.Stop;
 
                 default:
+                    // Meta answered with a refusal: nothing went out, and the decision is taken knowing that.
                     post.RecordPublishRefused(run.Now);
-                    await outcomes.CarryOutAsync(run, decision, error.ToString());
+                    await outcomes.FailAsync(run, error, published.Usage, PublishSteps.Publish);
                     return StepResult.Stop;
             }
         }

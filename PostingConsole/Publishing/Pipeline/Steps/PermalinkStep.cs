@@ -47,8 +47,7 @@ public sealed class PermalinkStep(PublishCalls calls) : IPublishStep
         var backlog = await run.Db.Posts
             .Where(p => p.PersonaId == persona.Id && p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null && p.Id != post.Id)
             .OrderByDescending(p => p.PublishedAt).Take(PermalinkBackfill.BatchSize - 1).ToListAsync(run.CancellationToken);
-        var earlier = backlog.Where(p => p.MediaId is not null).ToDictionary(p => p.MediaId ?? "");
-        List<string> ids = [mediaId, .. earlier.Keys];
+        List<string> ids = [mediaId, .. backlog.Select(p => p.MediaId).OfType<string>().Where(id => id != mediaId).Distinct()];
         // Behind a circuit the post is still live: no read now, the backfill reads it later.
         var read = await ReadAsync(run, ids);
         if (read is { Succeeded: false } && ids.Count > 1 && GraphErrorClassifier.Classify(read.Error).Kind == GraphErrorKind.BadParameter)
@@ -59,11 +58,11 @@ public sealed class PermalinkStep(PublishCalls calls) : IPublishStep
 
         if (read is null || !read.Succeeded) return null;
         var links = read.Value;
-        foreach (var (id, link) in links)
+        foreach (var earlier in backlog)
         {
-            if (!earlier.TryGetValue(id, out var other)) continue;
-            other.RecordPermalink(link, run.Now);
-            run.Journal.PostChanged(other);
+            if (earlier.MediaId is not { } id || !links.TryGetValue(id, out var link)) continue;
+            earlier.RecordPermalink(link, run.Now);
+            run.Journal.PostChanged(earlier);
         }
 
         return links.GetValueOrDefault(mediaId);

@@ -17,7 +17,6 @@ public sealed class ReconcileStep(PublishCalls calls, RunOutcomes outcomes, Publ
     public async Task<StepResult> RunAsync(PublishRun run)
     {
         var post = run.Post;
-        run.Reconciled = true;
         if (post.Stage == PublishStage.MediaPublished && post.MediaId is not null)
         {
             // Live already (its media id was stored); only the permalink read was left.
