@@ -55,6 +55,7 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
         services.AddSingleton<SharedViews>();
+        services.AddSingleton<RhythmCache>();
         services.AddSingleton<PersonaQueries>();
         services.AddSingleton<ConsoleClock>();
         services.AddSingleton<ConsoleQueries>();

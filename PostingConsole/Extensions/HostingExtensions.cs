@@ -91,6 +91,7 @@ public static class HostingExtensions
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
         services.AddSingleton<SharedViews>();
+        services.AddSingleton<RhythmCache>();
         services.AddSingleton<PersonaQueries>();
         services.AddSingleton<ConsoleQueries>();
         services.AddSingleton<AuditQueries>();

@@ -123,20 +123,46 @@ public sealed record PostingRhythm(double PostsPerDay, TimeSpan? MedianGap)
     }
 }
 
-public sealed class PersonaQueries(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time)
+/// <summary>
+/// Each persona's week rhythm as last computed, kept while the persona has not published since (its <c>LastPublishedAt</c>,
+/// read from the database, so a publish by any process renews it) and for <see cref="MaxAge"/> at most (the week moves on).
+/// A board refresh after a publish reads one persona's week, not the fleet's.
+/// </summary>
+public sealed class RhythmCache
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (DateTime? LastPublishedAt, DateTime ComputedAt, PostingRhythm Rhythm)> rhythms = new();
+
+    public PostingRhythm? Get(Persona persona, DateTime now) =>
+        rhythms.TryGetValue(persona.Id, out var kept) && kept.LastPublishedAt == persona.LastPublishedAt && now - kept.ComputedAt < MaxAge ? kept.Rhythm : null;
+
+    public void Set(Persona persona, PostingRhythm rhythm, DateTime now) => rhythms[persona.Id] = (persona.LastPublishedAt, now, rhythm);
+}
+
+public sealed class PersonaQueries(IDbContextFactory<PostingDbContext> contextFactory, RhythmCache rhythms, TimeProvider time)
 {
     public async Task<IReadOnlyList<PersonaOverview>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var hourAgo = time.GetUtcNow().UtcDateTime.AddHours(-1);
+        var now = time.GetUtcNow().UtcDateTime;
+        var hourAgo = now.AddHours(-1);
         var personas = await db.Personas.AsNoTracking().OrderBy(p => p.Name).ThenBy(p => p.Id).ToListAsync(cancellationToken);
-        var weekAgo = time.GetUtcNow().UtcDateTime - PostingRhythm.Period;
-        var published = (await db.Posts.AsNoTracking()
-                .Where(p => p.PublishedAt >= weekAgo)
-                .Select(p => new { p.PersonaId, PublishedAt = p.PublishedAt!.Value })
-                .ToListAsync(cancellationToken))
-            .ToLookup(p => p.PersonaId, p => p.PublishedAt);
-        return personas.Select(p => new PersonaOverview(p, published[p.Id].Count(at => at >= hourAgo), PostingRhythm.Of(published[p.Id]))).ToList();
+        var lastHour = await db.Posts.Where(p => p.PublishedAt >= hourAgo).GroupBy(p => p.PersonaId)
+            .Select(g => new { PersonaId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.PersonaId, g => g.Count, cancellationToken);
+        var stale = personas.Where(p => rhythms.Get(p, now) is null).Select(p => p.Id).ToList();
+        if (stale.Count > 0)
+        {
+            var weekAgo = now - PostingRhythm.Period;
+            var published = (await db.Posts.AsNoTracking()
+                    .Where(p => p.PublishedAt >= weekAgo && stale.Contains(p.PersonaId))
+                    .Select(p => new { p.PersonaId, PublishedAt = p.PublishedAt!.Value })
+                    .ToListAsync(cancellationToken))
+                .ToLookup(p => p.PersonaId, p => p.PublishedAt);
+            foreach (var persona in personas.Where(p => stale.Contains(p.Id))) rhythms.Set(persona, PostingRhythm.Of(published[persona.Id]), now);
+        }
+
+        return personas.Select(p => new PersonaOverview(p, lastHour.GetValueOrDefault(p.Id), rhythms.Get(p, now))).ToList();
     }
 
     public async Task<PersonaOverview?> GetAsync(int personaId, CancellationToken cancellationToken)
