@@ -4,7 +4,7 @@ using PostingConsole.Tests.TestInfrastructure;
 namespace PostingConsole.Tests.Architecture;
 
 /// <summary>
-/// The folders are layers and point one way (README, "Architecture"): a namespace uses only namespaces below it. Read from
+/// The folders are layers and point one way (docs/architecture.md#layers): a namespace uses only namespaces below it. Read from
 /// the source, so a using or a qualified name that points up fails here, naming the file.
 /// </summary>
 public partial class LayerTests

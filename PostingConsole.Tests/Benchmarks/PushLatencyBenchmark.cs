@@ -44,16 +44,28 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
             .Select(run => run.Split('/') is [var screens, var tabs] && int.Parse(screens) >= int.Parse(tabs)
                 ? (Screens: int.Parse(screens), Tabs: int.Parse(tabs))
                 : throw new ArgumentException($"PUSH_RUNS: '{run}' is not screens/tabs with tabs <= screens")).ToList();
-        foreach (var (screens, tabs) in runs) lines.AddRange(await MeasureAsync(screens, tabs, posts: 8));
+        var results = new List<PushFigures>();
+        foreach (var (screens, tabs) in runs)
+        {
+            var figures = await MeasureAsync(screens, tabs, posts: 8);
+            results.Add(figures);
+            lines.AddRange(figures.Lines);
+        }
+
         foreach (var line in lines) output.WriteLine(line);
         BenchmarkReport.Write("push", lines);
+        // Speed is reported; what must hold is: every screen got every change, and no circuit failed.
+        results.ShouldAllBe(r => r.Missed == 0 && r.CircuitErrors == 0, string.Join("\n", lines));
     }
+
+    /// <summary>A run's figures, and its correctness counts: changes a screen never got within 10 s, and circuit errors.</summary>
+    public sealed record PushFigures(IReadOnlyList<string> Lines, int Missed, int CircuitErrors);
 
     /// <summary>
     /// <paramref name="screens"/> open queue screens: <paramref name="tabs"/> Chromium tabs (the DOM is measured there) and the
     /// rest <see cref="LightCircuit"/>s, circuits the console renders and pushes to as to a tab, without a browser on this machine.
     /// </summary>
-    private static async Task<IEnumerable<string>> MeasureAsync(int screens, int tabs, int posts)
+    internal static async Task<PushFigures> MeasureAsync(int screens, int tabs, int posts)
     {
         var fixture = new BrowserFixture();
         await fixture.InitializeAsync();
@@ -160,7 +172,7 @@ public class PushLatencyBenchmark(ITestOutputHelper output)
                     $"({string.Join(", ", circuits.SelectMany(c => c.JsCalls).CountBy(name => name).OrderByDescending(n => n.Value).Take(4).Select(n => $"{n.Key} ×{n.Value}"))})");
             }
 
-            return lines;
+            return new PushFigures(lines, misses + circuitMisses, circuits.Sum(c => c.Errors.Count));
         }
         finally
         {

@@ -118,7 +118,9 @@ public class LiveUpdatesBrowserTests(BrowserFixture fixture)
     public async Task An_account_meta_throttles_shows_on_the_progress_banner_and_the_personas_board_until_it_reopens()
     {
         var persona = await fixture.App.AddPersonaAsync("호출제한");
-        fixture.App.Sandbox.ThrottleAccount(persona.IgUserId, DateTime.UtcNow.AddMinutes(30), code: 80002, estimate: TimeSpan.FromMinutes(30));
+        // Meta's block and its own estimate end together, soon enough to watch the circuit reopen.
+        var reopens = TimeSpan.FromSeconds(20);
+        fixture.App.Sandbox.ThrottleAccount(persona.IgUserId, DateTime.UtcNow + reopens, code: 80002, estimate: reopens);
         var created = await fixture.Api.PostAsJsonAsync("/api/posts", new
         {
             personaId = persona.Id, imagePath = "demo/demo-01.jpg", caption = "제한 중", scheduledAt = DateTimeOffset.UtcNow.ToString("o"),
@@ -141,5 +143,12 @@ public class LiveUpdatesBrowserTests(BrowserFixture fixture)
         await board.Locator("input[placeholder='이름 검색']").FillAsync("호출제한");
         await Expect(board.Locator("[data-testid=call-limit]").First).ToContainTextAsync("까지 대기");
         fixture.App.Sandbox.CallsIntoBlock.ShouldBe(0, "no call to the account while its circuit is open");
+
+        // It reopens: one probe goes through, the post is published, and both screens drop the limit without a reload.
+        var post = (await created.Content.ReadFromJsonAsync<PostResponse>(ApiClientExtensions.Json)).ShouldNotBeNull().Id;
+        await fixture.WaitForStatusAsync(post, PostStatus.Published);
+        await Expect(banner).ToHaveCountAsync(0, new() { Timeout = BrowserFixture.Patience });
+        await Expect(board.Locator("[data-testid=call-limit]")).ToHaveCountAsync(0, new() { Timeout = BrowserFixture.Patience });
+        fixture.App.Sandbox.CallsIntoBlock.ShouldBe(0);
     }
 }

@@ -67,8 +67,13 @@ public sealed class LiveScreenPushTests : IAsyncLifetime
                 var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 (await operations.PublishNowAsync(TestActors.Admin, id, republish: false, CancellationToken.None)).Succeeded.ShouldBeTrue();
                 await Condition.WaitUntilAsync(() => IsPublished(id));
-                // Every screen is told: the persona's row, the log and the counts, the post's card and row.
-                await Condition.WaitUntilAsync(() => screens.Values.All(s => s.BatchesSince(sent).Count > 0));
+                // Every screen is sent the change itself: the post's card and row turned Published, its persona's row with its new
+                // last post time, and the log's line naming the new media.
+                var (mediaId, lastPost) = Published(id);
+                await Condition.WaitUntilAsync(() => screens["/"].FirstBatchWith(nameof(PostStatus.Published), sent) is not null
+                    && screens["/?list=true"].FirstBatchWith(nameof(PostStatus.Published), sent) is not null
+                    && screens["/personas"].FirstBatchWith(lastPost, sent) is not null
+                    && screens["/progress"].FirstBatchWith(mediaId, sent) is not null);
                 await QuietAsync(screens.Values);
             }
 
@@ -92,6 +97,14 @@ public sealed class LiveScreenPushTests : IAsyncLifetime
             await Task.Delay(500);
             return screens.Sum(s => s.Batches) == before;
         });
+    }
+
+    /// <summary>The post's media id, and its persona's last post time as the board shows it.</summary>
+    private (string MediaId, string LastPost) Published(int id)
+    {
+        using var db = app.CreateDbContext();
+        var post = db.Posts.Where(p => p.Id == id).Select(p => new { p.MediaId, p.Persona!.LastPublishedAt }).Single();
+        return (post.MediaId.ShouldNotBeNull(), app.GetService<ConsoleClock>().Format(post.LastPublishedAt.ShouldNotBeNull()));
     }
 
     private bool IsPublished(int id)

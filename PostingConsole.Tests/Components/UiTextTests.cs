@@ -15,10 +15,10 @@ public partial class UiTextTests
     private static partial Regex SingleText();
 
     /// <summary>Any call of T, and the forms that are allowed: one literal (a key), or a Korean/English pair of literals.</summary>
-    [GeneratedRegex(@"(?<![\w.])T\(")]
+    [GeneratedRegex(@"(?<![\w.])T(?:Format)?\(")]
     private static partial Regex AnyCall();
 
-    [GeneratedRegex(@"\GT\(""(?:[^""\\]|\\.)*""\)|\GT\(\$?""(?:[^""\\]|\\.)*"",\s*\$?""(?:[^""\\]|\\.)*""\)")]
+    [GeneratedRegex(@"\GT\(""(?:[^""\\]|\\.)*""\)|\GT\(\$?""(?:[^""\\]|\\.)*"",\s*\$?""(?:[^""\\]|\\.)*""\)|\GTFormat\(""(?:[^""\\]|\\.)*"",")]
     private static partial Regex AllowedCall();
 
     [GeneratedRegex(@"\{(\d+)(?::[^}]*)?\}")]
@@ -37,15 +37,23 @@ public partial class UiTextTests
                                  && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                                  && !f.EndsWith("UiText.cs", StringComparison.Ordinal)))
         {
-            var text = File.ReadAllText(file);
-            foreach (Match call in AnyCall().Matches(text))
-            {
-                if (!AllowedCall().IsMatch(text.AsSpan(), call.Index)) odd.Add($"{Path.GetFileName(file)}: {text.Substring(call.Index, Math.Min(60, text.Length - call.Index))}");
-            }
+            odd.AddRange(OddCalls(File.ReadAllText(file)).Select(call => $"{Path.GetFileName(file)}: {call}"));
         }
 
         odd.ShouldBeEmpty("a key the resource test cannot see would show English on Korean screens");
     }
+
+    [Fact]
+    public void The_check_sees_a_text_asked_for_by_a_variable()
+    {
+        OddCalls("""@T("Retry") @T("재시도", "Retry") @TFormat("{0} selected", n)""").ShouldBeEmpty();
+        OddCalls("""@T(label) @TFormat(format, n) @Tx("a")""").Select(call => call.Split(' ')[0]).ShouldBe(["T(label)", "TFormat(format,"]);
+    }
+
+    /// <summary>Calls of <c>T</c> or <c>TFormat</c> whose text is not a literal the resource test can read (each shown from its start).</summary>
+    private static IEnumerable<string> OddCalls(string text) =>
+        AnyCall().Matches(text).Where(call => !AllowedCall().IsMatch(text.AsSpan(), call.Index))
+            .Select(call => text.Substring(call.Index, Math.Min(30, text.Length - call.Index)));
 
     [Fact]
     public void Every_text_a_screen_asks_for_is_in_both_resource_files()

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PostingConsole.Tests.TestInfrastructure;
@@ -22,6 +23,7 @@ public class OptionsValidationTests
     [InlineData("Graph:Mode", "Production")]
     [InlineData("Notifications:Webhooks:0", "mailto:ops@example.com")]
     [InlineData("Sandbox:AnswerTime", "00:05:00")]
+    [InlineData("Retention:DetailsFor", "00:30:00")]
     public async Task A_bad_value_stops_the_app_with_a_message_naming_the_key(string key, string value)
     {
         await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { [key] = value });
@@ -51,7 +53,10 @@ public class OptionsValidationTests
     {
         // 26 s × 3 tries + 2 × 2 s back-off + 5 s image probe = 87 s; 88 s starts.
         await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { ["Graph:CallTimeout"] = "00:00:26", ["Posting:LeaseDuration"] = "00:01:28" });
-        app.GetService<Microsoft.Extensions.Options.IOptions<PostingConsole.Configuration.PostingOptions>>().Value.LeaseDuration.ShouldBe(TimeSpan.FromSeconds(88));
+
+        // The app starts (its options validated at start) and answers; one second less is refused (the theory above).
+        using var client = app.CreateApiClient();
+        (await client.GetAsync("/api/personas")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
     }
 
     [Fact]
@@ -89,34 +94,50 @@ public class StartupFailureOrderTests
 {
     private sealed class LateStartFactory(IDictionary<string, string?> settings) : ConsoleAppFactory(settings)
     {
-        private readonly CapturingLoggerProvider logs = new();
+        private readonly ManualResetEventSlim validated = new();
 
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureLogging(logging => logging.AddProvider(logs));
+            // The entry point's own check of the options, seen from here: it signals once it has run (and thrown on a bad value).
+            builder.ConfigureServices(services =>
+            {
+                var original = services.Last(s => s.ServiceType == typeof(Microsoft.Extensions.Options.IStartupValidator));
+                services.Remove(original);
+                services.AddTransient<Microsoft.Extensions.Options.IStartupValidator>(provider => new SignallingValidator(
+                    (Microsoft.Extensions.Options.IStartupValidator)Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance(
+                        provider, original.ImplementationType ?? throw new InvalidOperationException("IStartupValidator has no implementation type")),
+                    validated));
+            });
         }
 
         protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
         {
             var host = builder.Build();
-            // Start only after the entry point has given up: it checks the options right after Build (milliseconds) and
-            // throws, naming the key; it logs nothing and disposes nothing on the way, so 2 s is well after it.
-            SpinWait.SpinUntil(() => logs.Entries.Any(e => e.Contains("cannot start")) || Disposed(host), TimeSpan.FromSeconds(2));
+            // Start only after the entry point has checked the options (and given up on a bad one): the order that had lost the key.
+            validated.Wait(TimeSpan.FromSeconds(60)).ShouldBeTrue("the entry point checks the options right after Build");
             host.Start();
             return host;
         }
 
-        private static bool Disposed(Microsoft.Extensions.Hosting.IHost host)
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            validated.Dispose();
+        }
+    }
+
+    private sealed class SignallingValidator(Microsoft.Extensions.Options.IStartupValidator inner, ManualResetEventSlim done) : Microsoft.Extensions.Options.IStartupValidator
+    {
+        public void Validate()
         {
             try
             {
-                host.Services.GetService(typeof(IServiceProvider));
-                return false;
+                inner.Validate();
             }
-            catch (ObjectDisposedException)
+            finally
             {
-                return true;
+                done.Set();
             }
         }
     }

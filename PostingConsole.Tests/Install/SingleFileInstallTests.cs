@@ -10,7 +10,7 @@ using PostingConsole.Tests.TestInfrastructure;
 namespace PostingConsole.Tests.Install;
 
 /// <summary>
-/// The README's publish command, run on a copy of the source: one self-contained linux-x64 file.
+/// The publish command of docs/operations.md ("Install on a server"), run on a copy of the source: one self-contained linux-x64 file.
 /// Published once for the tests of this class.
 /// </summary>
 public sealed class SingleFilePublish : IAsyncLifetime

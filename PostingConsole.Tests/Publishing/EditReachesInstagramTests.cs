@@ -125,6 +125,19 @@ public class EditReachesInstagramTests : IAsyncLifetime
         var stillHeld = await app.ReadPostAsync(held.Id);
         stillHeld.Status.ShouldBe(PostStatus.Held, "its persona is paused");
         stillHeld.ScheduledAt.ShouldBe(at);
+
+        // Held while its persona can publish (it missed its time): a new time puts it back on the queue.
+        var missed = await app.AddPostAsync(persona);
+        await using (var db = app.CreateDbContext())
+        {
+            (await db.Posts.SingleAsync(p => p.Id == missed.Id)).HoldAsMissed(TimeSpan.FromHours(1), app.Now);
+            await db.SaveChangesAsync();
+        }
+
+        (await Operations.EditAsync(TestActors.Operator, missed.Id, new PostEdit(null, null, at), CancellationToken.None)).Succeeded.ShouldBeTrue();
+        var released = await app.ReadPostAsync(missed.Id);
+        released.Status.ShouldBe(PostStatus.Scheduled, "its persona can publish");
+        released.NextAttemptAt.ShouldBe(at);
     }
 
     /// <summary>The post as a run leaves it when media_publish went unanswered and the reconciling read failed too.</summary>

@@ -7,7 +7,7 @@ namespace PostingConsole.Tests.Publishing;
 
 public class GraphErrorClassifierTests
 {
-    /// <summary>The error bodies recorded at the end of graph-api.md, byte for byte, with the status they came with.</summary>
+    /// <summary>The error bodies recorded in docs/instagram.md#recorded-answers, byte for byte, with the status they came with.</summary>
     public static TheoryData<string, int, string, GraphErrorKind, FailureReason> RecordedResponses => new()
     {
         {
@@ -76,7 +76,7 @@ public class GraphErrorClassifierTests
             "It should be less than 8 MiB.", "A6LJylpZRKw2xKLFsAP-cJh", false));
     }
 
-    /// <summary>Every row of the table in graph-api.md: code, subcode, and what the poster does.</summary>
+    /// <summary>Every row of the table in docs/instagram.md#error-table: code, subcode, and what the poster does.</summary>
     public static TheoryData<int, int?, GraphErrorKind> TableRows => new()
     {
         { 190, null, TokenDead }, { 190, 458, TokenDead }, { 190, 459, TokenDead }, { 190, 460, TokenDead }, { 190, 463, TokenDead },

@@ -6,7 +6,7 @@ using static PostingConsole.Publishing.PostAction;
 
 namespace PostingConsole.Tests.Publishing;
 
-/// <summary>Every row of graph-api.md's error table and each rule of the spec, as one table over <see cref="PostingRules.Decide"/>.</summary>
+/// <summary>Every row of docs/instagram.md's error table and each rule of the spec, as one table over <see cref="PostingRules.Decide"/>.</summary>
 public class PostingRulesTests
 {
     private static readonly DateTime Now = new(2026, 11, 30, 3, 0, 0, DateTimeKind.Utc);

@@ -6,7 +6,7 @@ using PostingConsole.Tests.TestInfrastructure;
 
 namespace PostingConsole.Tests.Publishing;
 
-/// <summary>The Sandbox refuses what Meta would refuse, and the console does with each answer what graph-api.md says.</summary>
+/// <summary>The Sandbox refuses what Meta would refuse, and the console does with each answer what docs/instagram.md#error-table says.</summary>
 public class SandboxFaultTests : IAsyncLifetime
 {
     private readonly EngineHarness app = EngineHarness.Start();

@@ -6,7 +6,7 @@ using PostingConsole.Tests.TestInfrastructure;
 namespace PostingConsole.Tests.Worker;
 
 /// <summary>
-/// <c>Posting:MissedPostGrace</c> (api.md): a post that would start later than the grace after its due time is held
+/// <c>Posting:MissedPostGrace</c> (docs/architecture.md#the-api): a post that would start later than the grace after its due time is held
 /// (<c>Missed</c>) for an operator, never published on its own; due time is the scheduled time, or the moment a post was
 /// put on the queue after it. Fake time throughout.
 /// </summary>
@@ -23,34 +23,44 @@ public class MissedPostTests : IAsyncLifetime
     {
         var persona = await app.AddPersonaAsync();
         var other = await app.AddPersonaAsync("하나");
+        var third = await app.AddPersonaAsync("둘");
         var posts = new List<Post>();
         for (var i = 0; i < 3; i++) posts.Add(await app.AddPostAsync(persona, app.Now.AddSeconds(i)));
+        var thirds = new List<Post>();
+        for (var i = 0; i < 2; i++) thirds.Add(await app.AddPostAsync(third, app.Now.AddSeconds(i)));
         var onTime = await app.AddPostAsync(other, app.Now.AddSeconds(25));
         app.Sandbox.ResetCallCount();
 
         app.Time.Advance(TimeSpan.FromSeconds(30)); // the console was down 30 s past their time; the grace is 20 s
         await app.RunOnceAsync();
 
-        foreach (var post in posts)
+        foreach (var post in posts.Concat(thirds))
         {
             var held = await app.ReadPostAsync(post.Id);
             held.Status.ShouldBe(PostStatus.Held);
             held.FailureReason.ShouldBe(FailureReason.Missed);
+            held.Attempts.ShouldBeEmpty("no Graph call for a missed post");
         }
 
-        (await app.ReadPostAsync(onTime.Id)).Status.ShouldBe(PostStatus.Published, "5 s late is within the grace");
+        var published = await app.ReadPostAsync(onTime.Id);
+        published.Status.ShouldBe(PostStatus.Published, "5 s late is within the grace");
         app.Sandbox.AllMedia.Count.ShouldBe(1, "nothing stale went out");
+        app.Sandbox.Calls.ShouldBe(published.Attempts.Count, "every Graph call was the on-time post's");
         await using var db = app.CreateDbContext();
-        var alert = await db.Alerts.SingleAsync(a => a.Kind == AlertKind.PostsMissed);
-        alert.Message.ShouldBe("페르소나 '지수': 예약 시간을 놓친 포스트 3건 — 확인 필요");
+        var alerts = await db.Alerts.Where(a => a.Kind == AlertKind.PostsMissed).OrderBy(a => a.Id).ToListAsync();
+        alerts.Select(a => a.Message).ShouldBe(["페르소나 '지수': 예약 시간을 놓친 포스트 3건 — 확인 필요", "페르소나 '둘': 예약 시간을 놓친 포스트 2건 — 확인 필요"],
+            ignoreOrder: true);
         var events = await db.WebhookMessages.Where(m => m.Type == WebhookTypes.PostsMissed).ToListAsync();
-        events.Count.ShouldBe(1);
-        foreach (var post in posts) events[0].Body.ShouldContain(post.Id.ToString());
+        events.Count.ShouldBe(2, "one event per persona");
+        var first = events.Single(e => e.Body.Contains($"\"personaId\":{persona.Id},", StringComparison.Ordinal));
+        foreach (var post in posts) first.Body.ShouldContain(post.Id.ToString());
+        var second = events.Single(e => e.Body.Contains($"\"personaId\":{third.Id},", StringComparison.Ordinal));
+        foreach (var post in thirds) second.Body.ShouldContain(post.Id.ToString());
 
         // The next pass raises no second alert for the same incident.
         app.Time.Advance(TimeSpan.FromMinutes(1));
         await app.RunOnceAsync();
-        (await db.Alerts.CountAsync(a => a.Kind == AlertKind.PostsMissed)).ShouldBe(1);
+        (await db.Alerts.CountAsync(a => a.Kind == AlertKind.PostsMissed)).ShouldBe(2);
     }
 
     [Fact]

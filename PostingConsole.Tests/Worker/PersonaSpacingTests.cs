@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using PostingConsole.Domain;
 using PostingConsole.Tests.TestInfrastructure;
 
@@ -44,10 +43,8 @@ public class PersonaSpacingTests : IAsyncLifetime
             await app.RunOnceAsync();
         }
 
-        await using var db = app.CreateDbContext();
-        var times = await db.Posts.Where(p => p.PersonaId == persona.Id).OrderBy(p => p.PublishedAt).Select(p => p.PublishedAt!.Value).ToListAsync();
-        times.Count.ShouldBe(5);
-        for (var i = 1; i < times.Count; i++) (times[i] - times[i - 1]).ShouldBeGreaterThanOrEqualTo(Interval);
+        // Each went out at the start it was given (business time stands still during a run), so never closer than the interval.
+        for (var i = 0; i < 5; i++) (await app.ReadPostAsync(posts[i].Id)).PublishedAt.ShouldBe(start + Interval * i, $"post {i} went out at its turn");
         app.Sandbox.AllMedia.Count.ShouldBe(6);
     }
 

@@ -3,7 +3,7 @@ using PostingConsole.Operations;
 
 namespace PostingConsole.Api;
 
-// Request and response bodies of api.md. Times go out as UTC ISO 8601 ("…Z").
+// Request and response bodies of the HTTP API (docs/architecture.md#the-api). Times go out as UTC ISO 8601 ("…Z").
 
 public sealed record CreatePersonaRequest(string? Name, string? IgUserId, string? AccessToken, string? TimeZone);
 
@@ -25,7 +25,7 @@ public sealed record PersonaResponse(
 /// <summary>A persona's active hours in its own time zone, <c>HH:mm</c> each; both null clears them.</summary>
 public sealed record PostingWindowBody(string? From, string? To);
 
-/// <summary>A post from 005-approval. <c>mediaType</c> (default <c>IMAGE</c>) says which media fields it carries (api.md).</summary>
+/// <summary>A post from 005-approval. <c>mediaType</c> (default <c>IMAGE</c>) says which media fields it carries (docs/architecture.md#the-api).</summary>
 public sealed record CreatePostRequest(
     int? PersonaId, string? ImageUrl, string? ImagePath, string? Caption, List<string>? Hashtags, string? ScheduledAt, string? ExternalId,
     string? MediaType = null, string? VideoUrl = null, string? VideoPath = null, string? CoverUrl = null, bool? ShareToFeed = null,

@@ -8,7 +8,7 @@ using PostingConsole.Domain;
 
 namespace PostingConsole.Api;
 
-/// <summary><c>/api/dispatch</c> and <c>/healthz</c> of api.md.</summary>
+/// <summary><c>/api/dispatch</c> and <c>/healthz</c> (docs/architecture.md#the-api).</summary>
 public static class DispatchEndpoints
 {
     public static RouteGroupBuilder MapDispatchEndpoints(this RouteGroupBuilder api)

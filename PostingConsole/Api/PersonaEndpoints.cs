@@ -5,7 +5,7 @@ using PostingConsole.Operations;
 
 namespace PostingConsole.Api;
 
-/// <summary><c>/api/personas</c> of api.md. The token goes in and never comes out; answers carry only <c>tokenHint</c>.</summary>
+/// <summary><c>/api/personas</c> (docs/architecture.md#the-api). The token goes in and never comes out; answers carry only <c>tokenHint</c>.</summary>
 public static class PersonaEndpoints
 {
     public static RouteGroupBuilder MapPersonaEndpoints(this RouteGroupBuilder api)

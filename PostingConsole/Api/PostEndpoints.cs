@@ -5,7 +5,7 @@ using PostingConsole.Security;
 
 namespace PostingConsole.Api;
 
-/// <summary><c>/api/posts</c> of api.md: intake from 005-approval, reads, and the operator's actions.</summary>
+/// <summary><c>/api/posts</c> (docs/architecture.md#the-api): intake from 005-approval, reads, and the operator's actions.</summary>
 public static class PostEndpoints
 {
     public static RouteGroupBuilder MapPostEndpoints(this RouteGroupBuilder api)

@@ -5,7 +5,7 @@ namespace PostingConsole.Api;
 
 public sealed record DailyStatsResponse(string TimeZone, IReadOnlyList<DailyStats> Days);
 
-/// <summary><c>GET /api/stats/daily?from=&amp;to=</c> of api.md: dates (yyyy-MM-dd) in the operator's time zone, inclusive; default the last 7 days.</summary>
+/// <summary><c>GET /api/stats/daily?from=&amp;to=</c> (docs/architecture.md#the-api): dates (yyyy-MM-dd) in the operator's time zone, inclusive; default the last 7 days.</summary>
 public static class StatsEndpoints
 {
     private static readonly DateOnly Earliest = new(2000, 1, 1);

@@ -36,7 +36,7 @@ public static class ConsoleCommands
         var paths = new AppPaths(builder.Configuration);
         if (paths.DatabaseProvider == DatabaseProvider.Postgres)
         {
-            Console.Error.WriteLine("The database is PostgreSQL: back it up with pg_dump (see the README), not with this command.");
+            Console.Error.WriteLine("The database is PostgreSQL: back it up with pg_dump (see docs/operations.md, Backups on PostgreSQL), not with this command.");
             return 2;
         }
 

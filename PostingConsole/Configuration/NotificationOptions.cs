@@ -2,7 +2,7 @@ using FluentValidation;
 
 namespace PostingConsole.Configuration;
 
-/// <summary>Section <c>Notifications</c>: where the outbound events of api.md go.</summary>
+/// <summary>Section <c>Notifications</c>: where the outbound events of the HTTP API (docs/architecture.md#the-api) go.</summary>
 public sealed class NotificationOptions
 {
     public const string Section = "Notifications";

@@ -42,3 +42,25 @@ public sealed class ConsoleOptionsValidator : AbstractValidator<ConsoleOptions>
             .WithName("Console:TimeZone").WithMessage("Console:TimeZone must be an IANA time zone such as Asia/Seoul.");
     }
 }
+
+/// <summary>
+/// Section <c>Retention</c>: how long the heavy parts of a finished post are kept — its attempt log (each Graph call), and the
+/// live log's lines and delivered webhooks of that age. The posts themselves stay, and so do the counts the charts and
+/// <c>/api/stats/daily</c> add up (<c>PostHourlyCounts</c>), however old.
+/// </summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Retention";
+
+    /// <summary>Details older than this are removed (every hour, a batch at a time); zero keeps them forever.</summary>
+    public TimeSpan DetailsFor { get; set; } = TimeSpan.FromDays(90);
+}
+
+public sealed class RetentionOptionsValidator : AbstractValidator<RetentionOptions>
+{
+    public RetentionOptionsValidator()
+    {
+        RuleFor(o => o.DetailsFor).Must(d => d == TimeSpan.Zero || d >= TimeSpan.FromDays(1)).WithName("Retention:DetailsFor")
+            .WithMessage("Retention:DetailsFor must be 00:00:00 (keep everything) or at least one day, e.g. 90.00:00:00.");
+    }
+}

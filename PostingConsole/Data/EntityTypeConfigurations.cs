@@ -182,3 +182,7 @@ public sealed class PostHourlyCountEntityTypeConfiguration : IEntityTypeConfigur
     }
 }
 
+public sealed class PostStatusCountEntityTypeConfiguration : IEntityTypeConfiguration<PostStatusCount>
+{
+    public void Configure(EntityTypeBuilder<PostStatusCount> builder) => builder.HasIndex(c => c.Status);
+}

@@ -38,7 +38,7 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
     public void Audit(Actor actor, string action, string target, string? detail = null) =>
         db.AuditLog.Add(AuditEntry.For(actor, action, target, detail, Now));
 
-    /// <summary>Queues an outbound event (api.md) with this unit of work: committed with it, or not at all.</summary>
+    /// <summary>Queues an outbound event (docs/architecture.md#the-api) with this unit of work: committed with it, or not at all.</summary>
     public void Webhook(string type, object fields)
     {
         db.WebhookMessages.Add(WebhookMessage.Create(type, fields, Now));

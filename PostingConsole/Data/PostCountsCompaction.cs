@@ -4,7 +4,8 @@ namespace PostingConsole.Data;
 
 /// <summary>
 /// Folds the +1 and −1 rows the triggers append to <see cref="PostHourlyCount"/> into one row a key (hour, outcome, media
-/// type, reason), so the charts add up a few rows an hour whatever the traffic. Run with the dispatcher's every-minute tick,
+/// type, reason), so the charts add up a few rows an hour whatever the traffic, and those of <see cref="PostStatusCount"/>
+/// into one row a status. Run with the dispatcher's every-minute tick,
 /// over the hours that got new rows since the last fold. Sums read the same before and after (readers always add up), and it
 /// is safe beside writers and beside another process folding too: on SQLite the fold is one write transaction, on PostgreSQL
 /// one statement whose DELETE hands the very rows it removed to the INSERT that sums them.
@@ -15,6 +16,36 @@ public sealed class PostCountsCompaction(IDbContextFactory<PostingDbContext> con
     private long foldedThrough;
 
     public async Task CompactAsync(CancellationToken cancellationToken)
+    {
+        await FoldHoursAsync(cancellationToken);
+        await FoldStatusesAsync(cancellationToken);
+    }
+
+    /// <summary>One row a status: every row folded (a few hundred a minute at most).</summary>
+    private async Task FoldStatusesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                WITH moved AS (DELETE FROM "PostStatusCounts" RETURNING "Status", "Count")
+                INSERT INTO "PostStatusCounts" ("Status", "Count")
+                SELECT "Status", SUM("Count") FROM moved GROUP BY "Status" HAVING SUM("Count") <> 0
+                """, cancellationToken);
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var sums = await db.PostStatusCounts.GroupBy(c => c.Status).Select(g => new { Status = g.Key, Rows = g.Count(), Count = g.Sum(c => c.Count) })
+            .ToListAsync(cancellationToken);
+        if (sums.All(s => s.Rows == 1)) return;
+        await db.PostStatusCounts.ExecuteDeleteAsync(cancellationToken);
+        db.PostStatusCounts.AddRange(sums.Where(s => s.Count != 0).Select(s => new PostStatusCount { Status = s.Status, Count = s.Count }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task FoldHoursAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var through = foldedThrough;

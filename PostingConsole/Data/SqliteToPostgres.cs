@@ -106,12 +106,14 @@ public static class SqliteToPostgres
 
     /// <summary>
     /// The tables (owned types live in their owner's row), each after the tables its foreign keys point to. The hourly counts are
-    /// not copied: PostgreSQL's own triggers count the posts as they arrive (<see cref="PostHourlyCount"/>).
+    /// and status counts are not copied: PostgreSQL's own triggers count the posts as they arrive (<see cref="PostHourlyCount"/>,
+    /// <see cref="PostStatusCount"/>).
     /// </summary>
     private static List<IEntityType> InsertOrder(IModel model)
     {
         var tables = model.GetEntityTypes()
-            .Where(e => !e.IsOwned() && e.GetTableName() is not null && e.ClrType != typeof(DataProtectionKey) && e.ClrType != typeof(PostHourlyCount)).ToList();
+            .Where(e => !e.IsOwned() && e.GetTableName() is not null && e.ClrType != typeof(DataProtectionKey)
+                        && e.ClrType != typeof(PostHourlyCount) && e.ClrType != typeof(PostStatusCount)).ToList();
         var ordered = new List<IEntityType>();
         var placed = new HashSet<IEntityType>();
         void Place(IEntityType entity)

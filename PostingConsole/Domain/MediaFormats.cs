@@ -4,7 +4,7 @@ namespace PostingConsole.Domain;
 /// Meta's documented media limits, checked at intake (for local files), by the CDN probe, and by the Sandbox as Meta checks
 /// what it downloads. Source: the IG User Media reference, "Image Specifications", "Reel Specifications", "Story Video
 /// Specifications" and "Carousel" (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media),
-/// as summarised in shared/graph-api.md.
+/// as summarised in docs/instagram.md#media-limits.
 /// </summary>
 public static class MediaFormats
 {

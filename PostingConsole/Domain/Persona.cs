@@ -58,14 +58,6 @@ public sealed class Persona
 
     public static string HintFor(string token) => token.Length <= 4 ? new string('*', token.Length) : token[^4..];
 
-    /// <summary>Why this persona's posts are held while it cannot publish.</summary>
-    public FailureReason HoldReason => Status switch
-    {
-        PersonaStatus.NeedsReauth => FailureReason.AuthExpired,
-        PersonaStatus.Suspended => FailureReason.AccountSuspended,
-        _ => FailureReason.Unknown,
-    };
-
     /// <summary>True while the dispatcher may publish for this persona.</summary>
     public bool CanPublish => Status == PersonaStatus.Active;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace PostingConsole.Domain;
 
 /// <summary>
-/// What kind of Instagram post a post is (api.md's <c>mediaType</c>). Each counts as one post against every limit.
+/// What kind of Instagram post a post is (the HTTP API's (docs/architecture.md#the-api) <c>mediaType</c>). Each counts as one post against every limit.
 /// </summary>
 public enum MediaType
 {
@@ -84,7 +84,7 @@ public sealed record PostContent(
     public static PostContent Image(string? url, string? path) => new(MediaType.Image, url, path);
 }
 
-/// <summary>api.md's names of <see cref="MediaType"/>: <c>IMAGE</c>, <c>STORIES</c>, <c>REELS</c>, <c>CAROUSEL</c>.</summary>
+/// <summary>the HTTP API's (docs/architecture.md#the-api) names of <see cref="MediaType"/>: <c>IMAGE</c>, <c>STORIES</c>, <c>REELS</c>, <c>CAROUSEL</c>.</summary>
 public static class MediaTypes
 {
     public static readonly IReadOnlyList<MediaType> All = Enum.GetValues<MediaType>();

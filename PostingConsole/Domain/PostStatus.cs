@@ -1,6 +1,6 @@
 namespace PostingConsole.Domain;
 
-/// <summary>Where a post is in its life. Names are part of the HTTP contract (api.md).</summary>
+/// <summary>Where a post is in its life. Names are part of the HTTP contract (docs/architecture.md#the-api).</summary>
 public enum PostStatus
 {
     Scheduled,
@@ -12,7 +12,7 @@ public enum PostStatus
     Cancelled,
 }
 
-/// <summary>Why a post is Retrying, Failed or Held. Names are part of the HTTP contract (api.md).</summary>
+/// <summary>Why a post is Retrying, Failed or Held. Names are part of the HTTP contract (docs/architecture.md#the-api).</summary>
 public enum FailureReason
 {
     Transient,

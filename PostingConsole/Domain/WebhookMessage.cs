@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace PostingConsole.Domain;
 
 /// <summary>
-/// One outbound event of api.md (<c>post.published</c>, <c>post.failed</c>, <c>persona.needs_reauth</c>,
+/// One outbound event of the HTTP API (docs/architecture.md#the-api) (<c>post.published</c>, <c>post.failed</c>, <c>persona.needs_reauth</c>,
 /// <c>persona.suspended</c>, <c>image.needs_regeneration</c>), stored in the same transaction as the change it
 /// reports (an outbox), so a restart loses nothing. <see cref="WebhookSender"/> POSTs <see cref="Body"/> to every
 /// URL of <c>Notifications:Webhooks</c> until all accept it; receivers deduplicate on <c>id</c>.

@@ -79,6 +79,8 @@ public static class PublishingExtensions
         services.AddSingleton<ContainerCheck>();
         services.AddSingleton<ClaimDeferrals>();
         services.AddSingleton<Data.PostCountsCompaction>();
+        services.AddSingleton<Data.RetentionSweep>();
+        services.AddTransient<SweepOldDetails>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<DispatchControl>();
         services.AddTransient<DispatchDuePosts>();
@@ -108,6 +110,9 @@ public static class PublishingExtensions
                 // Every account, each morning before the day's posting (operator's time), on a worker of its own.
                 scheduler.OnWorker(nameof(CheckAccounts));
                 scheduler.Schedule<CheckAccounts>().DailyAt(8, 0).Zoned(zone).PreventOverlapping(nameof(CheckAccounts));
+                // Old attempt logs, log lines and delivered webhooks (Retention:DetailsFor), beside the queue's own worker.
+                scheduler.OnWorker(nameof(SweepOldDetails));
+                scheduler.Schedule<SweepOldDetails>().Hourly().PreventOverlapping(nameof(SweepOldDetails));
             });
         }
 

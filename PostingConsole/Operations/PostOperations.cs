@@ -50,7 +50,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         DrawStart(post, journal.Now);
         if (!persona.CanPublish)
         {
-            post.Hold(persona.HoldReason, $"Persona status: {persona.Status}", journal.Now);
+            post.Hold(PostingRules.PersonaUnusable(persona.Status).Reason, $"Persona status: {persona.Status}", journal.Now);
         }
 
         db.Posts.Add(post);

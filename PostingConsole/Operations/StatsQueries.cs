@@ -11,7 +11,7 @@ public sealed record DailyStats(DateOnly Date, int Published, int Failed, double
 public sealed record MediaTypeStats(int Published, int Failed);
 
 /// <summary>
-/// Daily outcomes (api.md <c>GET /api/stats/daily</c>; the spec's success-rate monitoring), by the operator's
+/// Daily outcomes (<c>GET /api/stats/daily</c>; the spec's success-rate monitoring), by the operator's
 /// calendar day (<c>Console:TimeZone</c>): a post counts on the day it ended — published, or failed with no
 /// automatic retry left — and the reasons are those of that day's failures.
 /// </summary>

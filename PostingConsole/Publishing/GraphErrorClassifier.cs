@@ -3,7 +3,7 @@ using PostingConsole.Publishing.Graph;
 
 namespace PostingConsole.Publishing;
 
-/// <summary>What the poster does about a Graph error (graph-api.md, "Errors").</summary>
+/// <summary>What the poster does about a Graph error (docs/instagram.md#error-table).</summary>
 public enum GraphErrorKind
 {
     /// <summary>190 (any subcode), 102: the persona needs re-authorization; hold its posts; alert once.</summary>

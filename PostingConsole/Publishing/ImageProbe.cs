@@ -8,7 +8,7 @@ namespace PostingConsole.Publishing;
 public sealed class ImageProbe(HttpClient http, GraphClock clock)
 {
     public static readonly TimeSpan Timeout = Configuration.GraphOptions.ImageProbeTimeout;
-    /// <summary>The largest image Meta accepts (graph-api.md: JPEG, at most 8 MiB).</summary>
+    /// <summary>The largest image Meta accepts (docs/instagram.md#media-limits: JPEG, at most 8 MiB).</summary>
     public const long MaxBytes = Domain.MediaFormats.ImageMaxBytes;
 
     public Task<bool> IsReachableAsync(string url, CancellationToken cancellationToken) => IsReachableAsync(url, MaxBytes, cancellationToken);

@@ -7,7 +7,7 @@ using PostingConsole.Publishing.Graph;
 namespace PostingConsole.Publishing;
 
 /// <summary>
-/// Meta's throttle circuits (graph-api.md: "stop calling when throttled: more calls lengthen the block"). Stored in the
+/// Meta's throttle circuits (docs/instagram.md#throttling: "stop calling when throttled: more calls lengthen the block"). Stored in the
 /// database (<see cref="Persona.ThrottledUntil"/>, <see cref="DispatcherState.AppThrottledUntil"/>), so they hold across a
 /// restart and across processes; this process keeps a copy, refreshed by every dispatch pass and updated at once when one
 /// of its runs opens or closes a circuit, so a run checks before each call without a query. It also keeps the last usage

@@ -1,6 +1,6 @@
 namespace PostingConsole.Sandbox;
 
-/// <summary>Meta's error bodies, as recorded (graph-api.md) where a recording exists.</summary>
+/// <summary>Meta's error bodies, as recorded (docs/instagram.md#recorded-answers) where a recording exists.</summary>
 public static class SandboxErrors
 {
     public static string Trace() => "A" + Convert.ToBase64String(Guid.NewGuid().ToByteArray())[..20].Replace('/', '_').Replace('+', '-');

@@ -11,7 +11,7 @@ namespace PostingConsole.Worker;
 public sealed record AccountCheckResult(int Checked, int NeedsReauth, int Suspended, int Unanswered);
 
 /// <summary>
-/// Meta does not warn before a token dies (graph-api.md: "check each account daily"). Every active account is
+/// Meta does not warn before a token dies (docs/instagram.md#account-check: "check each account daily"). Every active account is
 /// checked with the call the publisher makes first, <c>content_publishing_limit</c>. A dead token or a missing
 /// permission gets the same treatment as when a post meets it (<see cref="PersonaIncidents"/>: status, held posts,
 /// one alert), but hours before its next post is due. (A restricted account is refused publishing, not this read, so

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace PostingConsole.Publishing.Graph;
 
-// The Graph API's wire format (snake_case JSON), as recorded in graph-api.md.
+// The Graph API's wire format (snake_case JSON), as recorded in docs/instagram.md#recorded-answers.
 
 public sealed record GraphIdResponse([property: JsonPropertyName("id")] string Id);
 
@@ -55,7 +55,7 @@ public sealed record GraphErrorBody(
     [property: JsonPropertyName("is_transient")] bool? IsTransient);
 
 /// <summary>
-/// The form of <c>POST /{ig-user-id}/media</c> (graph-api.md): a feed photo sends <c>image_url</c> and no <c>media_type</c>;
+/// The form of <c>POST /{ig-user-id}/media</c> (docs/instagram.md#publish-calls): a feed photo sends <c>image_url</c> and no <c>media_type</c>;
 /// <c>STORIES</c> an image or a video; <c>REELS</c> a video with <c>share_to_feed</c> and an optional <c>cover_url</c>; a carousel
 /// child <c>is_carousel_item=true</c> (a video child also <c>media_type=VIDEO</c>), no caption; the carousel
 /// <c>media_type=CAROUSEL</c> with its <c>children</c> and the caption.

@@ -390,6 +390,29 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.ToTable("PostHourlyCounts");
                 });
 
+            modelBuilder.Entity("PostingConsole.Data.PostStatusCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("PostStatusCounts");
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.ActivityLogEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -359,6 +359,27 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.ToTable("PostHourlyCounts");
                 });
 
+            modelBuilder.Entity("PostingConsole.Data.PostStatusCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("PostStatusCounts");
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.ActivityLogEntry", b =>
                 {
                     b.Property<long>("Id")
