@@ -140,16 +140,17 @@ public class BrowserFixture : IAsyncLifetime
         return await response.ReadAsync<PostResponse>();
     }
 
-    public async Task WaitForStatusAsync(int postId, PostStatus status) =>
-        await WaitForAsync(async () => (await Api.GetFromJsonAsync<PostResponse>($"/api/posts/{postId}", ApiClientExtensions.Json))!.Status == status);
+    public async Task WaitForStatusAsync(int postId, PostStatus status, TimeSpan? limit = null) =>
+        await WaitForAsync(async () => (await Api.GetFromJsonAsync<PostResponse>($"/api/posts/{postId}", ApiClientExtensions.Json))!.Status == status, limit);
 
-    /// <summary>Waits (real time, at most 40 s) for a condition the running console makes true; fails the test when it never does.</summary>
-    public static async Task WaitForAsync(Func<Task<bool>> condition)
+    /// <summary>Waits (real time, at most <paramref name="limit"/>, 40 s unless given) for a condition the running console makes true; fails the test when it never does.</summary>
+    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(40);
+        var within = limit ?? TimeSpan.FromSeconds(40);
+        var deadline = DateTime.UtcNow + within;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 40 s");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"condition not met in {within.TotalSeconds:0} s");
             await Task.Delay(200);
         }
     }

@@ -87,13 +87,13 @@ public class MigrateToPostgresTests
     /// The rows of every table of the SQLite model (read from the model, so a table added later is counted too), the published
     /// posts, and the hourly and status counts by their sums (PostgreSQL's triggers rebuild them from the posts as they arrive).
     /// </summary>
-    private static async Task<Dictionary<string, long>> CountsAsync(PostingDbContext db)
+    private static async Task<SortedDictionary<string, long>> CountsAsync(PostingDbContext db)
     {
         await using (db)
         {
             var tables = TablesOfTheModel();
             tables.Count.ShouldBeGreaterThanOrEqualTo(13, "every table of the model");
-            var counts = new Dictionary<string, long>();
+            var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
             foreach (var table in tables.Where(t => t is not ("PostHourlyCounts" or "PostStatusCounts")))
             {
                 // A table's name is no parameter: it comes from the model, never from input.
