@@ -35,7 +35,7 @@ public partial class EnglishScreensBrowserTests(DemoBrowserFixture fixture)
             if (path == "/progress")
             {
                 // The bell's menu too: the alerts are worded there.
-                await page.Locator("[data-testid=alert-bell]").ClickAsync();
+                await page.Locator("[data-testid=alert-bell] button").ClickAsync();
                 await Expect(page.Locator("[data-testid=alert-item]").First).ToBeVisibleAsync(new() { Timeout = BrowserFixture.Patience });
             }
 

@@ -84,7 +84,8 @@ public class MediaScreensTests : ConsoleComponentTest
         var all = RenderPage<QueuePage>();
         all.WaitForAssertion(() => all.FindAll("[data-testid=post-card]").Count.ShouldBe(3));
         all.FindAll("[data-testid=media-type]").Select(b => b.GetAttribute("data-media-type")).ShouldBe(["IMAGE", "REELS", "STORIES"], ignoreOrder: true);
-        // A video without a picture shows a frame with ▶, not a broken image.
+        // A video without a picture shows its first frame, not a broken image or a black box.
+        all.FindAll("[data-testid=thumbnail-video]").Select(v => v.GetAttribute("src")).ShouldAllBe(src => src!.StartsWith("/media/demo/clip.mp4?", StringComparison.Ordinal));
         all.FindAll("[data-testid=thumbnail-video]").Count.ShouldBe(2);
     }
 

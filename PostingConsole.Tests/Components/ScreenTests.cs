@@ -928,7 +928,7 @@ public class AlertBellTests : ConsoleComponentTest
         var bell = RenderPage<PostingConsole.Components.Layout.AlertBell>();
         bell.WaitForAssertion(() => bell.Find("[data-testid=alert-badge]").TextContent.ShouldContain("1"));
 
-        bell.Find("[data-testid=alert-bell]").Click();
+        bell.Find("[data-testid=alert-bell] button").Click();
 
         Host.WaitForAssertion(() => Host.FindAll("[data-testid=alert-item]").ShouldHaveSingleItem().TextContent.ShouldContain("게시 실패"));
         await AssertEventually(async () =>

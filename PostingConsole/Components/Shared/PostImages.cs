@@ -15,6 +15,17 @@ public static class PostImages
         _ => UrlOf(post.Media, urls),
     };
 
+    /// <summary>
+    /// The video whose first frame stands for a post without a picture (a video story, a reel without a cover, a carousel of
+    /// videos), when the console serves it (a CDN's video is no source the screens' content policy allows).
+    /// </summary>
+    public static string? VideoFor(Post post, MediaUrls urls)
+    {
+        var video = post.MediaType == MediaType.Carousel ? post.Items.Where(i => i.IsVideo).Select(i => i.Source).FirstOrDefault()
+            : post.Media.IsVideo ? post.Media : null;
+        return video is { Path: not null } ? UrlOf(video, urls) : null;
+    }
+
     /// <summary>A photo or video as the browser loads it.</summary>
     public static string? UrlOf(MediaSource source, MediaUrls urls) => source.Path is { } path ? "/" + urls.PathAndQueryForScreens(path) : source.Url;
 }
