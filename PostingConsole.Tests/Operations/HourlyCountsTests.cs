@@ -53,6 +53,14 @@ public class HourlyCountsTests
             // One row a key after the fold.
             (await db.PostHourlyCounts.Select(c => new { c.Hour, c.Outcome, c.MediaType, c.FailureReason }).Distinct().CountAsync()).ShouldBe(rows);
         }
+
+        // A second fold, by this process or another's, finds nothing to fold and writes nothing: folds settle.
+        long newest;
+        await using (var db = app.CreateDbContext()) newest = await db.PostHourlyCounts.MaxAsync(c => c.Id);
+        await app.GetService<PostCountsCompaction>().CompactAsync(CancellationToken.None);
+        await new PostCountsCompaction(app.GetService<IDbContextFactory<PostingDbContext>>()).CompactAsync(CancellationToken.None);
+        await using (var db = app.CreateDbContext()) (await db.PostHourlyCounts.MaxAsync(c => c.Id)).ShouldBe(newest);
+        await ShouldMatchThePostsAsync(app, stats, today);
     }
 
     private static async Task ShouldMatchThePostsAsync(ConsoleAppFactory app, StatsQueries stats, DateOnly today)

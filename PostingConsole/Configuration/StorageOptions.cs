@@ -45,7 +45,7 @@ public sealed class ConsoleOptionsValidator : AbstractValidator<ConsoleOptions>
 
 /// <summary>
 /// Section <c>Retention</c>: how long the heavy parts of a finished post are kept — its attempt log (each Graph call), and the
-/// live log's lines and delivered webhooks of that age. The posts themselves stay, and so do the counts the charts and
+/// live log's lines of that age. The posts themselves stay, and so do the counts the charts and
 /// <c>/api/stats/daily</c> add up (<c>PostHourlyCounts</c>), however old.
 /// </summary>
 public sealed class RetentionOptions

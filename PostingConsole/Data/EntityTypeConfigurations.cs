@@ -52,10 +52,11 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
 
         // The due-post query: WHERE Status IN (Scheduled, Retrying) AND NextAttemptAt <= now ORDER BY NextAttemptAt.
         builder.HasIndex(p => new { p.Status, p.NextAttemptAt });
-        // Dashboard: time order, and filters by persona, status and date.
-        builder.HasIndex(p => p.ScheduledAt);
-        builder.HasIndex(p => new { p.PersonaId, p.ScheduledAt });
-        builder.HasIndex(p => new { p.Status, p.ScheduledAt });
+        // Dashboard: time order, and filters by persona, status and date. Each ends with Id, the lists' tie-break, so a page in
+        // (ScheduledAt, Id) order is read off the index on PostgreSQL too (SQLite's indexes carry the rowid anyway).
+        builder.HasIndex(p => new { p.ScheduledAt, p.Id });
+        builder.HasIndex(p => new { p.PersonaId, p.ScheduledAt, p.Id });
+        builder.HasIndex(p => new { p.Status, p.ScheduledAt, p.Id });
         builder.HasIndex(p => new { p.Status, p.FailureReason });
         // The rolling-hour limit per persona.
         builder.HasIndex(p => new { p.PersonaId, p.PublishedAt });
@@ -73,6 +74,8 @@ public sealed class PostAttemptEntityTypeConfiguration : IEntityTypeConfiguratio
         builder.Property(a => a.Message).HasMaxLength(2000);
         builder.Property(a => a.FbtraceId).HasMaxLength(64);
         builder.HasIndex(a => new { a.PostId, a.At });
+        // Retention:DetailsFor finds the old ones by time, not by walking every attempt (RetentionSweep).
+        builder.HasIndex(a => a.At);
     }
 }
 

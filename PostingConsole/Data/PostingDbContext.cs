@@ -145,7 +145,7 @@ public sealed class GraphCallSlot
 /// the dispatcher's UPDATEs, the move to PostgreSQL) and a count never drifts from the rows. A published post counts in the
 /// hour of its <c>PublishedAt</c>; a failed one in the hour it last changed, while it is Failed (a retry takes it out again),
 /// as the charts always counted them. The triggers only append rows of +1 and −1 (no counter row that concurrent writers
-/// would wait on, or deadlock over, on PostgreSQL); <c>PostCountsCompaction</c> folds them into one row a key every few minutes.
+/// would wait on, or deadlock over, on PostgreSQL); <c>PostCountsCompaction</c> folds them into one row a key every minute.
 /// </summary>
 public sealed class PostHourlyCount
 {

@@ -7,8 +7,8 @@ namespace PostingConsole.Data;
 
 /// <summary>
 /// <c>Retention:DetailsFor</c>: removes the heavy parts of old history a batch at a time (a short write each, so the queue never
-/// waits long behind it): the attempt rows of published or cancelled posts, live-log lines and delivered webhooks older than
-/// the setting. Failed and held posts keep their attempts while an operator may still act on them; the posts and the hourly
+/// waits long behind it): the attempt rows of published or cancelled posts and live-log lines older than the setting, each
+/// found by its time's index. (Delivered webhooks go after a week, <c>WebhookSender</c>.) Failed and held posts keep their attempts while an operator may still act on them; the posts and the hourly
 /// counts stay, so the charts and statistics are the same after a sweep.
 /// </summary>
 public sealed class RetentionSweep(IDbContextFactory<PostingDbContext> contextFactory, IOptions<RetentionOptions> options, TimeProvider time)
@@ -24,11 +24,9 @@ public sealed class RetentionSweep(IDbContextFactory<PostingDbContext> contextFa
         var removed = 0;
         removed += await InBatchesAsync(db => db.PostAttempts
             .Where(a => a.At < before && db.Posts.Any(p => p.Id == a.PostId && (p.Status == PostStatus.Published || p.Status == PostStatus.Cancelled)))
-            .OrderBy(a => a.Id).Select(a => a.Id), (db, ids) => db.PostAttempts.Where(a => ids.Contains(a.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
-        removed += await InBatchesAsync(db => db.ActivityLog.Where(l => l.At < before).OrderBy(l => l.Id).Select(l => l.Id),
+            .OrderBy(a => a.At).Select(a => a.Id), (db, ids) => db.PostAttempts.Where(a => ids.Contains(a.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
+        removed += await InBatchesAsync(db => db.ActivityLog.Where(l => l.At < before).OrderBy(l => l.At).Select(l => l.Id),
             (db, ids) => db.ActivityLog.Where(l => ids.Contains(l.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
-        removed += await InBatchesAsync(db => db.WebhookMessages.Where(m => m.DeliveredAt != null && m.DeliveredAt < before).OrderBy(m => m.Id).Select(m => m.Id),
-            (db, ids) => db.WebhookMessages.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
         return removed;
     }
 

@@ -105,8 +105,8 @@ public static class SqliteToPostgres
     }
 
     /// <summary>
-    /// The tables (owned types live in their owner's row), each after the tables its foreign keys point to. The hourly counts are
-    /// and status counts are not copied: PostgreSQL's own triggers count the posts as they arrive (<see cref="PostHourlyCount"/>,
+    /// The tables (owned types live in their owner's row), each after the tables its foreign keys point to. The hourly and status
+    /// counts are not copied: PostgreSQL's own triggers count the posts as they arrive (<see cref="PostHourlyCount"/>,
     /// <see cref="PostStatusCount"/>).
     /// </summary>
     private static List<IEntityType> InsertOrder(IModel model)

@@ -851,17 +851,17 @@ namespace PostingConsole.Data.Migrations.Postgres
 
                     b.HasIndex("PublishedAt");
 
-                    b.HasIndex("ScheduledAt");
-
                     b.HasIndex("PersonaId", "PublishedAt");
 
-                    b.HasIndex("PersonaId", "ScheduledAt");
+                    b.HasIndex("ScheduledAt", "Id");
 
                     b.HasIndex("Status", "FailureReason");
 
                     b.HasIndex("Status", "NextAttemptAt");
 
-                    b.HasIndex("Status", "ScheduledAt");
+                    b.HasIndex("PersonaId", "ScheduledAt", "Id");
+
+                    b.HasIndex("Status", "ScheduledAt", "Id");
 
                     b.ToTable("Posts");
                 });
@@ -912,6 +912,8 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("At");
 
                     b.HasIndex("PostId", "At");
 

@@ -806,17 +806,17 @@ namespace PostingConsole.Data.Migrations.Sqlite
 
                     b.HasIndex("PublishedAt");
 
-                    b.HasIndex("ScheduledAt");
-
                     b.HasIndex("PersonaId", "PublishedAt");
 
-                    b.HasIndex("PersonaId", "ScheduledAt");
+                    b.HasIndex("ScheduledAt", "Id");
 
                     b.HasIndex("Status", "FailureReason");
 
                     b.HasIndex("Status", "NextAttemptAt");
 
-                    b.HasIndex("Status", "ScheduledAt");
+                    b.HasIndex("PersonaId", "ScheduledAt", "Id");
+
+                    b.HasIndex("Status", "ScheduledAt", "Id");
 
                     b.ToTable("Posts");
                 });
@@ -865,6 +865,8 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("At");
 
                     b.HasIndex("PostId", "At");
 
