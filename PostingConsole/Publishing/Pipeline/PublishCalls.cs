@@ -28,11 +28,7 @@ public sealed class PublishCalls(
     public async Task<GraphResult<T>?> CallAsync<T>(PublishRun run, string step, Func<Task<GraphResult<T>>> call, Func<T, string?> describe,
         bool waitBehind = true) where T : notnull
     {
-        if (circuits.BlockedUntil(run.Persona.Id, run.Now) is { } until)
-        {
-            if (waitBehind) await outcomes.CarryOutAsync(run, PostingRules.BehindCircuit(until), $"Meta call limit: waiting until {until:u}", recordError: false);
-            return null;
-        }
+        if (waitBehind ? await WaitIfBehindCircuitAsync(run) : circuits.BlockedUntil(run.Persona.Id, run.Now) is not null) return null;
 
         leases.Progress(run.Claim);
         var result = await call();
