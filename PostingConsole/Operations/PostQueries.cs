@@ -97,10 +97,25 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
     {
         if (filter.Statuses is { Count: > 0 } statuses)
         {
-            // The failure screen also lists posts held because they missed their time: they wait for an operator's decision.
-            query = filter.WithMissed
-                ? query.Where(p => statuses.Contains(p.Status) || (p.Status == PostStatus.Held && p.FailureReason == Domain.FailureReason.Missed))
-                : query.Where(p => statuses.Contains(p.Status));
+            if (filter.WithMissed && !statuses.Contains(PostStatus.Held))
+            {
+                // The failure screen also lists posts held because they missed their time: they wait for an operator's decision.
+                // Written as "one of these statuses, and if Held then Missed" rather than "… OR (Held AND Missed)": the status
+                // list is then the condition of an index (an OR kept PostgreSQL walking the whole status index).
+                List<PostStatus> withHeld = [.. statuses, PostStatus.Held];
+                query = query.Where(p => withHeld.Contains(p.Status) && (p.Status != PostStatus.Held || p.FailureReason == Domain.FailureReason.Missed));
+            }
+            else if (statuses.Count == 1)
+            {
+                // One status as an equality: PostgreSQL reads "= ANY(@list)" of one as a filter on the time index, and walked a
+                // year of published posts to find the first scheduled one; "=" reads the (Status, ScheduledAt, Id) index in order.
+                var only = statuses[0];
+                query = query.Where(p => p.Status == only);
+            }
+            else
+            {
+                query = query.Where(p => statuses.Contains(p.Status));
+            }
         }
 
         if (filter.PersonaId is { } personaId) query = query.Where(p => p.PersonaId == personaId);
