@@ -143,20 +143,17 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
     {
         if (!media.TryResolve(CreatePostRequest.NormalizePath(path)!, out var full, out var error)) return error;
         var length = new FileInfo(full).Length;
-        var max = MediaFormats.MaxBytes(placement, video);
-        if (length > max) return $"is {length / (1024.0 * 1024):0.#} MiB; Meta takes at most {max / (1024 * 1024)} MiB for {MediaTypes.Name(placement)}";
-        if (video)
-        {
-            var head = new byte[8];
-            using var stream = File.OpenRead(full);
-            stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            return MediaFormats.IsVideoContainer(head) ? null : "is not an MP4 or MOV video (Meta takes MP4 and MOV only)";
-        }
+        if (length > MediaFormats.MaxBytes(placement, video)) return MediaFormats.Check([], length, placement, video, whole: false)?.Detail;
+        // Intake accepts bytes after a JPEG's end marker (Meta's download is checked whole by the readiness check).
+        return MediaFormats.Check(video ? ReadHead(full, MediaFormats.VideoHeadBytes) : File.ReadAllBytes(full), length, placement, video, whole: false)?.Detail;
+    }
 
-        if (!MediaFormats.TryReadJpegSize(File.ReadAllBytes(full), out var width, out var height, whole: false)) return "is not a JPEG image (Meta takes JPEG only)";
-        return MediaFormats.AspectFits(placement, width, height)
-            ? null
-            : $"is {width}x{height}, outside the 4:5 to 1.91:1 aspect ratio Meta takes for {MediaTypes.Name(placement)} images";
+    private static byte[] ReadHead(string path, int count)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[Math.Min(count, stream.Length)];
+        stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head;
     }
 
     /// <summary>A media URL Meta can fetch: absolute http(s), at most 2,048 characters (the column's length).</summary>

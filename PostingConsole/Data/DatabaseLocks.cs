@@ -18,6 +18,7 @@ public sealed class DatabaseLocks(IDbContextFactory<PostingDbContext> contextFac
         WebhookOutbox = 8_008_002,
         AccountCheck = 8_008_003,
         Startup = 8_008_004,
+        Readiness = 8_008_005,
     }
 
     /// <summary>

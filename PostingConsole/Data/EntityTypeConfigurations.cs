@@ -15,6 +15,7 @@ public sealed class PersonaEntityTypeConfiguration : IEntityTypeConfiguration<Pe
         builder.Property(p => p.TimeZone).HasMaxLength(64);
         builder.Property(p => p.StatusReason).HasMaxLength(500);
         builder.Property(p => p.LastError).HasMaxLength(500);
+        builder.Property(p => p.TokenScopes).HasMaxLength(1000);
         builder.HasIndex(p => p.IgUserId).IsUnique();
         builder.HasIndex(p => p.Name);
     }
@@ -63,6 +64,34 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         builder.HasIndex(p => p.PublishedAt); // the progress screen's daily and hourly figures
         // The same externalId twice gives the same post.
         builder.HasIndex(p => p.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
+    }
+}
+
+public sealed class PostReadinessEntityTypeConfiguration : IEntityTypeConfiguration<PostReadiness>
+{
+    private static readonly System.Text.Json.JsonSerializerOptions ProblemsJson = new()
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public void Configure(EntityTypeBuilder<PostReadiness> builder)
+    {
+        builder.HasKey(r => r.PostId);
+        builder.HasOne<Post>().WithOne(p => p.Readiness).HasForeignKey<PostReadiness>(r => r.PostId).OnDelete(DeleteBehavior.Cascade);
+        // The problems as one JSON column: written and read whole with the verdict, never queried inside.
+        builder.Property(r => r.Problems).HasConversion(
+            v => System.Text.Json.JsonSerializer.Serialize(v, ProblemsJson),
+            v => System.Text.Json.JsonSerializer.Deserialize<List<ReadinessProblem>>(v, ProblemsJson) ?? new List<ReadinessProblem>(),
+            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<ReadinessProblem>>(
+                (a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.GetHashCode())), v => v.ToList()));
+        builder.Property(r => r.ContentKey).HasMaxLength(32);
+        builder.Property(r => r.CaptionKey).HasMaxLength(32);
+        // Duplicates: the same caption on another persona within the window is found by its key.
+        builder.HasIndex(r => r.CaptionKey);
+        // The readiness screen and API list a window's verdicts by state.
+        builder.HasIndex(r => new { r.State, r.DueAt });
+        builder.HasIndex(r => r.DueAt);
     }
 }
 

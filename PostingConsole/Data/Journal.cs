@@ -104,5 +104,7 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         public static string ImageInvalid(int postId) => $"post:{postId}:image";
         public static string Missed(int personaId) => $"persona:{personaId}:missed";
         public static string PostFailed(int postId) => $"post:{postId}:failed";
+        public static string TokenExpiring(int personaId) => $"persona:{personaId}:token-expiring";
+        public static string NotReady(int personaId) => $"persona:{personaId}:not-ready";
     }
 }

@@ -40,6 +40,7 @@ public class PostingDbContext : IdentityDbContext<IdentityUser>
     public DbSet<GraphCallSlot> GraphCallSlots => Set<GraphCallSlot>();
     public DbSet<PostHourlyCount> PostHourlyCounts => Set<PostHourlyCount>();
     public DbSet<PostStatusCount> PostStatusCounts => Set<PostStatusCount>();
+    public DbSet<PostReadiness> PostReadiness => Set<PostReadiness>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -92,6 +93,8 @@ public class PostingDbContext : IdentityDbContext<IdentityUser>
         configurationBuilder.Properties<SandboxFault>().HaveConversion<string>().HaveMaxLength(24);
         configurationBuilder.Properties<ActivityLevel>().HaveConversion<string>().HaveMaxLength(12);
         configurationBuilder.Properties<AlertKind>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<ReadinessState>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ReadinessCode>().HaveConversion<string>().HaveMaxLength(24);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

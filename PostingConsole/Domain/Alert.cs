@@ -10,6 +10,10 @@ public enum AlertKind
     SpamSuspected,
     /// <summary>Posts of a persona missed their time by more than <c>Posting:MissedPostGrace</c> and were held.</summary>
     PostsMissed,
+    /// <summary>A persona's token (or its data access) expires within <c>Readiness:TokenExpiryWarning</c>.</summary>
+    TokenExpiring,
+    /// <summary>Upcoming posts of a persona are blocked by the readiness check (one alert while any stays blocked).</summary>
+    NotReady,
 }
 
 /// <summary>

@@ -37,6 +37,119 @@ public static class MediaFormats
         return aspect >= MinAspect - 0.001 && aspect <= MaxAspect + 0.001;
     }
 
+    /// <summary>How much of a video is read to check it: its container, and its index when written first (for streaming).</summary>
+    public const int VideoHeadBytes = 1024 * 1024;
+
+    /// <summary>Reels run 3 seconds to 15 minutes; a story video at most 60 seconds (docs/instagram.md#media-limits).</summary>
+    public static readonly TimeSpan ReelMinDuration = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan ReelMaxDuration = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan StoryMaxDuration = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Meta's rules for one file as it was read (intake on a local file, the readiness check on a download): null when Meta
+    /// would take it, else the problem's code and what was found. <paramref name="data"/> is the whole image, or a video's first
+    /// bytes; <paramref name="length"/> is the file's full size; <paramref name="whole"/> asks for a complete JPEG (a download).
+    /// </summary>
+    public static (ReadinessCode Code, string Detail)? Check(ReadOnlySpan<byte> data, long length, MediaType placement, bool video, bool whole)
+    {
+        var max = MaxBytes(placement, video);
+        if (length > max) return (ReadinessCode.MediaTooLarge, $"is {length / (1024.0 * 1024):0.#} MiB; Meta takes at most {max / (1024 * 1024)} MiB for {Name(placement)}");
+        if (video)
+        {
+            if (!IsVideoContainer(data)) return (ReadinessCode.VideoSpec, "is not an MP4 or MOV video (Meta takes MP4 and MOV only)");
+            if (!TryReadVideoDuration(data, out var duration)) return null; // its index is past the first bytes: Meta's processing decides
+            if (placement == MediaType.Reels && (duration < ReelMinDuration || duration > ReelMaxDuration))
+                return (ReadinessCode.VideoSpec, $"runs {duration.TotalSeconds:0.#} s; a reel runs 3 s to 15 min");
+            if (placement == MediaType.Stories && duration > StoryMaxDuration)
+                return (ReadinessCode.VideoSpec, $"runs {duration.TotalSeconds:0.#} s; a story video runs at most 60 s");
+            return null;
+        }
+
+        if (!TryReadJpegSize(data, out var width, out var height, whole))
+            return (ReadinessCode.MediaNotJpeg, $"is not a JPEG image{(FormatOf(data) is { } format ? $" ({format})" : "")} (Meta takes JPEG only)");
+        return AspectFits(placement, width, height)
+            ? null
+            : (ReadinessCode.AspectRatio, $"is {width}x{height}, outside the 4:5 to 1.91:1 aspect ratio Meta takes for {Name(placement)} images");
+    }
+
+    private static string Name(MediaType placement) => placement switch
+    {
+        MediaType.Stories => "STORIES",
+        MediaType.Reels => "REELS",
+        MediaType.Carousel => "CAROUSEL",
+        _ => "IMAGE",
+    };
+
+    /// <summary>The format a file's first bytes name, for a message (PNG, GIF, WebP, HTML); null when unknown.</summary>
+    public static string? FormatOf(ReadOnlySpan<byte> head) =>
+        head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]) ? "PNG"
+        : head.StartsWith("GIF8"u8) ? "GIF"
+        : head.Length >= 12 && head.StartsWith("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WEBP"u8) ? "WebP"
+        : head.TrimStart(" \r\n\t"u8).StartsWith("<"u8) ? "HTML"
+        : null;
+
+    /// <summary>
+    /// A video's duration from its <c>moov/mvhd</c> box, when the index is within <paramref name="head"/> (a file written for
+    /// streaming has it first); false when it is not there.
+    /// </summary>
+    public static bool TryReadVideoDuration(ReadOnlySpan<byte> head, out TimeSpan duration)
+    {
+        duration = default;
+        var moov = FindBox(head, "moov"u8);
+        if (moov.IsEmpty) return false;
+        var mvhd = FindBox(moov, "mvhd"u8);
+        return mvhd.Length >= 20 && ReadMvhd(mvhd, out duration);
+    }
+
+    private static bool ReadMvhd(ReadOnlySpan<byte> mvhd, out TimeSpan duration)
+    {
+        duration = default;
+        ulong timescale, units;
+        if (mvhd[0] == 1)
+        {
+            if (mvhd.Length < 32) return false;
+            timescale = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mvhd[20..]);
+            units = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(mvhd[24..]);
+        }
+        else
+        {
+            timescale = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mvhd[12..]);
+            units = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mvhd[16..]);
+        }
+
+        if (timescale == 0) return false;
+        duration = TimeSpan.FromSeconds((double)units / timescale);
+        return true;
+    }
+
+    /// <summary>The content of the first box of <paramref name="type"/> among the boxes of <paramref name="data"/>, if whole.</summary>
+    private static ReadOnlySpan<byte> FindBox(ReadOnlySpan<byte> data, ReadOnlySpan<byte> type)
+    {
+        var i = 0;
+        while (i + 8 <= data.Length)
+        {
+            long size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[i..]);
+            var header = 8;
+            if (size == 1)
+            {
+                if (i + 16 > data.Length) return default;
+                size = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(data[(i + 8)..]);
+                header = 16;
+            }
+            else if (size == 0)
+            {
+                size = data.Length - i;
+            }
+
+            if (size < header) return default;
+            if (data.Slice(i + 4, 4).SequenceEqual(type)) return i + size <= data.Length ? data.Slice(i + header, (int)size - header) : default;
+            if (i + size > data.Length) return default;
+            i += (int)size;
+        }
+
+        return default;
+    }
+
     /// <summary>
     /// MP4 and MOV are ISO base media files: a sequence of boxes, each a 4-byte size and a 4-byte type; an MP4 starts
     /// with <c>ftyp</c>, a QuickTime file may start with <c>moov</c>, <c>mdat</c>, <c>wide</c>, <c>free</c> or <c>skip</c>.

@@ -57,6 +57,7 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice ImageFailed(string persona, string detail) => Of("post.failed.image", ("persona", persona), ("detail", detail));
     public static Notice InputFailed(string persona, string detail) => Of("post.failed.input", ("persona", persona), ("detail", detail));
     public static Notice Failed(string persona, int retries, string detail) => Of("post.failed", ("persona", persona), ("max", retries), ("detail", detail));
+    public static Notice DuplicateHeld(string persona) => Of("post.held.duplicate", ("persona", persona));
     public static Notice HourlyLimit(string persona) => Of("post.hourly-limit", ("persona", persona));
 
     // The live log: personas, dispatch, checks.
@@ -84,6 +85,8 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice SpamAlert(string persona) => Of("alert.spam", ("persona", persona));
     public static Notice MissedAlert(string persona, int count) => Of("alert.missed", ("persona", persona), ("count", count));
     public static Notice ImageAlert(string persona, int postId) => Of("alert.image", ("persona", persona), ("post", postId));
+    public static Notice TokenExpiringAlert(string persona, DateTime expiresAtUtc) => Of("alert.token-expiring", ("persona", persona), ("expiresAtUtc", expiresAtUtc));
+    public static Notice NotReadyAlert(string persona, int count) => Of("alert.not-ready", ("persona", persona), ("count", count));
     public static Notice FailedAlert(string persona, int postId, string detail) => Of("alert.failed", ("persona", persona), ("post", postId), ("detail", detail));
 
     /// <summary>

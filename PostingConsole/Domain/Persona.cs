@@ -32,12 +32,33 @@ public sealed class Persona
     /// </summary>
     public DateTime? ThrottledUntil { get; private set; }
 
+    /// <summary>What Meta's <c>debug_token</c> last said of the token (docs/readiness.md#tokens): null until read.</summary>
+    public DateTime? TokenCheckedAt { get; private set; }
+
+    /// <summary>When the token expires; null when it never does (Meta's <c>expires_at</c> 0) or before the first read.</summary>
+    public DateTime? TokenExpiresAt { get; private set; }
+
+    /// <summary>When reading data with the token stops (Meta's <c>data_access_expires_at</c>); null when never or unknown.</summary>
+    public DateTime? DataAccessExpiresAt { get; private set; }
+
+    /// <summary>The token's permissions, comma-separated, as Meta listed them.</summary>
+    public string? TokenScopes { get; private set; }
+
+    /// <summary>The expiry an alert was raised for (one alert per persona per expiry date).</summary>
+    public DateTime? TokenExpiryWarnedFor { get; private set; }
+
+    /// <summary>When the token was last replaced: a verdict on the token read before this is about the old one.</summary>
+    public DateTime? TokenReplacedAt { get; private set; }
+
     public DateTime? LastPublishedAt { get; private set; }
     public DateTime? LastErrorAt { get; private set; }
     public string? LastError { get; private set; }
 
     /// <summary>Sandbox mode only: the fault the simulated Graph API plays for this account.</summary>
     public SandboxFault SandboxFault { get; private set; }
+
+    /// <summary>Sandbox mode only: when the simulated Meta lets this account's token expire (null: never, as a Page token).</summary>
+    public DateTime? SandboxTokenExpiresAt { get; private set; }
 
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
@@ -65,8 +86,26 @@ public sealed class Persona
     {
         ProtectedToken = protectedToken;
         TokenHint = tokenHint;
+        TokenReplacedAt = now;
+        TokenCheckedAt = TokenExpiresAt = DataAccessExpiresAt = null;
+        TokenScopes = null;
         SetStatus(PersonaStatus.Active, null, now);
     }
+
+    /// <summary>Records Meta's <c>debug_token</c> answer for the current token.</summary>
+    public void RecordToken(DateTime? expiresAt, DateTime? dataAccessExpiresAt, IEnumerable<string> scopes, DateTime now)
+    {
+        TokenExpiresAt = expiresAt;
+        DataAccessExpiresAt = dataAccessExpiresAt;
+        TokenScopes = string.Join(",", scopes);
+        TokenCheckedAt = now;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The earlier of the token's expiry and its data access's: the date that matters to the operator.</summary>
+    public DateTime? TokenHorizon => TokenExpiresAt is { } t && DataAccessExpiresAt is { } d ? (t < d ? t : d) : TokenExpiresAt ?? DataAccessExpiresAt;
+
+    public void MarkTokenExpiryWarned(DateTime expiresAt) => TokenExpiryWarnedFor = expiresAt;
 
     public void Pause(string? reason, DateTime now) => SetStatus(PersonaStatus.Paused, reason, now);
 
@@ -118,7 +157,11 @@ public sealed class Persona
         UpdatedAt = now;
     }
 
-    /// <summary>When the posting window next opens (UTC) if <paramref name="utcNow"/> is outside it; null inside it or without one.</summary>
+    public void SetSandboxTokenExpiry(DateTime? expiresAt, DateTime now)
+    {
+        SandboxTokenExpiresAt = expiresAt;
+        UpdatedAt = now;
+    }
 
     public void SetSandboxFault(SandboxFault fault, DateTime now)
     {

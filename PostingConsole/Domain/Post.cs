@@ -66,6 +66,9 @@ public sealed partial class Post
 
     public List<PostAttempt> Attempts { get; private set; } = [];
 
+    /// <summary>The readiness check's last verdict (null until checked: posts are checked once within <c>Readiness:Horizon</c>).</summary>
+    public PostReadiness? Readiness { get; private set; }
+
     private Post() { }
 
     /// <summary>A feed photo.</summary>
@@ -117,6 +120,32 @@ public sealed partial class Post
         MediaType.Reels => CoverUrl,
         _ => ImageUrl,
     };
+
+    /// <summary>Every file Meta downloads for the post, each with the field it comes from (<c>imageUrl</c>, <c>items[1]</c>, <c>coverUrl</c>).</summary>
+    public IReadOnlyList<(string Field, MediaSource Source)> MediaSources
+    {
+        get
+        {
+            if (MediaType == MediaType.Carousel) return Items.Select((item, i) => ($"items[{i}]", item.Source)).ToList();
+            var own = Media;
+            List<(string, MediaSource)> sources = [(own.IsVideo ? "videoUrl" : "imageUrl", own)];
+            if (CoverUrl is not null) sources.Add(("coverUrl", new MediaSource(CoverUrl, null, false, false)));
+            return sources;
+        }
+    }
+
+    /// <summary>
+    /// Names the content the readiness check looks at (media type, every file, the final caption): a verdict made for another
+    /// key is about an older version of the post (<see cref="PostReadiness.ContentKey"/>).
+    /// </summary>
+    public string ReadinessKey
+    {
+        get
+        {
+            var content = string.Join("\n", [MediaType.ToString(), .. MediaSources.Select(m => $"{m.Field}={m.Source.Url}|{m.Source.Path}"), FinalCaption]);
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))[..32];
+        }
+    }
 
     /// <summary>
     /// An operator's edit. A new <paramref name="scheduledAtUtc"/> puts a Retrying or Failed post back to Scheduled at that

@@ -32,4 +32,6 @@ public static class PublishSteps
     public const string Publish = "media_publish";
     public const string Permalink = "permalink";
     public const string Reconcile = "reconcile";
+    /// <summary>The readiness check decided at the post's minute; nothing was sent (its message names the problem).</summary>
+    public const string Readiness = "readiness";
 }

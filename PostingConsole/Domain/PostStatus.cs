@@ -27,6 +27,8 @@ public enum FailureReason
     OutcomeUnknown,
     /// <summary>It would have started later than <c>Posting:MissedPostGrace</c> after its due time: held for an operator.</summary>
     Missed,
+    /// <summary>The same image or caption on another persona within <c>Readiness:DuplicateWindow</c>, under <c>Readiness:DuplicatePolicy</c> <c>Hold</c>.</summary>
+    Duplicate,
     Unknown,
 }
 

@@ -49,4 +49,6 @@ public static class WebhookTypes
     public const string PersonaSuspended = "persona.suspended";
     public const string ImageNeedsRegeneration = "image.needs_regeneration";
     public const string PostsMissed = "posts.missed";
+    public const string PostNotReady = "post.not_ready";
+    public const string PersonaTokenExpiring = "persona.token_expiring";
 }

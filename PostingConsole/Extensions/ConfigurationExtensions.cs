@@ -39,6 +39,7 @@ public static class ConfigurationExtensions
         services.AddValidatedOptions<NotificationOptions, NotificationOptionsValidator>(NotificationOptions.Section);
         services.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(SandboxOptions.Section);
         services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.Section);
+        services.AddValidatedOptions<ReadinessOptions, ReadinessOptionsValidator>(ReadinessOptions.Section);
         return builder;
     }
 }

@@ -50,12 +50,24 @@ public static class PublishingExtensions
                 ConnectCallback = sp.GetRequiredService<IOptions<GraphOptions>>().Value.Mode == GraphMode.Live ? PublicAddressGuard.ConnectAsync : null,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => SandboxCdnHandler(sp))
             .RemoveAllLoggers();
+        // The readiness check fetches media as Meta's crawler does (its user agent), with the same public-address guard in Live.
+        services.AddHttpClient<Readiness.MediaInspector>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd(SandboxGraph.MetaFetcherAgent))
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = true, MaxAutomaticRedirections = 3, UseCookies = false,
+                ConnectCallback = sp.GetRequiredService<IOptions<GraphOptions>>().Value.Mode == GraphMode.Live ? PublicAddressGuard.ConnectAsync : null,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => SandboxCdnHandler(sp))
+            .RemoveAllLoggers(); // its URLs may carry signed tokens
         services.AddHttpClient(SandboxGraph.FetchClient, c =>
         {
             c.Timeout = TimeSpan.FromSeconds(15);
             c.DefaultRequestHeaders.UserAgent.ParseAdd(SandboxGraph.MetaFetcherAgent);
-        }).RemoveAllLoggers(); // its URLs carry signed media tokens
+        }).AddHttpMessageHandler(sp => SandboxCdnHandler(sp)).RemoveAllLoggers(); // its URLs carry signed media tokens
 
         // Outbound events: the outbox is the retry, so no resilience handler here; a short timeout per POST.
         services.AddHttpClient(Worker.WebhookSender.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
@@ -70,6 +82,7 @@ public static class PublishingExtensions
         services.AddSingleton<Publishing.Pipeline.Steps.CarouselChildren>();
         services.AddSingleton<Publishing.Pipeline.Steps.PersonaStep>();
         services.AddSingleton<Publishing.Pipeline.Steps.ReconcileStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.ReadinessStep>();
         services.AddSingleton<Publishing.Pipeline.Steps.QuotaStep>();
         services.AddSingleton<Publishing.Pipeline.Steps.ContainerStep>();
         services.AddSingleton<Publishing.Pipeline.Steps.ContainerWaitStep>();
@@ -86,6 +99,9 @@ public static class PublishingExtensions
         services.AddTransient<DispatchDuePosts>();
         services.AddSingleton<AccountCheck>();
         services.AddTransient<CheckAccounts>();
+        services.AddSingleton<Readiness.TokenCheck>();
+        services.AddSingleton<Readiness.ReadinessPass>();
+        services.AddTransient<Readiness.CheckReadiness>();
         services.AddScheduler();
 
         // Both loops obey Posting:AutoDispatch themselves: the process that runs the queue also delivers the outbound events.
@@ -94,11 +110,20 @@ public static class PublishingExtensions
         return builder;
     }
 
+    /// <summary>Sandbox mode: the simulated CDN's host leads to the console itself (<see cref="SandboxCdn"/>); Live: nothing in between.</summary>
+    private static DelegatingHandler SandboxCdnHandler(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<GraphOptions>>().Value.Mode == GraphMode.Sandbox
+            ? new SandboxCdn.Handler(services.GetRequiredService<ConsoleAddress>())
+            : new PassThrough();
+
+    private sealed class PassThrough : DelegatingHandler;
+
     public static WebApplication UsePostingEngine(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<GraphOptions>>().Value.Mode == GraphMode.Sandbox)
         {
             app.MapSandboxGraph();
+            app.MapSandboxCdn();
         }
 
         if (app.Services.GetRequiredService<IOptions<PostingOptions>>().Value.AutoDispatch)
@@ -113,6 +138,9 @@ public static class PublishingExtensions
                 // Old attempt logs, log lines and delivered webhooks (Retention:DetailsFor), beside the queue's own worker.
                 scheduler.OnWorker(nameof(SweepOldDetails));
                 scheduler.Schedule<SweepOldDetails>().Hourly().PreventOverlapping(nameof(SweepOldDetails));
+                // The readiness check of the next Readiness:Horizon (docs/readiness.md), a pass a minute on a worker of its own.
+                scheduler.OnWorker(nameof(Readiness.CheckReadiness));
+                scheduler.Schedule<Readiness.CheckReadiness>().EveryMinute().PreventOverlapping(nameof(Readiness.CheckReadiness));
             });
         }
 

@@ -37,6 +37,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             persona.ReplaceToken(tokens.Protect(accessToken), Persona.HintFor(accessToken), journal.Now);
             journal.Log(ActivityLevel.Info, Notice.TokenRenewed(persona.Name), personaId: persona.Id);
             await journal.ResolveAlertsAsync(Journal.Incidents.AuthExpired(persona.Id), cancellationToken);
+            await journal.ResolveAlertsAsync(Journal.Incidents.TokenExpiring(persona.Id), cancellationToken);
             await journal.ResolveAlertsAsync(Journal.Incidents.Suspended(persona.Id), cancellationToken);
             await ReleaseHeldAsync(db, journal, persona, cancellationToken);
         }, cancellationToken);

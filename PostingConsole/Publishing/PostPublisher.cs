@@ -9,7 +9,8 @@ namespace PostingConsole.Publishing;
 
 /// <summary>
 /// Publishes one claimed post by running it through <see cref="Steps"/> in order, each a small class in
-/// <c>Publishing/Pipeline/Steps/</c>: persona → reconcile (a post found mid-flight) → quota → container → wait (a video) →
+/// <c>Publishing/Pipeline/Steps/</c>: persona → reconcile (a post found mid-flight) → readiness (a post the check
+/// found blocked goes no further) → quota → container → wait (a video) →
 /// publish → permalink. The run's state (<see cref="PublishRun"/>) is passed along; a step either lets the next go on or
 /// carries out a decision of <see cref="PostingRules"/> and ends the run. Every save is conditional on the claim number the
 /// run was started with; a run that lost its claim stops before sending anything, and no call goes to an account behind a
@@ -20,6 +21,7 @@ public sealed class PostPublisher(
     IDbContextFactory<PostingDbContext> contextFactory,
     PersonaStep persona,
     ReconcileStep reconcile,
+    ReadinessStep readiness,
     QuotaStep quota,
     ContainerStep container,
     ContainerWaitStep wait,
@@ -30,7 +32,7 @@ public sealed class PostPublisher(
     ILogger<PostPublisher> logger)
 {
     /// <summary>The steps, in the order a post goes through them.</summary>
-    public IReadOnlyList<IPublishStep> Steps { get; } = [persona, reconcile, quota, container, wait, publish, permalink];
+    public IReadOnlyList<IPublishStep> Steps { get; } = [persona, reconcile, readiness, quota, container, wait, publish, permalink];
 
     public async Task RunAsync(PostClaim claim, CancellationToken cancellationToken)
     {

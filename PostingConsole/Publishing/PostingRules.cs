@@ -261,6 +261,24 @@ public static class PostingRules
         _ => FailureReason.Unknown,
     });
 
+    /// <summary>
+    /// A post the readiness check found blocked, for the content it has now, when it comes due: nothing is sent to Meta. Media
+    /// Meta would refuse fails as Meta's own refusal would (ImageInvalid, one alert to regenerate it); an unreachable file (no
+    /// local file to fall back on) fails as MediaUnreachable; a caption over Meta's limits as InvalidInput; a duplicate (under
+    /// <c>Readiness:DuplicatePolicy</c> <c>Hold</c>) is held for an operator. Null for the problems other steps decide from
+    /// their own facts: the persona's (its status: <see cref="PersonaUnusable"/>) and over quota (the quota is read first:
+    /// <see cref="QuotaReadDue"/>, then <see cref="QuotaFull"/>).
+    /// </summary>
+    public static PostingDecision? NotReady(ReadinessProblem problem) => problem.Code switch
+    {
+        ReadinessCode.MediaNotJpeg or ReadinessCode.MediaTooLarge or ReadinessCode.AspectRatio or ReadinessCode.VideoSpec =>
+            new PostingDecision(PostAction.Fail, FailureReason.ImageInvalid, Alert: AlertKind.ImageNeedsRegeneration),
+        ReadinessCode.MediaUnreachable => new PostingDecision(PostAction.Fail, FailureReason.MediaUnreachable, Alert: AlertKind.PostFailed),
+        ReadinessCode.CaptionRules => new PostingDecision(PostAction.Fail, FailureReason.InvalidInput, Alert: AlertKind.PostFailed),
+        ReadinessCode.DuplicateImage or ReadinessCode.DuplicateCaption => new PostingDecision(PostAction.Hold, FailureReason.Duplicate),
+        _ => null,
+    };
+
     /// <summary>The account is behind a throttle circuit: nothing is sent, the post starts again when the circuit reopens.</summary>
     public static PostingDecision BehindCircuit(DateTime until) => new(PostAction.WaitBehindCircuit, FailureReason.RateLimited, until);
 
@@ -280,9 +298,10 @@ public static class PostingRules
     /// <summary>
     /// The quota is read only when it matters: no read yet, the read is a day old, or the account's usage (the last read, plus
     /// this console's publishes since) is within <see cref="QuotaMargin"/> of the last <c>quota_total</c>.
+    /// The readiness check's capacity plan saying the post will not fit (<paramref name="predictedOver"/>) makes the read due too.
     /// </summary>
-    public static bool QuotaReadDue(int? quotaTotal, int? quotaUsage, DateTime? checkedAt, DateTime now) =>
-        !(quotaTotal is { } total and > 0 && checkedAt > now.AddHours(-24) && quotaUsage < total - QuotaMargin);
+    public static bool QuotaReadDue(int? quotaTotal, int? quotaUsage, DateTime? checkedAt, DateTime now, bool predictedOver = false) =>
+        predictedOver || !(quotaTotal is { } total and > 0 && checkedAt > now.AddHours(-24) && quotaUsage < total - QuotaMargin);
 
     /// <summary>The CDN did not answer the pre-fetch: the local file, served by the console, when there is one.</summary>
     public static bool UseLocalFileForUnreachableCdn(RuleFacts facts) => facts.HasLocalFile && !facts.UsesLocalFile;

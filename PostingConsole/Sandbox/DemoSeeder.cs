@@ -33,6 +33,18 @@ public sealed partial class DemoSeeder(
         [89] = SandboxFault.CorruptImage,
     };
 
+    /// <summary>The demo persona (1-based) whose token Meta lets expire 3 days after the demo is made (the readiness check warns).</summary>
+    public const int ExpiringTokenPersona = 5;
+
+    /// <summary>
+    /// Demo posts (persona, post; 1-based) carrying what Meta would refuse, for the readiness screen: a URL that answers 404, a PNG,
+    /// a 3:1 panorama; and a re-encoded, smaller copy of another persona's photo (a duplicate).
+    /// </summary>
+    public static readonly (int Persona, int Post) MissingUrlPost = (3, 2), PngPost = (4, 2), PanoramaPost = (6, 2), DuplicatePost = (8, 3), DuplicateOriginal = (9, 3);
+
+    /// <summary>The host of the Sandbox's simulated CDN (<see cref="SandboxCdn"/>): URLs on it are served by the console itself.</summary>
+    public const string CdnHost = SandboxCdn.Host;
+
     private const string ResourcePrefix = "DemoMedia.";
 
     private static IReadOnlyList<string> DemoMediaNames { get; } =
@@ -88,6 +100,7 @@ public sealed partial class DemoSeeder(
             var token = $"EAAsandbox{i + 1:000}{Guid.NewGuid():N}";
             var persona = Persona.Create(name, $"17841400{i + 1:0000000}", tokens.Protect(token), Persona.HintFor(token), "Asia/Seoul", now);
             if (DemoFaults.TryGetValue(i + 1, out var fault)) persona.SetSandboxFault(fault, now);
+            if (i + 1 == ExpiringTokenPersona) persona.SetSandboxTokenExpiry(now.AddDays(3), now);
             return persona;
         }).ToList();
         db.Personas.AddRange(personas);
@@ -97,6 +110,10 @@ public sealed partial class DemoSeeder(
         // within 10 s, so whoever opens the console sees cards turn ⚙️→✅ and the log move at once; the next ones within minutes.
         var posts = new List<Post>();
         var random = new Random(8);
+        var folder = Path.Combine(paths.MediaRoot, DemoFolder);
+        var basePhotos = DemoImageNames;
+        string Photo(int persona, int index) => $"{DemoFolder}/{DemoImages.PersonaPhoto(folder, basePhotos, persona, index)}";
+        DemoImages.WriteFaulty(folder, Photo(DuplicateOriginal.Persona - 1, DuplicateOriginal.Post - 1)[(DemoFolder.Length + 1)..]);
         for (var p = 0; p < personas.Count; p++)
         {
             for (var k = 0; k < settings.DemoPostsPerPersona; k++)
@@ -105,9 +122,8 @@ public sealed partial class DemoSeeder(
                     ? (p < FirstMinutePosts ? now.AddSeconds(3 + p) : now.AddMinutes(1 + p % 20))
                     : now.AddMinutes(random.Next(30, 24 * 60));
                 var topic = Topics[(p + k) % Topics.Length];
-                var image = DemoImageNames[(p + k) % DemoImageNames.Count];
                 var caption = $"{personas[p].Name}의 {topic} 이야기. {Moods[(p * 3 + k) % Moods.Length]}";
-                var content = DemoContent(p, k, image);
+                var content = FaultyContent(p + 1, k + 1) ?? DemoContent(p, k, Photo);
                 posts.Add(Post.Create(personas[p].Id, content, content.MediaType == MediaType.Stories ? "" : caption,
                     content.MediaType == MediaType.Stories ? [] : [topic, "데일리", personas[p].Name], at, externalId: $"demo-{p + 1}-{k + 1}", now));
             }
@@ -122,19 +138,28 @@ public sealed partial class DemoSeeder(
     /// Mostly feed photos, as persona accounts post; some carousels, reels and stories among them. Three of the first-minute
     /// posts are one of each, so a newcomer sees every kind go ⚙️→✅ at once.
     /// </summary>
-    private static PostContent DemoContent(int persona, int post, string image)
+    private static PostContent DemoContent(int persona, int post, Func<int, int, string> photo)
     {
         var video = $"{DemoFolder}/{DemoVideoName}";
         var slot = post == 0 ? persona : persona * 3 + post;
         return (slot % 7) switch
         {
-            1 => new PostContent(MediaType.Carousel, Items: Enumerable.Range(0, 3)
-                .Select(i => PostItem.Image(null, $"{DemoFolder}/{DemoImageNames[(slot + i) % DemoImageNames.Count]}")).ToList()),
+            1 => new PostContent(MediaType.Carousel, Items: Enumerable.Range(0, 3).Select(i => PostItem.Image(null, photo(persona, 10 + post * 3 + i))).ToList()),
             2 => new PostContent(MediaType.Reels, VideoPath: video),
-            3 => slot % 2 == 0 ? new PostContent(MediaType.Stories, ImagePath: $"{DemoFolder}/{image}") : new PostContent(MediaType.Stories, VideoPath: video),
-            _ => PostContent.Image(null, $"{DemoFolder}/{image}"),
+            3 => slot % 2 == 0 ? new PostContent(MediaType.Stories, ImagePath: photo(persona, post)) : new PostContent(MediaType.Stories, VideoPath: video),
+            _ => PostContent.Image(null, photo(persona, post)),
         };
     }
+
+    /// <summary>The demo's faulty posts' content (1-based persona and post), or null for an ordinary one.</summary>
+    private static PostContent? FaultyContent(int persona, int post) => (persona, post) switch
+    {
+        var at when at == MissingUrlPost => PostContent.Image($"http://{CdnHost}/{DemoFolder}/deleted-by-upstream.jpg", null),
+        var at when at == PngPost => PostContent.Image(null, $"{DemoFolder}/{DemoImages.PngName}"),
+        var at when at == PanoramaPost => PostContent.Image(null, $"{DemoFolder}/{DemoImages.PanoramaName}"),
+        var at when at == DuplicatePost => PostContent.Image(null, $"{DemoFolder}/{DemoImages.DuplicateCopy}"),
+        _ => null,
+    };
 
     [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "Sandbox demo data created: {Personas} personas, {Posts} posts")]
     private static partial void LogSeeded(ILogger logger, int personas, int posts);

@@ -73,5 +73,5 @@ public static class SandboxErrors
     public static IResult UnknownObject(string id) => Error(400,
         $$$"""{"error":{"message":"Unsupported get request. Object with ID '{{{id}}}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.","type":"GraphMethodException","code":100,"error_subcode":33,"fbtrace_id":"{{{Trace()}}}"}}""");
 
-    private static IResult Error(int status, string body) => Results.Content(body, "application/json", statusCode: status);
+    internal static IResult Error(int status, string body) => Results.Content(body, "application/json", statusCode: status);
 }

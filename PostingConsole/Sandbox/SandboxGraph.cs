@@ -29,6 +29,7 @@ public static partial class SandboxGraph
         graph.MapGet("/{igUserId}/content_publishing_limit", PublishingLimit);
         graph.MapGet("/{igUserId}/media", ListMedia);
         graph.MapGet("/{igUserId}/stories", ListStories);
+        graph.MapGet("/debug_token", DebugToken);
         graph.MapGet("/{id}", ReadObject);
         graph.MapGet("/", ReadObjects);
         // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.
@@ -277,6 +278,7 @@ public static partial class SandboxGraph
             return (fault, SandboxErrors.Throttled(window.Code));
         }
 
+        if (account.TokenExpiresAt <= state.Now) return (fault, SandboxErrors.TokenExpired());
         switch (fault)
         {
             case SandboxFault.TokenExpired:
@@ -300,7 +302,7 @@ public static partial class SandboxGraph
             if (contexts is null) return null;
             await using var db = await contexts.CreateDbContextAsync();
             var persona = await db.Personas.AsNoTracking().Where(p => p.IgUserId == igUserId)
-                .Select(p => new { p.SandboxFault, p.ProtectedToken }).FirstOrDefaultAsync();
+                .Select(p => new { p.SandboxFault, p.ProtectedToken, p.SandboxTokenExpiresAt }).FirstOrDefaultAsync();
             if (persona is null) return null;
             string? token;
             try
@@ -312,9 +314,9 @@ public static partial class SandboxGraph
                 token = null; // a token this console cannot read is no token Meta knows
             }
 
-            return new SandboxAccount(persona.SandboxFault, token ?? "");
+            return new SandboxAccount(persona.SandboxFault, token ?? "", persona.SandboxTokenExpiresAt);
         }, fresh);
-        return state.AccountToken(igUserId) is { } current ? new SandboxAccount(known?.Fault ?? SandboxFault.None, current) : known;
+        return state.AccountToken(igUserId) is { } current ? new SandboxAccount(known?.Fault ?? SandboxFault.None, current, known?.TokenExpiresAt) : known;
     }
 
     /// <summary>Downloads the media as Meta's fetcher does: no auth, at most <paramref name="limit"/> bytes (and one chunk more) read.</summary>

@@ -272,7 +272,8 @@ public sealed partial class SandboxGraphState(TimeProvider time, GraphClock cloc
 }
 
 /// <summary>Meta's record of an account: the fault it plays and its current token.</summary>
-public sealed record SandboxAccount(SandboxFault Fault, string Token);
+/// <param name="TokenExpiresAt">When Meta lets the token expire (the persona's Sandbox setting; null: never, as a Page token).</param>
+public sealed record SandboxAccount(SandboxFault Fault, string Token, DateTime? TokenExpiresAt = null);
 
 /// <summary>A throttle Meta applies until <see cref="Until"/> (business time).</summary>
 public sealed class ThrottleWindow(int code, TimeSpan? estimate, DateTime until)

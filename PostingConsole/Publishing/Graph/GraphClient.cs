@@ -42,6 +42,13 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
         SendAsync<PublishingLimitResponse, PublishingLimit>(HttpMethod.Get, $"{Escape(igUserId)}/content_publishing_limit?fields=config,quota_usage", token, null,
             r => r.Data.FirstOrDefault() ?? new PublishingLimit(0, new PublishingLimitConfig(0, 86400)), cancellationToken);
 
+    /// <summary>
+    /// <c>GET /debug_token?input_token=…</c>, asked with the same token (docs/readiness.md#tokens). The token to inspect travels in
+    /// the query, as Meta defines the call; the request's URL is never logged (the client's per-request logging is off).
+    /// </summary>
+    public Task<GraphResult<TokenInfo>> DebugTokenAsync(string token, CancellationToken cancellationToken) =>
+        SendAsync<DebugTokenResponse, TokenInfo>(HttpMethod.Get, $"debug_token?input_token={Escape(token)}", token, null, r => r.Data, cancellationToken);
+
     public Task<GraphResult<IReadOnlyList<MediaItem>>> ListRecentMediaAsync(string igUserId, string token, DateTime sinceUtc, CancellationToken cancellationToken)
     {
         var since = new DateTimeOffset(sinceUtc, TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

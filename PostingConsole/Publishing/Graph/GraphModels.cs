@@ -42,6 +42,34 @@ public sealed record MediaItem(
     [property: JsonPropertyName("timestamp")] string? Timestamp,
     [property: JsonPropertyName("permalink")] string? Permalink);
 
+public sealed record DebugTokenResponse([property: JsonPropertyName("data")] TokenInfo? Data);
+
+/// <summary>
+/// <c>GET /debug_token?input_token=…</c>'s <c>data</c> (docs/readiness.md#tokens): <c>expires_at</c> and <c>data_access_expires_at</c>
+/// are Unix seconds, 0 for never; an invalid token answers <c>is_valid: false</c> with an <c>error</c> of its own.
+/// </summary>
+public sealed record TokenInfo(
+    [property: JsonPropertyName("is_valid")] bool IsValid,
+    [property: JsonPropertyName("expires_at")] long ExpiresAt,
+    [property: JsonPropertyName("data_access_expires_at")] long DataAccessExpiresAt,
+    [property: JsonPropertyName("scopes")] List<string>? Scopes,
+    [property: JsonPropertyName("error")] TokenInfoError? Error = null)
+{
+    /// <summary>The permission publishing needs (docs/instagram.md: <c>instagram_content_publish</c>).</summary>
+    public const string PublishScope = "instagram_content_publish";
+
+    public DateTime? ExpiresAtUtc => ExpiresAt > 0 ? DateTime.UnixEpoch.AddSeconds(ExpiresAt) : null;
+
+    public DateTime? DataAccessExpiresAtUtc => DataAccessExpiresAt > 0 ? DateTime.UnixEpoch.AddSeconds(DataAccessExpiresAt) : null;
+
+    public bool CanPublish => Scopes?.Contains(PublishScope) == true;
+}
+
+public sealed record TokenInfoError(
+    [property: JsonPropertyName("code")] int? Code,
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("subcode")] int? Subcode);
+
 public sealed record GraphErrorEnvelope([property: JsonPropertyName("error")] GraphErrorBody? Error);
 
 public sealed record GraphErrorBody(

@@ -16,6 +16,9 @@ public sealed record PublishRun(PostingDbContext Db, Post Post, Persona Persona,
     /// <summary>The persona's access token, unprotected by the persona step (never logged, never stored).</summary>
     public string Token { get; set; } = "";
 
+    /// <summary>The readiness check's verdict on the post as it stands (null: none, or made for an older version of it).</summary>
+    public PostReadiness? Readiness { get; set; }
+
     /// <summary>Set once the post is live on Instagram (published by this run, or found by reconciling); the permalink step completes it.</summary>
     public LiveMedia? Live { get; set; }
 

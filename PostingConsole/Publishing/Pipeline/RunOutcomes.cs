@@ -107,7 +107,9 @@ public sealed class RunOutcomes(ThrottleCircuits circuits, IOptions<PostingOptio
                     break;
                 case PostAction.Hold:
                     post.Hold(decision.Reason, detail, now);
-                    journal.Log(ActivityLevel.Warning, Notice.PersonaUnusable(persona.Name, persona.Status), post.Id, persona.Id);
+                    journal.Log(ActivityLevel.Warning, decision.Reason == FailureReason.Duplicate
+                        ? Notice.DuplicateHeld(persona.Name)
+                        : Notice.PersonaUnusable(persona.Name, persona.Status), post.Id, persona.Id);
                     break;
                 case PostAction.Fail:
                     post.Fail(decision.Reason, detail, now);

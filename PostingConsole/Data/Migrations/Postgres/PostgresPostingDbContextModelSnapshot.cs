@@ -630,6 +630,9 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DataAccessExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("IgUserId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -669,6 +672,9 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<DateTime?>("SandboxTokenExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -689,10 +695,26 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime?>("TokenCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("TokenExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("TokenExpiryWarnedFor")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("TokenHint")
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime?>("TokenReplacedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenScopes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -920,6 +942,55 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.ToTable("PostAttempts");
                 });
 
+            modelBuilder.Entity("PostingConsole.Domain.PostReadiness", b =>
+                {
+                    b.Property<int>("PostId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CaptionKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ContentKey")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("ImageHash")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("MediaCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PersonaId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Problems")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("PostId");
+
+                    b.HasIndex("CaptionKey");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("State", "DueAt");
+
+                    b.ToTable("PostReadiness");
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.WebhookMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1074,9 +1145,20 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PostingConsole.Domain.PostReadiness", b =>
+                {
+                    b.HasOne("PostingConsole.Domain.Post", null)
+                        .WithOne("Readiness")
+                        .HasForeignKey("PostingConsole.Domain.PostReadiness", "PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.Post", b =>
                 {
                     b.Navigation("Attempts");
+
+                    b.Navigation("Readiness");
                 });
 #pragma warning restore 612, 618
         }

@@ -587,6 +587,9 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DataAccessExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IgUserId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -626,6 +629,9 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SandboxTokenExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -646,9 +652,25 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("TokenCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TokenExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TokenExpiryWarnedFor")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TokenHint")
                         .IsRequired()
                         .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TokenReplacedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenScopes")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -873,6 +895,55 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.ToTable("PostAttempts");
                 });
 
+            modelBuilder.Entity("PostingConsole.Domain.PostReadiness", b =>
+                {
+                    b.Property<int>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CaptionKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentKey")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ImageHash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("MediaCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersonaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Problems")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PostId");
+
+                    b.HasIndex("CaptionKey");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("State", "DueAt");
+
+                    b.ToTable("PostReadiness");
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.WebhookMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1025,9 +1096,20 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PostingConsole.Domain.PostReadiness", b =>
+                {
+                    b.HasOne("PostingConsole.Domain.Post", null)
+                        .WithOne("Readiness")
+                        .HasForeignKey("PostingConsole.Domain.PostReadiness", "PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PostingConsole.Domain.Post", b =>
                 {
                     b.Navigation("Attempts");
+
+                    b.Navigation("Readiness");
                 });
 #pragma warning restore 612, 618
         }

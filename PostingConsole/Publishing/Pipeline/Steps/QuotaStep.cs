@@ -15,7 +15,8 @@ public sealed class QuotaStep(PublishCalls calls, RunOutcomes outcomes, IOptions
     public string Name => "quota";
 
     public bool AppliesTo(PublishRun run) =>
-        run.Live is null && PostingRules.QuotaReadDue(run.Persona.QuotaTotal, run.Persona.QuotaUsage, run.Persona.QuotaCheckedAt, run.Now);
+        run.Live is null && PostingRules.QuotaReadDue(run.Persona.QuotaTotal, run.Persona.QuotaUsage, run.Persona.QuotaCheckedAt, run.Now,
+            predictedOver: run.Readiness?.Blocking?.Code == ReadinessCode.OverQuota);
 
     public async Task<StepResult> RunAsync(PublishRun run)
     {

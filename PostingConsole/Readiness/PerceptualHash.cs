@@ -1,0 +1,47 @@
+using System.Numerics;
+using SkiaSharp;
+
+namespace PostingConsole.Readiness;
+
+/// <summary>
+/// A 64-bit difference hash ("dHash") of an image: decoded small (SkiaSharp), made grey, shrunk to 9×8, and one bit per pair of
+/// neighbouring pixels (is the left one brighter?). A re-encoded, resized or lightly recompressed copy of an image keeps almost
+/// every bit; a different image differs in about half. Two hashes within <see cref="SameImageDistance"/> bits are the same image.
+/// </summary>
+public static class PerceptualHash
+{
+    /// <summary>At most this many differing bits of 64 is the same picture (a resize or re-encode changes a few).</summary>
+    public const int SameImageDistance = 10;
+
+    /// <summary>The hash of an encoded image (JPEG, PNG, WebP…); null when it cannot be decoded.</summary>
+    public static long? Of(ReadOnlySpan<byte> encoded)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data);
+        if (codec is null) return null;
+        // Decoded at the smallest scale the codec offers above 64 px (a JPEG decodes at 1/2, 1/4 or 1/8 for a fraction of the work).
+        var size = codec.GetScaledDimensions(Math.Clamp(64f / Math.Min(codec.Info.Width, codec.Info.Height), 0.125f, 1f));
+        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Gray8, SKAlphaType.Opaque));
+        var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput)) return null;
+        using var small = decoded.Resize(new SKImageInfo(9, 8, SKColorType.Gray8, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        if (small is null) return null;
+
+        var pixels = small.GetPixelSpan();
+        ulong hash = 0;
+        for (var y = 0; y < 8; y++)
+        {
+            for (var x = 0; x < 8; x++)
+            {
+                hash <<= 1;
+                if (pixels[y * small.RowBytes + x] > pixels[y * small.RowBytes + x + 1]) hash |= 1;
+            }
+        }
+
+        return unchecked((long)hash);
+    }
+
+    public static int Distance(long a, long b) => BitOperations.PopCount(unchecked((ulong)(a ^ b)));
+
+    public static bool SameImage(long a, long b) => Distance(a, b) <= SameImageDistance;
+}

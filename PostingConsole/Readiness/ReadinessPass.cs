@@ -1,0 +1,198 @@
+using Coravel.Invocable;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+
+namespace PostingConsole.Readiness;
+
+public sealed record ReadinessPassResult(int Posts, int MediaChecked, int Changed, int Blocked, int TokenCalls);
+
+/// <summary>
+/// The readiness check (docs/readiness.md), a pass a minute on a worker of its own: every post due within
+/// <c>Readiness:Horizon</c> gets a verdict (<see cref="PostReadiness"/>) from its media (fetched by <see cref="MediaInspector"/>
+/// when it entered the horizon or changed, every <see cref="ReadinessRules.MediaRecheck"/>, and once more in the last
+/// <see cref="ReadinessRules.FinalCheckBefore"/>), its caption, its persona and token (<see cref="TokenCheck"/>: one
+/// <c>debug_token</c> per persona per day, the only Graph call the check makes), the persona's capacity, and duplicates on other
+/// personas. A verdict is written only when it changed; a persona whose posts are blocked gets one alert and one
+/// <c>post.not_ready</c> event for the incident, closed when none is blocked any more.
+/// </summary>
+public sealed class ReadinessPass(
+    IDbContextFactory<PostingDbContext> contextFactory, MediaInspector media, TokenCheck tokens, DatabaseLocks locks, EventHub hub, TimeProvider time,
+    IOptions<ReadinessOptions> options, IOptions<PostingOptions> posting, ILogger<ReadinessPass> logger)
+{
+    /// <summary>Posts whose media is fetched per pass (the soonest first); the rest wait for the next pass.</summary>
+    public const int MediaChecksPerPass = 60;
+
+    private const int MediaParallelism = 4;
+
+    private static readonly PostStatus[] Upcoming = [PostStatus.Scheduled, PostStatus.Retrying];
+
+    /// <summary>One pass, by one console process on the database at a time (another's pass running: null, nothing done).</summary>
+    public async Task<ReadinessPassResult?> RunAsync(CancellationToken cancellationToken)
+    {
+        ReadinessPassResult? result = null;
+        await locks.TryRunExclusiveAsync(DatabaseLocks.Key.Readiness, async ct => result = await RunOnceAsync(ct), cancellationToken);
+        return result;
+    }
+
+    private async Task<ReadinessPassResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var tokenCalls = await tokens.RunAsync(cancellationToken);
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var settings = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var end = now + settings.Horizon;
+        var posts = await db.Posts.AsNoTracking().Include(p => p.Readiness)
+            .Where(p => Upcoming.Contains(p.Status) && p.NextAttemptAt <= end)
+            .OrderBy(p => p.NextAttemptAt).ThenBy(p => p.Id).ToListAsync(cancellationToken);
+        var personas = await db.Personas.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
+
+        // Media: the posts due for a fetch, soonest first, a few at a time.
+        var toFetch = posts.Where(p => ReadinessRules.MediaCheckDue(p.Readiness, p.ReadinessKey, Due(p), now)).Take(MediaChecksPerPass).ToList();
+        var fetched = new System.Collections.Concurrent.ConcurrentDictionary<int, (List<ReadinessProblem> Problems, long? Hash)>();
+        await Parallel.ForEachAsync(toFetch, new ParallelOptions { MaxDegreeOfParallelism = MediaParallelism, CancellationToken = cancellationToken },
+            async (post, ct) => fetched[post.Id] = await InspectMediaAsync(post, ct));
+
+        // Facts shared by the pass: the publishes of the last 24 hours per persona, and the posts near enough to be duplicates.
+        var published = (await db.Posts.AsNoTracking().Where(p => p.PublishedAt > now.AddHours(-24))
+                .Select(p => new { p.PersonaId, At = p.PublishedAt!.Value }).ToListAsync(cancellationToken))
+            .ToLookup(p => p.PersonaId, p => p.At);
+        var nearby = await NearbyAsync(db, personas, now - settings.DuplicateWindow, end + settings.DuplicateWindow, cancellationToken);
+        var capacity = posts.GroupBy(p => p.PersonaId).SelectMany(g => ReadinessRules.Capacity(
+                g.Select(p => new PlannedPost(p.Id, Due(p))).ToList(), published[g.Key].ToList(),
+                personas[g.Key].QuotaTotal, posting.Value.PerPersonaHourlyLimit))
+            .ToDictionary();
+
+        var journal = new Journal(db, hub, time);
+        var changed = 0;
+        var verdicts = new List<(Post Post, PostReadiness Verdict)>();
+        foreach (var post in posts)
+        {
+            var last = post.Readiness;
+            var fresh = fetched.TryGetValue(post.Id, out var found);
+            if (!fresh && last is null) continue; // not fetched yet: a later pass checks it whole
+            var due = Due(post);
+            var (mediaProblems, hash) = fresh ? found : (last!.Problems.Where(p => IsMediaCode(p.Code)).ToList(), last.ImageHash);
+            var captionKey = post.MediaType == MediaType.Stories ? null : ReadinessRules.CaptionKey(post.FinalCaption);
+            var persona = personas[post.PersonaId];
+
+            List<ReadinessProblem> problems = [.. mediaProblems];
+            if (post.MediaType != MediaType.Stories)
+            {
+                problems.AddRange(Domain.PostCaption.Check(post.FinalCaption)
+                    .Select(c => new ReadinessProblem(ReadinessCode.CaptionRules, c.Field, c.Message, Blocks: true)));
+            }
+
+            problems.AddRange(ReadinessRules.PersonaProblems(persona, due, settings, now));
+            if (capacity.TryGetValue(post.Id, out var over)) problems.Add(over);
+            problems.AddRange(ReadinessRules.Duplicates(post.Id, post.PersonaId, due, hash, captionKey, nearby, settings));
+            nearby.RemoveAll(n => n.PostId == post.Id);
+            nearby.Add(new NearbyPost(post.Id, post.PersonaId, persona.Name, due, hash, captionKey));
+
+            var state = PostReadiness.StateOf(problems);
+            verdicts.Add((post, new PostReadiness { PostId = post.Id, PersonaId = post.PersonaId, State = state, Problems = problems }));
+            if (!fresh && last!.ContentKey == post.ReadinessKey && last.State == state && last.DueAt == due && last.Problems.SequenceEqual(problems)) continue;
+
+            var row = last is null ? new PostReadiness { PostId = post.Id } : db.PostReadiness.Attach(last).Entity;
+            if (last is null) db.PostReadiness.Add(row);
+            row.PersonaId = post.PersonaId;
+            row.State = state;
+            row.Problems = problems;
+            row.CheckedAt = now;
+            row.ContentKey = post.ReadinessKey;
+            row.DueAt = due;
+            row.ImageHash = hash;
+            row.CaptionKey = captionKey;
+            if (fresh) row.MediaCheckedAt = now;
+            journal.PostChanged(post);
+            changed++;
+        }
+
+        await RaiseIncidentsAsync(db, journal, personas, verdicts, cancellationToken);
+        await journal.CommitAsync(cancellationToken);
+        var blocked = verdicts.Count(v => v.Verdict.State == ReadinessState.Blocked);
+        if (changed > 0) logger.PassDone(posts.Count, fetched.Count, changed, blocked);
+        return new ReadinessPassResult(posts.Count, fetched.Count, changed, blocked, tokenCalls);
+    }
+
+    /// <summary>When the post is due: its next attempt time (the scheduled time, or a retry's).</summary>
+    private static DateTime Due(Post post) => post.NextAttemptAt ?? post.ScheduledAt;
+
+    private static bool IsMediaCode(ReadinessCode code) => code is ReadinessCode.MediaUnreachable or ReadinessCode.MediaNotJpeg
+        or ReadinessCode.MediaTooLarge or ReadinessCode.AspectRatio or ReadinessCode.VideoSpec;
+
+    private async Task<(List<ReadinessProblem>, long?)> InspectMediaAsync(Post post, CancellationToken cancellationToken)
+    {
+        var problems = new List<ReadinessProblem>();
+        long? hash = null;
+        foreach (var (field, source) in post.MediaSources)
+        {
+            // A cover is checked as an image Meta fetches; its placement's aspect rule is the reel's 9:16, which no feed rule covers.
+            var placement = field == "coverUrl" ? MediaType.Stories : post.MediaType;
+            var inspection = await media.InspectAsync(field, source, placement, cancellationToken);
+            if (inspection.Problem is { } problem) problems.Add(problem);
+            hash ??= inspection.ImageHash;
+        }
+
+        return (problems, hash);
+    }
+
+    /// <summary>The checked posts within the duplicate window (not cancelled or failed), with the hashes they were checked with.</summary>
+    private static async Task<List<NearbyPost>> NearbyAsync(PostingDbContext db, Dictionary<int, Persona> personas, DateTime since, DateTime until,
+        CancellationToken cancellationToken)
+    {
+        var rows = await (from r in db.PostReadiness
+                join p in db.Posts on r.PostId equals p.Id
+                where r.DueAt >= since && r.DueAt <= until && (r.ImageHash != null || r.CaptionKey != null)
+                      && p.Status != PostStatus.Cancelled && p.Status != PostStatus.Failed
+                select new { r.PostId, r.PersonaId, At = p.PublishedAt ?? r.DueAt, r.ImageHash, r.CaptionKey })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new NearbyPost(r.PostId, r.PersonaId, personas.TryGetValue(r.PersonaId, out var p) ? p.Name : $"#{r.PersonaId}", r.At, r.ImageHash, r.CaptionKey))
+            .ToList();
+    }
+
+    /// <summary>One alert and one <c>post.not_ready</c> event per persona incident (posts blocked), resolved when none is.</summary>
+    private static async Task RaiseIncidentsAsync(PostingDbContext db, Journal journal, Dictionary<int, Persona> personas,
+        List<(Post Post, PostReadiness Verdict)> verdicts, CancellationToken cancellationToken)
+    {
+        var blocked = verdicts.Where(v => v.Verdict.State == ReadinessState.Blocked).GroupBy(v => v.Post.PersonaId).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var (personaId, posts) in blocked)
+        {
+            var persona = personas[personaId];
+            if (await journal.RaiseAlertAsync(AlertKind.NotReady, Journal.Incidents.NotReady(personaId), Notice.NotReadyAlert(persona.Name, posts.Count),
+                    personaId, posts[0].Post.Id, cancellationToken))
+            {
+                journal.Webhook(WebhookTypes.PostNotReady, new
+                {
+                    personaId,
+                    postIds = posts.Select(p => p.Post.Id).ToList(),
+                    problems = posts.SelectMany(p => p.Verdict.Problems.Where(x => x.Blocks)).Select(x => x.Code.ToString()).Distinct().ToList(),
+                });
+            }
+        }
+
+        var open = await db.Alerts.Where(a => a.Kind == AlertKind.NotReady && a.ResolvedAt == null && a.PersonaId != null)
+            .Select(a => a.PersonaId!.Value).Distinct().ToListAsync(cancellationToken);
+        foreach (var personaId in open.Where(id => !blocked.ContainsKey(id)))
+        {
+            await journal.ResolveAlertsAsync(Journal.Incidents.NotReady(personaId), cancellationToken);
+        }
+    }
+}
+
+/// <summary>Coravel's minute run of <see cref="ReadinessPass"/>, on a worker of its own (the dispatcher's tick is never held up).</summary>
+public sealed class CheckReadiness(ReadinessPass pass) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public Task Invoke() => pass.RunAsync(CancellationToken);
+}
+
+internal static partial class ReadinessLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Readiness: {Posts} upcoming posts, {Fetched} media checked, {Changed} verdicts changed, {Blocked} blocked")]
+    public static partial void PassDone(this ILogger<ReadinessPass> logger, int posts, int fetched, int changed, int blocked);
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+using PostingConsole.Notifications;
+using PostingConsole.Publishing;
+using PostingConsole.Publishing.Graph;
+
+namespace PostingConsole.Readiness;
+
+/// <summary>
+/// Reads each active persona's token with Meta's <c>debug_token</c> once a day (docs/readiness.md#tokens): its expiry, its data
+/// access's expiry and its permissions. A dead token or a missing <c>instagram_content_publish</c> is handled as when a post
+/// meets it (<see cref="PersonaIncidents"/>: NeedsReauth, posts held, one alert), hours ahead; a token that expires within
+/// <c>Readiness:TokenExpiryWarning</c> raises one alert and one <c>persona.token_expiring</c> event per expiry date. Each call
+/// takes a free place in the Graph call budget only (never one a due post waits for), and none goes to an account behind a
+/// throttle circuit. A call that gets no answer is tried again an hour later, not at every pass.
+/// </summary>
+public sealed class TokenCheck(
+    IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, GraphCallBudget budget, TokenProtector tokens, ThrottleCircuits circuits,
+    EventHub hub, TimeProvider time, IOptions<ReadinessOptions> readiness, IOptions<PostingOptions> posting, ILogger<TokenCheck> logger)
+{
+    /// <summary>A token read this recently is not read again (unless it was replaced since).</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
+
+    private static readonly TimeSpan RetryUnanswered = TimeSpan.FromHours(1);
+
+    /// <summary>Personas read per pass, so a fleet's first day is spread over a few minutes.</summary>
+    private const int PerPass = 10;
+
+    private readonly ConcurrentDictionary<int, DateTime> unanswered = new();
+
+    /// <summary>Reads the tokens due for a read; returns how many calls were made.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        await circuits.RefreshAsync(db, cancellationToken);
+        var dayAgo = now - Interval;
+        var due = await db.Personas
+            .Where(p => p.Status == PersonaStatus.Active && (p.TokenCheckedAt == null || p.TokenCheckedAt < dayAgo || p.TokenCheckedAt < p.TokenReplacedAt))
+            .OrderBy(p => p.TokenCheckedAt).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
+        var calls = 0;
+        foreach (var personaId in due.Where(id => !unanswered.TryGetValue(id, out var at) || now - at >= RetryUnanswered).Take(PerPass))
+        {
+            if (circuits.BlockedUntil(personaId, now) is not null) continue;
+            var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
+            var read = await budget.TryCallAsync(() => graph.DebugTokenAsync(tokens.Unprotect(persona.ProtectedToken), cancellationToken), cancellationToken);
+            if (read is null) break; // the queue uses the whole budget: a later pass reads
+            calls++;
+            var journal = new Journal(db, hub, time);
+            try
+            {
+                await RecordAsync(db, journal, persona, read, cancellationToken);
+                journal.PersonaChanged(persona);
+                await journal.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear(); // a post of the persona was claimed while being held: the next pass reads again
+            }
+        }
+
+        return calls;
+    }
+
+    private async Task RecordAsync(PostingDbContext db, Journal journal, Persona persona, GraphResult<TokenInfo> read, CancellationToken cancellationToken)
+    {
+        var now = journal.Now;
+        if (!read.Succeeded)
+        {
+            var decision = PostingRules.Decide(read.Error, read.Usage, new RuleFacts(OnAccount: true), posting.Value, now);
+            if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, read.Error.ToString(), null, cancellationToken))
+            {
+                persona.RecordError(read.Error.ToString(), now);
+                return;
+            }
+
+            await circuits.OpenAsync(decision, persona, cancellationToken);
+            unanswered[persona.Id] = now;
+            logger.TokenCheckNoAnswer(persona.Id, read.Error.ToString());
+            return;
+        }
+
+        unanswered.TryRemove(persona.Id, out _);
+        await circuits.SucceededAsync(persona, read.Usage, cancellationToken);
+        var info = read.Value;
+        persona.RecordToken(info.ExpiresAtUtc, info.DataAccessExpiresAtUtc, info.Scopes ?? [], now);
+        // Meta's own verdict on the token, decided as the same error met by a post would be.
+        var refusal = !info.IsValid
+            ? new GraphError(200, info.Error?.Code ?? 190, info.Error?.Subcode, info.Error?.Message ?? "debug_token: the token is not valid")
+            : !info.CanPublish
+                ? new GraphError(200, 10, null, $"debug_token: the token lacks {TokenInfo.PublishScope}")
+                : null;
+        if (refusal is not null)
+        {
+            var decision = PostingRules.Decide(refusal, GraphUsage.None, new RuleFacts(OnAccount: true), posting.Value, now);
+            if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, refusal.ToString(), null, cancellationToken))
+                persona.RecordError(refusal.ToString(), now);
+            return;
+        }
+
+        if (persona.TokenHorizon is { } horizon && horizon - now <= readiness.Value.TokenExpiryWarning && persona.TokenExpiryWarnedFor != horizon)
+        {
+            persona.MarkTokenExpiryWarned(horizon);
+            if (await journal.RaiseAlertAsync(AlertKind.TokenExpiring, Journal.Incidents.TokenExpiring(persona.Id),
+                    Notice.TokenExpiringAlert(persona.Name, horizon), persona.Id, null, cancellationToken))
+            {
+                journal.Webhook(WebhookTypes.PersonaTokenExpiring, new { personaId = persona.Id, expiresAt = horizon });
+            }
+        }
+    }
+}
+
+internal static partial class TokenCheckLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "debug_token for persona {PersonaId} got no answer: {Detail}; read again in an hour")]
+    public static partial void TokenCheckNoAnswer(this ILogger<TokenCheck> logger, int personaId, string detail);
+}
