@@ -21,20 +21,31 @@ public static class PerceptualHash
         if (codec is null) return null;
         // Decoded at the smallest scale the codec offers above 64 px (a JPEG decodes at 1/2, 1/4 or 1/8 for a fraction of the work).
         var size = codec.GetScaledDimensions(Math.Clamp(64f / Math.Min(codec.Info.Width, codec.Info.Height), 0.125f, 1f));
-        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Gray8, SKAlphaType.Opaque));
+        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput)) return null;
-        using var small = decoded.Resize(new SKImageInfo(9, 8, SKColorType.Gray8, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        using var small = decoded.Resize(new SKImageInfo(9, 8, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         if (small is null) return null;
 
+        // Luma (Rec. 601) of each of the 9×8 pixels, then one bit per neighbouring pair.
         var pixels = small.GetPixelSpan();
+        Span<int> luma = stackalloc int[72];
+        for (var y = 0; y < 8; y++)
+        {
+            for (var x = 0; x < 9; x++)
+            {
+                var i = y * small.RowBytes + x * 4;
+                luma[y * 9 + x] = pixels[i] * 299 + pixels[i + 1] * 587 + pixels[i + 2] * 114;
+            }
+        }
+
         ulong hash = 0;
         for (var y = 0; y < 8; y++)
         {
             for (var x = 0; x < 8; x++)
             {
                 hash <<= 1;
-                if (pixels[y * small.RowBytes + x] > pixels[y * small.RowBytes + x + 1]) hash |= 1;
+                if (luma[y * 9 + x] > luma[y * 9 + x + 1]) hash |= 1;
             }
         }
 

@@ -27,7 +27,7 @@ public static class ReadinessRules
     public static readonly TimeSpan FinalCheckBefore = TimeSpan.FromMinutes(15);
 
     /// <summary>A caption shorter than this (normalised) is too common to be a duplicate ("좋은 아침!").</summary>
-    public const int MinCaptionKeyLength = 20;
+    public const int MinCaptionKeyLength = 12;
 
     /// <summary>Whether a post's media must be fetched again: never checked, another content, an old check, or the last minutes before it is due.</summary>
     public static bool MediaCheckDue(PostReadiness? last, string contentKey, DateTime dueAt, DateTime now) =>

@@ -14,37 +14,53 @@ public static class DemoImages
     public const string PanoramaName = "faulty-panorama.jpg";
     public const string DuplicateCopy = "duplicate-copy.jpg";
 
-    private const int Size = 540;
+    private const int Size = 480;
+
+    /// <summary>Photos per persona (its posts and carousel items take them in turn).</summary>
+    public const int PhotosPerPersona = 3;
+
+    /// <summary>The bundled photos, decoded once at the demo's size.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SKImage> Bases = new();
 
     /// <summary>The persona's <paramref name="index"/>-th photo (written once into <paramref name="folder"/>); returns its file name.</summary>
     public static string PersonaPhoto(string folder, IReadOnlyList<string> basePhotos, int persona, int index)
     {
+        index %= PhotosPerPersona;
         var name = $"p{persona + 1:000}-{index + 1}.jpg";
         var target = Path.Combine(folder, name);
         if (File.Exists(target)) return name;
-        using var source = SKBitmap.Decode(Path.Combine(folder, basePhotos[(persona + index) % basePhotos.Count]));
+        var basePath = Path.Combine(folder, basePhotos[(persona + index) % basePhotos.Count]);
+        var background = Bases.GetOrAdd(basePath, Decode);
         using var surface = SKSurface.Create(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
-        var turn = (persona * 5 + index * 3) % 8;
-        canvas.Translate(Size / 2f, Size / 2f);
-        canvas.RotateDegrees(90 * (turn % 4));
-        if (turn >= 4) canvas.Scale(-1, 1);
-        canvas.Translate(-Size / 2f, -Size / 2f);
-        using (var image = SKImage.FromBitmap(source))
+        canvas.DrawImage(background, new SKRect(0, 0, Size, Size), new SKSamplingOptions(SKFilterMode.Linear));
+        // Light and shade in a pattern of the persona's own (what a perceptual hash sees), and the persona's colour.
+        var random = new Random(persona * 7919 + index * 104_729);
+        const int columns = 9, rows = 8;
+        var hue = persona * 137.5f % 360;
+        using var paint = new SKPaint { IsAntialias = true };
+        for (var y = 0; y < rows; y++)
         {
-            canvas.DrawImage(image, new SKRect(0, 0, Size, Size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+            for (var x = 0; x < columns; x++)
+            {
+                paint.Color = random.Next(2) == 0 ? SKColor.FromHsl(hue, 60, 18).WithAlpha(185) : SKColor.FromHsl((hue + 40) % 360, 80, 88).WithAlpha(185);
+                canvas.DrawRect(x * Size / (float)columns, y * Size / (float)rows, Size / (float)columns, Size / (float)rows, paint);
+            }
         }
 
-        canvas.ResetMatrix();
-        // The persona's colour: a band and a disc placed by the persona and the photo's number.
-        var hue = persona * 137.5f % 360;
-        using var paint = new SKPaint { Color = SKColor.FromHsl(hue, 70, 45), IsAntialias = true };
-        var band = (persona + index * 2) % 4 * (Size / 4f);
-        canvas.DrawRect((persona + index) % 2 == 0 ? new SKRect(band, 0, band + Size / 4f, Size) : new SKRect(0, band, Size, band + Size / 4f), paint);
-        paint.Color = SKColor.FromHsl((hue + 180) % 360, 80, 70);
-        canvas.DrawCircle(Size * (0.2f + (persona * 3 + index) % 4 * 0.2f), Size * (0.2f + (persona + index * 5) % 4 * 0.2f), Size * 0.16f, paint);
+        paint.Color = SKColor.FromHsl((hue + 180) % 360, 80, 60).WithAlpha(220);
+        canvas.DrawCircle(Size * (0.25f + random.NextSingle() * 0.5f), Size * (0.25f + random.NextSingle() * 0.5f), Size * 0.14f, paint);
         Write(surface, target, SKEncodedImageFormat.Jpeg, 85);
         return name;
+    }
+
+    private static SKImage Decode(string path)
+    {
+        using var codec = SKCodec.Create(path);
+        var size = codec.GetScaledDimensions(Size / (float)Math.Min(codec.Info.Width, codec.Info.Height));
+        using var bitmap = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        return SKImage.FromBitmap(bitmap);
     }
 
     /// <summary>The files the demo's faulty posts carry (written once): a PNG, a 3:1 JPEG, and a copy of <paramref name="original"/>.</summary>

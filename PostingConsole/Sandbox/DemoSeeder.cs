@@ -144,7 +144,7 @@ public sealed partial class DemoSeeder(
         var slot = post == 0 ? persona : persona * 3 + post;
         return (slot % 7) switch
         {
-            1 => new PostContent(MediaType.Carousel, Items: Enumerable.Range(0, 3).Select(i => PostItem.Image(null, photo(persona, 10 + post * 3 + i))).ToList()),
+            1 => new PostContent(MediaType.Carousel, Items: Enumerable.Range(0, 3).Select(i => PostItem.Image(null, photo(persona, post + i))).ToList()),
             2 => new PostContent(MediaType.Reels, VideoPath: video),
             3 => slot % 2 == 0 ? new PostContent(MediaType.Stories, ImagePath: photo(persona, post)) : new PostContent(MediaType.Stories, VideoPath: video),
             _ => PostContent.Image(null, photo(persona, post)),

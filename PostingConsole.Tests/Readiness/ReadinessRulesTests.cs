@@ -1,0 +1,124 @@
+using PostingConsole.Configuration;
+using PostingConsole.Domain;
+using PostingConsole.Readiness;
+
+namespace PostingConsole.Tests.Readiness;
+
+/// <summary>The readiness check's pure rules: capacity, duplicates, the caption key, the persona and its token.</summary>
+public sealed class ReadinessRulesTests
+{
+    private static readonly DateTime Now = new(2026, 12, 5, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void Capacity_counts_the_publishes_already_in_the_moving_day_and_names_only_the_posts_that_do_not_fit()
+    {
+        // Quota 5: three published in the last 24 hours; upcoming every 2 hours. The window frees a place as each publish leaves it.
+        var published = new[] { Now.AddHours(-20), Now.AddHours(-10), Now.AddHours(-1) };
+        var upcoming = Enumerable.Range(1, 6).Select(i => new PlannedPost(i, Now.AddHours(i * 2))).ToList();
+
+        var over = ReadinessRules.Capacity(upcoming, published, quotaTotal: 5, hourlyLimit: 10);
+
+        // +2 h: 3 in the day before it, fits; +4 h: −20 h has left, 3, fits; +6 h: 4, fits; +8 h, +10 h, +12 h: 5 each (−10 h,
+        // −1 h and the three that fit), so none of the three fits.
+        over.Keys.Order().ShouldBe([4, 5, 6]);
+        over.Values.ShouldAllBe(p => p.Code == ReadinessCode.OverQuota && p.Blocks);
+        ReadinessRules.Capacity(upcoming, published, quotaTotal: null, hourlyLimit: 10).ShouldBeEmpty("no quota read yet: nothing to compare with");
+    }
+
+    [Fact]
+    public void The_hourly_limit_is_a_warning_for_the_posts_past_it()
+    {
+        var upcoming = Enumerable.Range(1, 4).Select(i => new PlannedPost(i, Now.AddMinutes(10 * i))).ToList();
+        var over = ReadinessRules.Capacity(upcoming, [], quotaTotal: 50, hourlyLimit: 3);
+        over.Keys.ShouldBe([4]);
+        over[4].ShouldSatisfyAllConditions(p => p.Code.ShouldBe(ReadinessCode.OverHourlyLimit), p => p.Blocks.ShouldBeFalse());
+    }
+
+    [Theory]
+    [InlineData(DuplicatePolicy.Warn, false, false)]
+    [InlineData(DuplicatePolicy.Hold, false, true)]
+    public void A_duplicate_warns_both_and_under_Hold_blocks_the_later(DuplicatePolicy policy, bool earlierBlocks, bool laterBlocks)
+    {
+        var options = new ReadinessOptions { DuplicatePolicy = policy };
+        const long hash = 0x0F0F_F0F0_1234_5678;
+        var earlier = new NearbyPost(1, 10, "지수", Now.AddHours(1), hash, null);
+        var later = new NearbyPost(2, 20, "민서", Now.AddHours(2), hash ^ 0b1011, null); // 3 bits apart: the same picture
+
+        ReadinessRules.Duplicates(1, 10, earlier.At, earlier.ImageHash, null, [later], options).Single()
+            .ShouldSatisfyAllConditions(p => p.Code.ShouldBe(ReadinessCode.DuplicateImage), p => p.Blocks.ShouldBe(earlierBlocks), p => p.Detail!.ShouldContain("#2"));
+        ReadinessRules.Duplicates(2, 20, later.At, later.ImageHash, null, [earlier], options).Single().Blocks.ShouldBe(laterBlocks);
+    }
+
+    [Fact]
+    public void Duplicates_are_looked_for_on_other_personas_within_the_window_only()
+    {
+        var options = new ReadinessOptions { DuplicateWindow = TimeSpan.FromDays(14) };
+        const long hash = 42;
+        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 10, "같은 페르소나", Now, hash, null)], options).ShouldBeEmpty();
+        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 20, "지난달", Now.AddDays(-15), hash, null)], options).ShouldBeEmpty();
+        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 20, "다른 사진", Now, ~hash, null)], options).ShouldBeEmpty();
+        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 20, "x", Now, hash, null)], new ReadinessOptions { DuplicatePolicy = DuplicatePolicy.Off }).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_caption_key_ignores_spacing_case_punctuation_and_emoji_and_skips_short_captions()
+    {
+        var key = ReadinessRules.CaptionKey("오늘의 카페 기록 ☕️ 라떼 한 잔과 함께 #데일리 #카페");
+        key.ShouldNotBeNull();
+        ReadinessRules.CaptionKey("오늘의  카페 기록!!\n라떼 한 잔과 함께 🌿 #데일리 #카페").ShouldBe(key);
+        ReadinessRules.CaptionKey("오늘의 카페 기록 ☕️ 녹차 한 잔과 함께 #데일리 #카페").ShouldNotBe(key);
+        ReadinessRules.CaptionKey("좋은 아침! ☀️").ShouldBeNull();
+    }
+
+    [Fact]
+    public void The_token_warns_ahead_and_blocks_past_its_expiry_and_a_missing_permission_blocks()
+    {
+        var options = new ReadinessOptions { TokenExpiryWarning = TimeSpan.FromDays(7) };
+        var persona = Persona.Create("지수", "1784", "protected", "abcd", null, Now);
+        persona.RecordToken(Now.AddDays(3), null, ["instagram_basic", "instagram_content_publish"], Now);
+
+        ReadinessRules.PersonaProblems(persona, Now.AddHours(5), options, Now).Single()
+            .ShouldSatisfyAllConditions(p => p.Code.ShouldBe(ReadinessCode.TokenExpiring), p => p.Blocks.ShouldBeFalse());
+        ReadinessRules.PersonaProblems(persona, Now.AddDays(4), options, Now).Single()
+            .ShouldSatisfyAllConditions(p => p.Code.ShouldBe(ReadinessCode.TokenInvalid), p => p.Blocks.ShouldBeTrue());
+
+        persona.RecordToken(null, null, ["instagram_basic"], Now);
+        ReadinessRules.PersonaProblems(persona, Now.AddHours(5), options, Now).Single().Code.ShouldBe(ReadinessCode.PermissionMissing);
+
+        persona.Pause("휴가", Now);
+        ReadinessRules.PersonaProblems(persona, Now.AddHours(5), options, Now).Single().Code.ShouldBe(ReadinessCode.PersonaNotActive);
+    }
+
+    [Fact]
+    public void A_post_outside_its_personas_window_is_a_warning_naming_when_it_starts()
+    {
+        var persona = Persona.Create("지수", "1784", "protected", "abcd", "Asia/Seoul", Now);
+        persona.SetPostingWindow(new TimeOnly(9, 0), new TimeOnly(21, 0), Now);
+        // 00:00 UTC is 09:00 in Seoul: inside. 13:00 UTC is 22:00: outside, starts at 00:00 UTC the next day.
+        ReadinessRules.PersonaProblems(persona, Now.AddHours(1), new ReadinessOptions(), Now).ShouldBeEmpty();
+        ReadinessRules.PersonaProblems(persona, Now.AddHours(13), new ReadinessOptions(), Now).Single()
+            .ShouldSatisfyAllConditions(p => p.Code.ShouldBe(ReadinessCode.OutsideWindow), p => p.Detail!.ShouldContain("2026-12-06T00:00Z"));
+    }
+
+    [Fact]
+    public void A_video_index_gives_its_duration_and_a_reel_outside_3_s_to_15_min_is_refused()
+    {
+        var twoSeconds = Mp4WithDuration(timescale: 1000, units: 2_000);
+        MediaFormats.TryReadVideoDuration(twoSeconds, out var duration).ShouldBeTrue();
+        duration.ShouldBe(TimeSpan.FromSeconds(2));
+        MediaFormats.Check(twoSeconds, twoSeconds.Length, MediaType.Reels, video: true, whole: false)!.Value.Code.ShouldBe(ReadinessCode.VideoSpec);
+        MediaFormats.Check(twoSeconds, twoSeconds.Length, MediaType.Stories, video: true, whole: false).ShouldBeNull();
+        var story = Mp4WithDuration(timescale: 600, units: 600 * 90);
+        MediaFormats.Check(story, story.Length, MediaType.Stories, video: true, whole: false)!.Value.Detail.ShouldContain("90 s");
+    }
+
+    /// <summary>An MP4's head: <c>ftyp</c>, then <c>moov</c> holding a version-0 <c>mvhd</c>.</summary>
+    private static byte[] Mp4WithDuration(uint timescale, uint units)
+    {
+        static byte[] Box(string type, byte[] content) =>
+            [.. BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)(content.Length + 8))), .. "    "u8.ToArray().Select((_, i) => (byte)type[i]), .. content];
+        static byte[] Be(uint v) => BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v));
+        var mvhd = Box("mvhd", [0, 0, 0, 0, .. Be(0), .. Be(0), .. Be(timescale), .. Be(units), .. new byte[80]]);
+        return [.. Box("ftyp", [.. "isom"u8.ToArray(), 0, 0, 2, 0]), .. Box("moov", mvhd)];
+    }
+}
