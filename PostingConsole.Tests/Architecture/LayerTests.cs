@@ -21,6 +21,7 @@ public partial class LayerTests
         ["Operations"] = 4,
         ["Sandbox"] = 5,
         ["Worker"] = 5,
+        ["Readiness"] = 5,
         ["Api"] = 6,
         ["Components"] = 6,
         ["Extensions"] = 7,

@@ -31,7 +31,7 @@ public class AccessibilityBrowserTests(DemoBrowserFixture fixture)
         var published = (await fixture.Api.GetFromJsonAsync<PostListResponse>("/api/posts?status=Published&pageSize=1", ApiClientExtensions.Json))!.Items[0];
 
         var found = new List<string>();
-        foreach (var path in new[] { "/", "/?list=true", "/?history=true", "/progress", "/failures", "/personas", $"/posts/{published.Id}", "/users", "/api-keys", "/audit" })
+        foreach (var path in new[] { "/", "/?list=true", "/?history=true", "/progress", "/failures", "/readiness", "/personas", $"/posts/{published.Id}", "/users", "/api-keys", "/audit" })
         {
             var page = await fixture.OpenAsync(language == "en" ? "/culture/en?redirect=" + Uri.EscapeDataString(path) : path);
             await Expect(page.Locator("[data-testid=interactive]")).ToBeAttachedAsync();

@@ -11,15 +11,18 @@ public sealed record UpdateTokenRequest(string? AccessToken);
 
 public sealed record PauseRequest(string? Reason);
 
+/// <param name="TokenExpiresAt">When the token expires, as Meta's <c>debug_token</c> last said (null: never, or not read yet: <see cref="TokenCheckedAt"/>).</param>
 public sealed record PersonaResponse(
     int Id, string Name, string IgUserId, PersonaStatus Status, string? StatusReason, string TokenHint, string TimeZone,
-    int PostsLastHour, int? QuotaUsage, int? QuotaTotal, DateTime? LastPublishedAt, PostingWindowBody? PostingWindow = null)
+    int PostsLastHour, int? QuotaUsage, int? QuotaTotal, DateTime? LastPublishedAt, PostingWindowBody? PostingWindow = null,
+    DateTime? TokenExpiresAt = null, DateTime? DataAccessExpiresAt = null, IReadOnlyList<string>? Scopes = null, DateTime? TokenCheckedAt = null)
 {
     public static PersonaResponse From(PersonaOverview overview) => From(overview.Persona, overview.PostsLastHour);
 
     public static PersonaResponse From(Persona p, int postsLastHour) =>
         new(p.Id, p.Name, p.IgUserId, p.Status, p.StatusReason, p.TokenHint, p.TimeZone, postsLastHour, p.QuotaUsage, p.QuotaTotal, p.LastPublishedAt,
-            p.WindowFrom is { } from && p.WindowTo is { } to ? new PostingWindowBody(Domain.PostingWindow.Format(from), Domain.PostingWindow.Format(to)) : null);
+            p.WindowFrom is { } from && p.WindowTo is { } to ? new PostingWindowBody(Domain.PostingWindow.Format(from), Domain.PostingWindow.Format(to)) : null,
+            p.TokenExpiresAt, p.DataAccessExpiresAt, p.TokenScopes?.Split(',', StringSplitOptions.RemoveEmptyEntries), p.TokenCheckedAt);
 }
 
 /// <summary>A persona's active hours in its own time zone, <c>HH:mm</c> each; both null clears them.</summary>
@@ -71,13 +74,32 @@ public sealed record PostResponse(
     int Id, int PersonaId, string? PersonaName, PostStatus Status, MediaType MediaType, DateTime ScheduledAt, string Caption, IReadOnlyList<string> Hashtags,
     string FinalCaption, string? ImageUrl, string? ImagePath, string? VideoUrl, string? VideoPath, string? CoverUrl, bool ShareToFeed,
     IReadOnlyList<PostItemBody> Items, IReadOnlyList<AttemptResponse>? Attempts, string? ContainerId, string? MediaId,
-    string? Permalink, DateTime? PublishedAt, FailureReason? FailureReason, string? LastError, DateTime? NextAttemptAt, string? ExternalId)
+    string? Permalink, DateTime? PublishedAt, FailureReason? FailureReason, string? LastError, DateTime? NextAttemptAt, string? ExternalId,
+    ReadinessResponse? Readiness = null)
 {
     public static PostResponse From(Post p, bool withAttempts) =>
         new(p.Id, p.PersonaId, p.Persona?.Name, p.Status, p.MediaType, p.ScheduledAt, p.Caption, p.Hashtags, p.FinalCaption, p.ImageUrl, p.ImagePath,
             p.VideoUrl, p.VideoPath, p.CoverUrl, p.ShareToFeed, p.Items.Select(PostItemBody.From).ToList(),
             withAttempts ? p.Attempts.Select(AttemptResponse.From).ToList() : null,
-            p.ContainerId, p.MediaId, p.Permalink, p.PublishedAt, p.FailureReason, p.LastError, p.NextAttemptAt, p.ExternalId);
+            p.ContainerId, p.MediaId, p.Permalink, p.PublishedAt, p.FailureReason, p.LastError, p.NextAttemptAt, p.ExternalId,
+            p.CurrentReadiness is { } verdict ? ReadinessResponse.From(verdict) : null);
 }
+
+/// <summary>A post's readiness (docs/readiness.md): its state, its problems (code, English words, the field), when it was checked.</summary>
+public sealed record ReadinessResponse(ReadinessState State, IReadOnlyList<ProblemResponse> Problems, DateTime CheckedAt)
+{
+    public static ReadinessResponse From(PostReadiness verdict) => new(verdict.State, ProblemsOf(verdict), verdict.CheckedAt);
+
+    public static IReadOnlyList<ProblemResponse> ProblemsOf(PostReadiness verdict) =>
+        verdict.Problems.Select(p => new ProblemResponse(p.Code, Texts.Problem(p, System.Globalization.CultureInfo.GetCultureInfo("en")), p.Field, p.Blocks)).ToList();
+}
+
+public sealed record ProblemResponse(ReadinessCode Code, string Message, string? Field, bool Blocks);
+
+public sealed record ReadinessItemResponse(int PostId, int PersonaId, string? PersonaName, DateTime ScheduledAt, DateTime DueAt, ReadinessState State,
+    IReadOnlyList<ProblemResponse> Problems, DateTime CheckedAt);
+
+/// <param name="Counts">Posts of the window by state (<c>Ready</c>, <c>Warning</c>, <c>Blocked</c>) and <c>Unchecked</c> (no verdict yet).</param>
+public sealed record ReadinessListResponse(IReadOnlyList<ReadinessItemResponse> Items, IReadOnlyDictionary<string, int> Counts);
 
 public sealed record PostListResponse(IReadOnlyList<PostResponse> Items, int Total);

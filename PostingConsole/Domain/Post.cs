@@ -69,6 +69,10 @@ public sealed partial class Post
     /// <summary>The readiness check's last verdict (null until checked: posts are checked once within <c>Readiness:Horizon</c>).</summary>
     public PostReadiness? Readiness { get; private set; }
 
+    /// <summary>The verdict that speaks for the post now: it is still to go out, and the verdict was made for its content as it stands.</summary>
+    public PostReadiness? CurrentReadiness =>
+        Readiness is { } verdict && Status is PostStatus.Scheduled or PostStatus.Retrying && verdict.ContentKey == ReadinessKey ? verdict : null;
+
     private Post() { }
 
     /// <summary>A feed photo.</summary>

@@ -5,7 +5,8 @@ namespace PostingConsole.Domain;
 
 /// <summary>
 /// The console's words kept in resource files: <c>Texts.resx</c> (Korean, the neutral language) and <c>Texts.en.resx</c>
-/// (English). Keys: a <see cref="Notice"/> code, <c>status.&lt;PostStatus&gt;</c>, <c>reason.&lt;FailureReason&gt;</c>.
+/// (English). Keys: a <see cref="Notice"/> code, <c>status.&lt;PostStatus&gt;</c>, <c>reason.&lt;FailureReason&gt;</c>,
+/// <c>readiness.&lt;ReadinessState&gt;</c>, <c>problem.&lt;ReadinessCode&gt;</c>.
 /// </summary>
 public static class Texts
 {
@@ -15,6 +16,16 @@ public static class Texts
     public static string? Find(string key, CultureInfo culture) => Resources.GetString(key, culture);
 
     public static string Status(PostStatus status, CultureInfo culture) => Find("status." + status, culture) ?? status.ToString();
+
+    /// <summary>준비됨 / 주의 / 문제.</summary>
+    public static string Readiness(ReadinessState state, CultureInfo culture) => Find("readiness." + state, culture) ?? state.ToString();
+
+    /// <summary>A readiness problem in words: what the code means, and what was found.</summary>
+    public static string Problem(ReadinessProblem problem, CultureInfo culture)
+    {
+        var words = Find("problem." + problem.Code, culture) ?? problem.Code.ToString();
+        return problem.Detail is null ? words : $"{words} — {(problem.Field is null ? "" : problem.Field + " ")}{problem.Detail}";
+    }
 
     public static string Reason(FailureReason? reason, CultureInfo culture) =>
         reason is null ? "" : Find("reason." + reason, culture) ?? Find("reason." + FailureReason.Unknown, culture) ?? reason.ToString()!;

@@ -39,6 +39,7 @@ public static class ApiExtensions
         api.MapPostEndpoints();
         api.MapDispatchEndpoints();
         api.MapStatsEndpoints();
+        api.MapReadinessEndpoints();
         return app;
     }
 }

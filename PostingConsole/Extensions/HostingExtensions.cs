@@ -90,6 +90,7 @@ public static class HostingExtensions
         services.AddSingleton<PostOperations>();
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
+        services.AddSingleton<Readiness.ReadinessQueries>();
         services.AddSingleton<SharedViews>();
         services.AddSingleton<RhythmCache>();
         services.AddSingleton<PersonaQueries>();

@@ -41,7 +41,7 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         var total = CountedByStatus(filter) is { } statuses
             ? await db.PostStatusCounts.Where(c => statuses.Contains(c.Status)).SumAsync(c => c.Count, cancellationToken)
             : await query.CountAsync(cancellationToken);
-        var items = await InOrder(query, filter.NewestFirst).Skip(skip).Take(pageSize).Include(p => p.Persona).ToListAsync(cancellationToken);
+        var items = await InOrder(query, filter.NewestFirst).Skip(skip).Take(pageSize).Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken);
         return new Page<Post>(items, total);
     }
 
@@ -59,12 +59,12 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         var open = await openBefore.CountAsync(cancellationToken);
         var upcoming = await fromCutoff.CountAsync(cancellationToken);
         var items = skip < open
-            ? await InOrder(openBefore, newestFirst: false).Skip(skip).Take(take).Include(p => p.Persona).ToListAsync(cancellationToken)
+            ? await InOrder(openBefore, newestFirst: false).Skip(skip).Take(take).Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken)
             : [];
         if (items.Count < take)
         {
             items.AddRange(await InOrder(fromCutoff, newestFirst: false).Skip(Math.Max(0, skip - open)).Take(take - items.Count)
-                .Include(p => p.Persona).ToListAsync(cancellationToken));
+                .Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken));
         }
 
         return new Page<Post>(items, open + upcoming);
@@ -89,6 +89,7 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         return await db.Posts.AsNoTracking()
             .Include(p => p.Persona)
+            .Include(p => p.Readiness)
             .Include(p => p.Attempts.OrderBy(a => a.At).ThenBy(a => a.Id))
             .FirstOrDefaultAsync(p => p.Id == postId, cancellationToken);
     }

@@ -21,7 +21,7 @@ public sealed record ReadinessPassResult(int Posts, int MediaChecked, int Change
 /// </summary>
 public sealed class ReadinessPass(
     IDbContextFactory<PostingDbContext> contextFactory, MediaInspector media, TokenCheck tokens, DatabaseLocks locks, EventHub hub, TimeProvider time,
-    IOptions<ReadinessOptions> options, IOptions<PostingOptions> posting, ILogger<ReadinessPass> logger)
+    IOptions<ReadinessOptions> options, IOptions<PostingOptions> posting, ILogger<ReadinessPass> logger) : IDisposable
 {
     /// <summary>Posts whose media is fetched per pass (the soonest first); the rest wait for the next pass.</summary>
     public const int MediaChecksPerPass = 60;
@@ -30,11 +30,23 @@ public sealed class ReadinessPass(
 
     private static readonly PostStatus[] Upcoming = [PostStatus.Scheduled, PostStatus.Retrying];
 
+    /// <summary>One pass at a time in this process (the minute's run, a test's or an operator's): verdicts are written by one writer.</summary>
+    private readonly SemaphoreSlim running = new(1, 1);
+
     /// <summary>One pass, by one console process on the database at a time (another's pass running: null, nothing done).</summary>
     public async Task<ReadinessPassResult?> RunAsync(CancellationToken cancellationToken)
     {
         ReadinessPassResult? result = null;
-        await locks.TryRunExclusiveAsync(DatabaseLocks.Key.Readiness, async ct => result = await RunOnceAsync(ct), cancellationToken);
+        await running.WaitAsync(cancellationToken);
+        try
+        {
+            await locks.TryRunExclusiveAsync(DatabaseLocks.Key.Readiness, async ct => result = await RunOnceAsync(ct), cancellationToken);
+        }
+        finally
+        {
+            running.Release();
+        }
+
         return result;
     }
 
@@ -117,6 +129,8 @@ public sealed class ReadinessPass(
         if (changed > 0) logger.PassDone(posts.Count, fetched.Count, changed, blocked);
         return new ReadinessPassResult(posts.Count, fetched.Count, changed, blocked, tokenCalls);
     }
+
+    public void Dispose() => running.Dispose();
 
     /// <summary>When the post is due: its next attempt time (the scheduled time, or a retry's).</summary>
     private static DateTime Due(Post post) => post.NextAttemptAt ?? post.ScheduledAt;

@@ -33,6 +33,14 @@ public static class UiText
 
     public static string Reason(FailureReason? reason) => Texts.Reason(reason, CultureInfo.CurrentUICulture);
 
+    /// <summary>준비됨 / 주의 / 문제.</summary>
+    public static string Readiness(ReadinessState state) => Texts.Readiness(state, CultureInfo.CurrentUICulture);
+
+    /// <summary>A readiness problem in the viewer's words (what the code means — what was found).</summary>
+    public static string Problem(ReadinessProblem problem) => Texts.Problem(problem, CultureInfo.CurrentUICulture);
+
+    public static string ProblemName(ReadinessCode code) => Texts.Find("problem." + code, CultureInfo.CurrentUICulture) ?? code.ToString();
+
     /// <summary>A media type's badge: 📷 사진 / 📱 스토리 / 🎬 릴스 / 🗂 캐러셀.</summary>
     public static string MediaLabel(Domain.MediaType type) => type switch
     {

@@ -23,7 +23,8 @@ public abstract class QueueItem : RenderOnChange
     /// <summary>"3분 후" / "in 3 min".</summary>
     protected string Relative { get; private set; } = "";
 
-    protected override object RenderKey => (Post.Id, Post.Version, Post.Persona?.Name, TooClose, Relative);
+    /// <remarks>The readiness verdict is written beside the post (it never moves <see cref="Post.Version"/>): its time is in the key.</remarks>
+    protected override object RenderKey => (Post.Id, Post.Version, Post.Persona?.Name, TooClose, Relative, Post.CurrentReadiness?.CheckedAt);
 
     protected override void OnParametersSet() => Relative = RelativeTime.Format(Post.ScheduledAt, BusinessTime.GetUtcNow().UtcDateTime);
 }
