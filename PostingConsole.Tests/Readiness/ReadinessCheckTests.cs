@@ -163,7 +163,13 @@ public sealed class ReadinessCheckTests : IAsyncLifetime
         read.TokenExpiresAt!.Value.ShouldBe(app.Now.AddMinutes(-5).AddDays(3), TimeSpan.FromSeconds(1));
         read.TokenScopes!.ShouldContain("instagram_content_publish");
 
-        // A day later the tokens are read again; the same expiry is not alerted twice.
+        // An operator dismisses the alert; a day later the tokens are read again, and the same expiry is not alerted twice.
+        await using (var db = app.CreateDbContext())
+        {
+            foreach (var alert in await db.Alerts.Where(a => a.Kind == AlertKind.TokenExpiring).ToListAsync()) alert.ResolvedAt = app.Now;
+            await db.SaveChangesAsync();
+        }
+
         app.Time.Advance(TimeSpan.FromDays(1));
         await Pass.RunAsync(CancellationToken.None);
         app.Sandbox.Calls.ShouldBe(callsBefore + 6);
@@ -174,6 +180,29 @@ public sealed class ReadinessCheckTests : IAsyncLifetime
         var verdicts = await check.PostReadiness.Where(r => r.PersonaId == expiring.Id).ToListAsync();
         verdicts.ShouldNotBeEmpty();
         verdicts.ShouldAllBe(v => v.Problems.Any(p => p.Code == ReadinessCode.TokenExpiring));
+    }
+
+    [Fact]
+    public async Task A_token_found_expired_by_debug_token_is_cleared_by_a_new_one()
+    {
+        var persona = await app.AddPersonaAsync();
+        await using (var db = app.CreateDbContext())
+        {
+            var stored = await db.Personas.SingleAsync(p => p.Id == persona.Id);
+            stored.SetSandboxTokenExpiry(app.Now.AddHours(1), app.Now);
+            await db.SaveChangesAsync();
+        }
+
+        var post = await app.AddPostAsync(persona, app.Now.AddHours(3));
+        await Pass.RunAsync(CancellationToken.None);
+        (await VerdictAsync(post.Id))!.Problems.ShouldContain(p => p.Code == ReadinessCode.TokenInvalid && p.Blocks, "the token expires before the post is due");
+
+        (await app.GetService<PersonaOperations>().ReplaceTokenAsync(TestActors.Admin, persona.Id, "EAA-renewed-token-0002", CancellationToken.None)).Succeeded.ShouldBeTrue();
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        await Pass.RunAsync(CancellationToken.None);
+        var read = await app.ReadPersonaAsync(persona.Id);
+        read.TokenExpiresAt.ShouldBeNull("the new token does not expire");
+        (await VerdictAsync(post.Id))!.State.ShouldBe(ReadinessState.Ready);
     }
 
     [Fact]
@@ -192,6 +221,57 @@ public sealed class ReadinessCheckTests : IAsyncLifetime
 
         (await app.ReadPersonaAsync(persona.Id)).Status.ShouldBe(PersonaStatus.NeedsReauth);
         (await app.ReadPostAsync(post.Id)).Status.ShouldBe(PostStatus.Held);
+    }
+
+    [Fact]
+    public async Task A_reencoded_and_resized_copy_on_another_persona_is_a_duplicate_and_a_different_photo_is_not()
+    {
+        var photos = DemoSeeder.DemoImageNames;
+        var original = DemoImages.PersonaPhoto(DemoFolder, photos, 20, 0);
+        var other = DemoImages.PersonaPhoto(DemoFolder, photos, 21, 0);
+        // Persona B reposts A's photo: downloaded, made smaller and saved again at a lower quality.
+        using (var source = SkiaSharp.SKBitmap.Decode(Path.Combine(DemoFolder, original)))
+        using (var smaller = source.Resize(new SkiaSharp.SKImageInfo(source.Width / 2, source.Height / 2), new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Linear)))
+        using (var data = smaller.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 55))
+        {
+            File.WriteAllBytes(Path.Combine(DemoFolder, "repost.jpg"), data.ToArray());
+        }
+
+        var a = await app.AddPersonaAsync("지수");
+        var b = await app.AddPersonaAsync("민서");
+        var c = await app.AddPersonaAsync("하윤");
+        var first = await app.AddPostAsync(a, app.Now.AddHours(2), imagePath: $"demo/{original}");
+        var copy = await app.AddPostAsync(b, app.Now.AddHours(5), imagePath: "demo/repost.jpg");
+        var different = await app.AddPostAsync(c, app.Now.AddHours(6), imagePath: $"demo/{other}");
+        await Pass.RunAsync(CancellationToken.None);
+
+        (await VerdictAsync(first.Id))!.Problems.Single().ShouldSatisfyAllConditions(
+            p => p.Code.ShouldBe(ReadinessCode.DuplicateImage), p => p.Detail!.ShouldContain($"#{copy.Id}"), p => p.Blocks.ShouldBeFalse());
+        (await VerdictAsync(copy.Id))!.Problems.Single().ShouldSatisfyAllConditions(
+            p => p.Code.ShouldBe(ReadinessCode.DuplicateImage), p => p.Detail!.ShouldContain($"#{first.Id}"));
+        (await VerdictAsync(different.Id))!.State.ShouldBe(ReadinessState.Ready);
+    }
+
+    [Fact]
+    public async Task Under_the_Hold_policy_the_later_duplicate_is_held_at_its_minute_and_the_earlier_goes_out()
+    {
+        await using var holding = EngineHarness.Start(new Dictionary<string, string?> { ["Readiness:DuplicatePolicy"] = "Hold" });
+        var a = await holding.AddPersonaAsync("지수");
+        var b = await holding.AddPersonaAsync("민서");
+        const string caption = "오늘의 카페 기록 ☕️ 라떼 한 잔과 함께하는 오후";
+        var earlier = await holding.AddPostAsync(a, holding.Now.AddMinutes(3), imagePath: "demo/demo-07.jpg", caption: caption);
+        var later = await holding.AddPostAsync(b, holding.Now.AddMinutes(4), imagePath: "demo/demo-08.jpg", caption: caption + "!!");
+        await holding.GetService<ReadinessPass>().RunAsync(CancellationToken.None);
+
+        holding.Time.Advance(TimeSpan.FromMinutes(4));
+        await holding.RunOnceAsync();
+        await holding.RunOnceAsync();
+
+        (await holding.ReadPostAsync(earlier.Id)).Status.ShouldBe(PostStatus.Published);
+        var held = await holding.ReadPostAsync(later.Id);
+        held.Status.ShouldBe(PostStatus.Held);
+        held.FailureReason.ShouldBe(FailureReason.Duplicate);
+        held.Attempts.Select(x => x.Step).ShouldBe([PublishSteps.Readiness]);
     }
 
     [Fact]

@@ -26,12 +26,16 @@ public sealed class ReadinessRulesTests
     }
 
     [Fact]
-    public void The_hourly_limit_is_a_warning_for_the_posts_past_it()
+    public void The_hourly_limit_is_a_warning_and_a_deferred_post_still_takes_its_place_in_the_day()
     {
         var upcoming = Enumerable.Range(1, 4).Select(i => new PlannedPost(i, Now.AddMinutes(10 * i))).ToList();
         var over = ReadinessRules.Capacity(upcoming, [], quotaTotal: 50, hourlyLimit: 3);
         over.Keys.ShouldBe([4]);
         over[4].ShouldSatisfyAllConditions(p => p.Code.ShouldBe(ReadinessCode.OverHourlyLimit), p => p.Blocks.ShouldBeFalse());
+
+        // Quota 4: the fourth post is deferred past the hour but still goes that day, so the fifth (at 2 h) is over the quota.
+        var day = upcoming.Append(new PlannedPost(5, Now.AddHours(2))).ToList();
+        ReadinessRules.Capacity(day, [], quotaTotal: 4, hourlyLimit: 3)[5].Code.ShouldBe(ReadinessCode.OverQuota);
     }
 
     [Theory]
@@ -40,24 +44,33 @@ public sealed class ReadinessRulesTests
     public void A_duplicate_warns_both_and_under_Hold_blocks_the_later(DuplicatePolicy policy, bool earlierBlocks, bool laterBlocks)
     {
         var options = new ReadinessOptions { DuplicatePolicy = policy };
-        const long hash = 0x0F0F_F0F0_1234_5678;
-        var earlier = new NearbyPost(1, 10, "지수", Now.AddHours(1), hash, null);
-        var later = new NearbyPost(2, 20, "민서", Now.AddHours(2), hash ^ 0b1011, null); // 3 bits apart: the same picture
+        var picture = new ImageFingerprint(0x0F0F_F0F0_1234_5678, 0x806040);
+        var earlier = new NearbyPost(1, 10, "지수", Now.AddHours(1), picture, null);
+        var later = new NearbyPost(2, 20, "민서", Now.AddHours(2), picture with { Hash = picture.Hash ^ 0b1011, Color = 0x826242 }, null); // 3 bits, a shade apart
+        var finder = new DuplicateFinder([earlier, later], options);
 
-        ReadinessRules.Duplicates(1, 10, earlier.At, earlier.ImageHash, null, [later], options).Single()
-            .ShouldSatisfyAllConditions(p => p.Code.ShouldBe(ReadinessCode.DuplicateImage), p => p.Blocks.ShouldBe(earlierBlocks), p => p.Detail!.ShouldContain("#2"));
-        ReadinessRules.Duplicates(2, 20, later.At, later.ImageHash, null, [earlier], options).Single().Blocks.ShouldBe(laterBlocks);
+        finder.SameImage(earlier).ShouldBe(later);
+        finder.SameImage(later).ShouldBe(earlier);
+        ReadinessRules.Duplicate(ReadinessCode.DuplicateImage, later, 1, earlier.At, options)
+            .ShouldSatisfyAllConditions(p => p.Blocks.ShouldBe(earlierBlocks), p => p.Detail!.ShouldContain("#2"));
+        ReadinessRules.Duplicate(ReadinessCode.DuplicateImage, earlier, 2, later.At, options).Blocks.ShouldBe(laterBlocks);
     }
 
     [Fact]
-    public void Duplicates_are_looked_for_on_other_personas_within_the_window_only()
+    public void Duplicates_are_looked_for_on_other_personas_within_the_window_only_and_by_colour_as_well_as_shade()
     {
         var options = new ReadinessOptions { DuplicateWindow = TimeSpan.FromDays(14) };
-        const long hash = 42;
-        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 10, "같은 페르소나", Now, hash, null)], options).ShouldBeEmpty();
-        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 20, "지난달", Now.AddDays(-15), hash, null)], options).ShouldBeEmpty();
-        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 20, "다른 사진", Now, ~hash, null)], options).ShouldBeEmpty();
-        ReadinessRules.Duplicates(1, 10, Now, hash, null, [new NearbyPost(2, 20, "x", Now, hash, null)], new ReadinessOptions { DuplicatePolicy = DuplicatePolicy.Off }).ShouldBeEmpty();
+        var picture = new ImageFingerprint(42, 0x336699);
+        var me = new NearbyPost(1, 10, "지수", Now, picture, "key");
+        DuplicateFinder Finder(NearbyPost other, ReadinessOptions? with = null) => new([me, other], with ?? options);
+
+        Finder(new NearbyPost(2, 10, "같은 페르소나", Now, picture, "key")).SameImage(me).ShouldBeNull();
+        Finder(new NearbyPost(2, 20, "지난달", Now.AddDays(-15), picture, "key")).SameImage(me).ShouldBeNull();
+        Finder(new NearbyPost(2, 20, "다른 사진", Now, picture with { Hash = ~42L }, null)).SameImage(me).ShouldBeNull();
+        // The same light and shade in another colour (two smooth gradients, two flat pictures) is another picture.
+        Finder(new NearbyPost(2, 20, "다른 색", Now, picture with { Color = 0x996633 }, null)).SameImage(me).ShouldBeNull();
+        Finder(new NearbyPost(2, 20, "같은 캡션", Now.AddDays(3), null, "key")).SameCaption(me)!.PostId.ShouldBe(2);
+        Finder(new NearbyPost(2, 20, "x", Now, picture, "key"), new ReadinessOptions { DuplicatePolicy = DuplicatePolicy.Off }).SameImage(me).ShouldBeNull();
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class Persona
     /// </summary>
     public DateTime? ThrottledUntil { get; private set; }
 
-    /// <summary>What Meta's <c>debug_token</c> last said of the token (docs/readiness.md#tokens): null until read.</summary>
+    /// <summary>When Meta's <c>debug_token</c> was last asked about the token (docs/readiness.md#tokens), answered or not: once a day.</summary>
     public DateTime? TokenCheckedAt { get; private set; }
 
     /// <summary>When the token expires; null when it never does (Meta's <c>expires_at</c> 0) or before the first read.</summary>
@@ -41,7 +41,7 @@ public sealed class Persona
     /// <summary>When reading data with the token stops (Meta's <c>data_access_expires_at</c>); null when never or unknown.</summary>
     public DateTime? DataAccessExpiresAt { get; private set; }
 
-    /// <summary>The token's permissions, comma-separated, as Meta listed them.</summary>
+    /// <summary>The token's permissions, comma-separated, as Meta listed them; null until Meta answered about this token.</summary>
     public string? TokenScopes { get; private set; }
 
     /// <summary>The expiry an alert was raised for (one alert per persona per expiry date).</summary>
@@ -89,6 +89,7 @@ public sealed class Persona
         TokenReplacedAt = now;
         TokenCheckedAt = TokenExpiresAt = DataAccessExpiresAt = null;
         TokenScopes = null;
+        SandboxTokenExpiresAt = null; // the Sandbox's Meta issued a new token, valid with no expiry
         SetStatus(PersonaStatus.Active, null, now);
     }
 
@@ -101,6 +102,12 @@ public sealed class Persona
         TokenCheckedAt = now;
         UpdatedAt = now;
     }
+
+    /// <summary>Meta was asked about the token and did not answer (or it cannot be read): asked again a day later.</summary>
+    public void RecordTokenAsked(DateTime now) => TokenCheckedAt = now;
+
+    /// <summary>Meta answered about the current token (<see cref="RecordToken"/>): its dates and scopes are known.</summary>
+    public bool TokenKnown => TokenScopes is not null;
 
     /// <summary>The earlier of the token's expiry and its data access's: the date that matters to the operator.</summary>
     public DateTime? TokenHorizon => TokenExpiresAt is { } t && DataAccessExpiresAt is { } d ? (t < d ? t : d) : TokenExpiresAt ?? DataAccessExpiresAt;

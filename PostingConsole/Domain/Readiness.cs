@@ -34,7 +34,13 @@ public enum ReadinessCode
 /// Whether the post cannot go out as it stands (its state is then Blocked). A duplicate blocks only under
 /// <c>Readiness:DuplicatePolicy</c> <c>Hold</c>, an unreachable URL only without a local file to fall back on.
 /// </param>
-public sealed record ReadinessProblem(ReadinessCode Code, string? Field = null, string? Detail = null, bool Blocks = false);
+public sealed record ReadinessProblem(ReadinessCode Code, string? Field = null, string? Detail = null, bool Blocks = false)
+{
+    /// <summary>A problem found in the post's files (fetched), not in its caption, persona, capacity or duplicates.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsAboutMedia => Code is ReadinessCode.MediaUnreachable or ReadinessCode.MediaNotJpeg or ReadinessCode.MediaTooLarge
+        or ReadinessCode.AspectRatio or ReadinessCode.VideoSpec;
+}
 
 /// <summary>
 /// The readiness check's last verdict on a post (one row per post, written by the check alone, so it never races the post's
@@ -61,12 +67,15 @@ public sealed class PostReadiness
     /// <summary>The 64-bit perceptual hash of the post's (first) image, for duplicates across personas; null without a readable image.</summary>
     public long? ImageHash { get; set; }
 
+    /// <summary>The image's average colour (0xRRGGBB), kept with <see cref="ImageHash"/> (a hash sees light and shade only).</summary>
+    public int? ImageColor { get; set; }
+
     /// <summary>The normalised caption's hash, for duplicates across personas; null for a caption too short to count.</summary>
     public string? CaptionKey { get; set; }
 
     public static ReadinessState StateOf(IReadOnlyCollection<ReadinessProblem> problems) =>
         problems.Any(p => p.Blocks) ? ReadinessState.Blocked : problems.Count > 0 ? ReadinessState.Warning : ReadinessState.Ready;
 
-    /// <summary>The blocking problem the engine acts on at the post's minute (the first, in the order the check found them).</summary>
+    /// <summary>The first blocking problem, in the order the check found them (media, caption, persona, capacity, duplicates).</summary>
     public ReadinessProblem? Blocking => Problems.FirstOrDefault(p => p.Blocks);
 }

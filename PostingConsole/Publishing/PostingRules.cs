@@ -262,6 +262,12 @@ public static class PostingRules
     });
 
     /// <summary>
+    /// The readiness check fetches a post's files once more within this of its time; at the minute, a media problem found
+    /// earlier than that decides nothing (the file may have been fixed since), one found in it does.
+    /// </summary>
+    public static readonly TimeSpan ReadinessFinalLook = TimeSpan.FromMinutes(15);
+
+    /// <summary>
     /// A post the readiness check found blocked, for the content it has now, when it comes due: nothing is sent to Meta. Media
     /// Meta would refuse fails as Meta's own refusal would (ImageInvalid, one alert to regenerate it); an unreachable file (no
     /// local file to fall back on) fails as MediaUnreachable; a caption over Meta's limits as InvalidInput; a duplicate (under

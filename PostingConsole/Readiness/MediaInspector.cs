@@ -5,15 +5,17 @@ using PostingConsole.Publishing;
 namespace PostingConsole.Readiness;
 
 /// <param name="Problem">What Meta would refuse of the file, or an unreachable URL the publisher would fall back from; null when fine.</param>
-/// <param name="ImageHash">The image's perceptual hash (<see cref="PerceptualHash"/>), for duplicates; null for a video or an unreadable image.</param>
-public sealed record MediaInspection(ReadinessProblem? Problem, long? ImageHash);
+/// <param name="Image">The image's fingerprint (<see cref="PerceptualHash"/>), for duplicates; null for a video or an unreadable image.</param>
+public sealed record MediaInspection(ReadinessProblem? Problem, ImageFingerprint? Image);
 
 /// <summary>
 /// Fetches a post's file as Meta's crawler does (its user agent, redirects, no cookies) and checks what Meta would refuse
 /// (docs/readiness.md#media): the answer's status, the size, JPEG for images and the placement's aspect ratio, an MP4/MOV
 /// container and a video's duration where its index comes first. An image is read whole (at most 8 MiB: the hash needs it),
 /// a video's first MiB only. In Live mode it connects to public addresses only, as the publisher's image probe does.
-/// An unreachable URL with a usable local file is a warning: the publisher sends the local file instead.
+/// An unreachable URL with a usable local file is a warning: the publisher sends the local file instead. Only a definite answer
+/// blocks (the server says 4xx: Meta's fetcher gets the same); a timeout, a 5xx or a refused connection may pass by the post's
+/// minute and is a warning (the publisher then meets it, and retries as it always has).
 /// </summary>
 public sealed class MediaInspector(HttpClient http, MediaFiles files, GraphClock clock)
 {
@@ -26,7 +28,7 @@ public sealed class MediaInspector(HttpClient http, MediaFiles files, GraphClock
         var download = await DownloadAsync(source.Url, placement, source.IsVideo, cancellationToken);
         if (download.Unreachable is not { } why) return Judge(field, download.Bytes, download.Length, placement, source.IsVideo);
         return source.Path is null
-            ? new MediaInspection(new ReadinessProblem(ReadinessCode.MediaUnreachable, field, why, Blocks: true), null)
+            ? new MediaInspection(new ReadinessProblem(ReadinessCode.MediaUnreachable, field, why, Blocks: download.Definite), null)
             : InspectLocal(field, source, placement, unreachableUrl: why);
     }
 
@@ -41,12 +43,19 @@ public sealed class MediaInspector(HttpClient http, MediaFiles files, GraphClock
             return new MediaInspection(new ReadinessProblem(ReadinessCode.MediaUnreachable, field, unreachableUrl is null ? missing : $"{unreachableUrl}; {missing}", Blocks: true), null);
         }
 
-        var length = new FileInfo(full).Length;
+        long length;
         byte[] bytes;
-        using (var stream = File.OpenRead(full))
+        try
         {
+            length = new FileInfo(full).Length;
+            using var stream = File.OpenRead(full);
             bytes = new byte[Math.Min(length, source.IsVideo ? MediaFormats.VideoHeadBytes : MediaFormats.ImageMaxBytes + 1)];
             stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Removed or made unreadable since it was resolved: as missing, for this pass.
+            return new MediaInspection(new ReadinessProblem(ReadinessCode.MediaUnreachable, field, "local file cannot be read", Blocks: unreachableUrl is null), null);
         }
 
         var judged = Judge(field, bytes, length, placement, source.IsVideo);
@@ -57,24 +66,27 @@ public sealed class MediaInspector(HttpClient http, MediaFiles files, GraphClock
 
     private static MediaInspection Judge(string field, byte[] bytes, long length, MediaType placement, bool video)
     {
-        var problem = MediaFormats.Check(bytes, length, placement, video, whole: true) is { } found
+        // As intake checks a local file: bytes after a JPEG's end marker (a phone's trailer) are not a refusal of Meta's we know of.
+        var problem = MediaFormats.Check(bytes, length, placement, video, whole: false) is { } found
             ? new ReadinessProblem(found.Code, field, found.Detail, Blocks: true)
             : null;
         return new MediaInspection(problem, video || problem?.Code is ReadinessCode.MediaNotJpeg or ReadinessCode.MediaTooLarge ? null : PerceptualHash.Of(bytes));
     }
 
-    private sealed record Download(byte[] Bytes, long Length, string? Unreachable);
+    /// <param name="Definite">The server answered that the file is not there for Meta (4xx), or the URL cannot be fetched at all.</param>
+    private sealed record Download(byte[] Bytes, long Length, string? Unreachable, bool Definite = false);
 
     private async Task<Download> DownloadAsync(string url, MediaType placement, bool video, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            return new Download([], 0, "not an http or https URL");
+            return new Download([], 0, "not an http or https URL", Definite: true);
         using var cap = new CancellationTokenSource(Timeout, clock.Time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cap.Token);
         try
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (!response.IsSuccessStatusCode) return new Download([], 0, $"the URL answers HTTP {(int)response.StatusCode}");
+            var status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode) return new Download([], 0, $"the URL answers HTTP {status}", Definite: status is >= 400 and < 500);
             var max = MediaFormats.MaxBytes(placement, video);
             var declared = response.Content.Headers.ContentLength;
             if (declared > max) return new Download([], declared.Value, null); // too large: judged without reading it

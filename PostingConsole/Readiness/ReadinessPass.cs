@@ -64,33 +64,58 @@ public sealed class ReadinessPass(
 
         // Media: the posts due for a fetch, soonest first, a few at a time.
         var toFetch = posts.Where(p => ReadinessRules.MediaCheckDue(p.Readiness, p.ReadinessKey, Due(p), now)).Take(MediaChecksPerPass).ToList();
-        var fetched = new System.Collections.Concurrent.ConcurrentDictionary<int, (List<ReadinessProblem> Problems, long? Hash)>();
+        var fetched = new System.Collections.Concurrent.ConcurrentDictionary<int, (List<ReadinessProblem> Problems, ImageFingerprint? Image)>();
         await Parallel.ForEachAsync(toFetch, new ParallelOptions { MaxDegreeOfParallelism = MediaParallelism, CancellationToken = cancellationToken },
             async (post, ct) => fetched[post.Id] = await InspectMediaAsync(post, ct));
 
-        // Facts shared by the pass: the publishes of the last 24 hours per persona, and the posts near enough to be duplicates.
+        // What each post is, as this pass knows it. A post not fetched yet, or changed since its media was fetched, waits for a
+        // later pass (its old verdict is about other content and is not renewed).
+        var facts = new List<PostFacts>();
+        foreach (var post in posts)
+        {
+            var last = post.Readiness;
+            if (fetched.TryGetValue(post.Id, out var found))
+            {
+                facts.Add(new PostFacts(post, last, true, found.Problems, found.Image));
+            }
+            else if (last is not null && last.ContentKey == post.ReadinessKey)
+            {
+                facts.Add(new PostFacts(post, last, false, [.. last.Problems.Where(p => p.IsAboutMedia)],
+                    last.ImageHash is { } hash ? new ImageFingerprint(hash, last.ImageColor ?? 0) : null));
+            }
+        }
+
+        // Facts shared by the pass: the publishes of the last 24 hours per persona, and the posts near enough to be duplicates
+        // (those checked before, as checked, and this pass's as they are now).
         var published = (await db.Posts.AsNoTracking().Where(p => p.PublishedAt > now.AddHours(-24))
                 .Select(p => new { p.PersonaId, At = p.PublishedAt!.Value }).ToListAsync(cancellationToken))
             .ToLookup(p => p.PersonaId, p => p.At);
-        var nearby = await NearbyAsync(db, personas, now - settings.DuplicateWindow, end + settings.DuplicateWindow, cancellationToken);
-        var capacity = posts.GroupBy(p => p.PersonaId).SelectMany(g => ReadinessRules.Capacity(
-                g.Select(p => new PlannedPost(p.Id, Due(p))).ToList(), published[g.Key].ToList(),
+        var current = facts.ToDictionary(f => f.Post.Id, f => new NearbyPost(f.Post.Id, f.Post.PersonaId, personas[f.Post.PersonaId].Name, Due(f.Post),
+            f.Image, f.Post.MediaType == MediaType.Stories ? null : ReadinessRules.CaptionKey(f.Post.FinalCaption)));
+        var earlier = await NearbyAsync(db, personas, now - settings.DuplicateWindow, end + settings.DuplicateWindow, cancellationToken);
+        var duplicates = new DuplicateFinder(earlier.Where(n => !current.ContainsKey(n.PostId)).Concat(current.Values), settings);
+        // The same picture is looked for when a post's media is fetched (a scan of the window); the other post of a pair found
+        // so gets it too. Between fetches a post keeps the picture duplicates it had.
+        var sameImage = new Dictionary<int, NearbyPost>();
+        foreach (var fresh in facts.Where(f => f.Fetched))
+        {
+            if (duplicates.SameImage(current[fresh.Post.Id]) is not { } other) continue;
+            sameImage[fresh.Post.Id] = other;
+            if (current.ContainsKey(other.PostId)) sameImage.TryAdd(other.PostId, current[fresh.Post.Id]);
+        }
+
+        var capacity = facts.GroupBy(f => f.Post.PersonaId).SelectMany(g => ReadinessRules.Capacity(
+                g.Select(f => new PlannedPost(f.Post.Id, Due(f.Post))).ToList(), published[g.Key].ToList(),
                 personas[g.Key].QuotaTotal, posting.Value.PerPersonaHourlyLimit))
             .ToDictionary();
 
         var journal = new Journal(db, hub, time);
         var changed = 0;
         var verdicts = new List<(Post Post, PostReadiness Verdict)>();
-        foreach (var post in posts)
+        foreach (var (post, last, fresh, mediaProblems, image) in facts)
         {
-            var last = post.Readiness;
-            var fresh = fetched.TryGetValue(post.Id, out var found);
-            if (!fresh && last is null) continue; // not fetched yet: a later pass checks it whole
             var due = Due(post);
-            var (mediaProblems, hash) = fresh ? found : (last!.Problems.Where(p => IsMediaCode(p.Code)).ToList(), last.ImageHash);
-            var captionKey = post.MediaType == MediaType.Stories ? null : ReadinessRules.CaptionKey(post.FinalCaption);
-            var persona = personas[post.PersonaId];
-
+            var me = current[post.Id];
             List<ReadinessProblem> problems = [.. mediaProblems];
             if (post.MediaType != MediaType.Stories)
             {
@@ -98,15 +123,15 @@ public sealed class ReadinessPass(
                     .Select(c => new ReadinessProblem(ReadinessCode.CaptionRules, c.Field, c.Message, Blocks: true)));
             }
 
-            problems.AddRange(ReadinessRules.PersonaProblems(persona, due, settings, now));
+            problems.AddRange(ReadinessRules.PersonaProblems(personas[post.PersonaId], due, settings, now));
             if (capacity.TryGetValue(post.Id, out var over)) problems.Add(over);
-            problems.AddRange(ReadinessRules.Duplicates(post.Id, post.PersonaId, due, hash, captionKey, nearby, settings));
-            nearby.RemoveAll(n => n.PostId == post.Id);
-            nearby.Add(new NearbyPost(post.Id, post.PersonaId, persona.Name, due, hash, captionKey));
+            if (sameImage.TryGetValue(post.Id, out var picture)) problems.Add(ReadinessRules.Duplicate(ReadinessCode.DuplicateImage, picture, post.Id, due, settings));
+            else if (!fresh && settings.DuplicatePolicy != DuplicatePolicy.Off) problems.AddRange(last!.Problems.Where(p => p.Code == ReadinessCode.DuplicateImage));
+            if (duplicates.SameCaption(me) is { } caption) problems.Add(ReadinessRules.Duplicate(ReadinessCode.DuplicateCaption, caption, post.Id, due, settings));
 
             var state = PostReadiness.StateOf(problems);
             verdicts.Add((post, new PostReadiness { PostId = post.Id, PersonaId = post.PersonaId, State = state, Problems = problems }));
-            if (!fresh && last!.ContentKey == post.ReadinessKey && last.State == state && last.DueAt == due && last.Problems.SequenceEqual(problems)) continue;
+            if (!fresh && last!.State == state && last.DueAt == due && last.Problems.SequenceEqual(problems)) continue;
 
             var row = last is null ? new PostReadiness { PostId = post.Id } : db.PostReadiness.Attach(last).Entity;
             if (last is null) db.PostReadiness.Add(row);
@@ -116,8 +141,9 @@ public sealed class ReadinessPass(
             row.CheckedAt = now;
             row.ContentKey = post.ReadinessKey;
             row.DueAt = due;
-            row.ImageHash = hash;
-            row.CaptionKey = captionKey;
+            row.ImageHash = image?.Hash;
+            row.ImageColor = image?.Color;
+            row.CaptionKey = me.CaptionKey;
             if (fresh) row.MediaCheckedAt = now;
             journal.PostChanged(post);
             changed++;
@@ -126,6 +152,7 @@ public sealed class ReadinessPass(
         await RaiseIncidentsAsync(db, journal, personas, verdicts, cancellationToken);
         await journal.CommitAsync(cancellationToken);
         var blocked = verdicts.Count(v => v.Verdict.State == ReadinessState.Blocked);
+        // (A verdict is renewed only when it changed; MediaChecked counts the posts fetched this pass.)
         if (changed > 0) logger.PassDone(posts.Count, fetched.Count, changed, blocked);
         return new ReadinessPassResult(posts.Count, fetched.Count, changed, blocked, tokenCalls);
     }
@@ -135,23 +162,24 @@ public sealed class ReadinessPass(
     /// <summary>When the post is due: its next attempt time (the scheduled time, or a retry's).</summary>
     private static DateTime Due(Post post) => post.NextAttemptAt ?? post.ScheduledAt;
 
-    private static bool IsMediaCode(ReadinessCode code) => code is ReadinessCode.MediaUnreachable or ReadinessCode.MediaNotJpeg
-        or ReadinessCode.MediaTooLarge or ReadinessCode.AspectRatio or ReadinessCode.VideoSpec;
 
-    private async Task<(List<ReadinessProblem>, long?)> InspectMediaAsync(Post post, CancellationToken cancellationToken)
+    /// <summary>A post in this pass: its last verdict, whether its media was fetched now, its media problems and its picture.</summary>
+    private sealed record PostFacts(Post Post, PostReadiness? Last, bool Fetched, List<ReadinessProblem> MediaProblems, ImageFingerprint? Image);
+
+    private async Task<(List<ReadinessProblem>, ImageFingerprint?)> InspectMediaAsync(Post post, CancellationToken cancellationToken)
     {
         var problems = new List<ReadinessProblem>();
-        long? hash = null;
+        ImageFingerprint? image = null;
         foreach (var (field, source) in post.MediaSources)
         {
             // A cover is checked as an image Meta fetches; its placement's aspect rule is the reel's 9:16, which no feed rule covers.
             var placement = field == "coverUrl" ? MediaType.Stories : post.MediaType;
             var inspection = await media.InspectAsync(field, source, placement, cancellationToken);
             if (inspection.Problem is { } problem) problems.Add(problem);
-            hash ??= inspection.ImageHash;
+            image ??= inspection.Image;
         }
 
-        return (problems, hash);
+        return (problems, image);
     }
 
     /// <summary>The checked posts within the duplicate window (not cancelled or failed), with the hashes they were checked with.</summary>
@@ -162,9 +190,10 @@ public sealed class ReadinessPass(
                 join p in db.Posts on r.PostId equals p.Id
                 where r.DueAt >= since && r.DueAt <= until && (r.ImageHash != null || r.CaptionKey != null)
                       && p.Status != PostStatus.Cancelled && p.Status != PostStatus.Failed
-                select new { r.PostId, r.PersonaId, At = p.PublishedAt ?? r.DueAt, r.ImageHash, r.CaptionKey })
+                select new { r.PostId, r.PersonaId, At = p.PublishedAt ?? r.DueAt, r.ImageHash, r.ImageColor, r.CaptionKey })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new NearbyPost(r.PostId, r.PersonaId, personas.TryGetValue(r.PersonaId, out var p) ? p.Name : $"#{r.PersonaId}", r.At, r.ImageHash, r.CaptionKey))
+        return rows.Select(r => new NearbyPost(r.PostId, r.PersonaId, personas.TryGetValue(r.PersonaId, out var p) ? p.Name : $"#{r.PersonaId}", r.At,
+                r.ImageHash is { } hash ? new ImageFingerprint(hash, r.ImageColor ?? 0) : null, r.CaptionKey))
             .ToList();
     }
 

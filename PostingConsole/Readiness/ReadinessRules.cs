@@ -3,14 +3,15 @@ using System.Security.Cryptography;
 using System.Text;
 using PostingConsole.Configuration;
 using PostingConsole.Domain;
+using PostingConsole.Publishing;
 
 namespace PostingConsole.Readiness;
 
 /// <summary>An upcoming post as the capacity plan sees it: when it is due, in order.</summary>
 public sealed record PlannedPost(int PostId, DateTime DueAt);
 
-/// <summary>A post of another persona near this one, for duplicates.</summary>
-public sealed record NearbyPost(int PostId, int PersonaId, string PersonaName, DateTime At, long? ImageHash, string? CaptionKey);
+/// <summary>A checked post, as the duplicate check sees it: whose, when, its picture's fingerprint and its caption's key.</summary>
+public sealed record NearbyPost(int PostId, int PersonaId, string PersonaName, DateTime At, ImageFingerprint? Image, string? CaptionKey);
 
 /// <summary>
 /// The readiness check's decisions, as pure functions from facts to problems (docs/readiness.md): what the persona's state and
@@ -23,8 +24,8 @@ public static class ReadinessRules
     /// <summary>Media is fetched again when its last check is this old (a CDN link can die), and once more within <see cref="FinalCheckBefore"/> of the post's time.</summary>
     public static readonly TimeSpan MediaRecheck = TimeSpan.FromHours(6);
 
-    /// <summary>The last check before a post is due starts this long before its time.</summary>
-    public static readonly TimeSpan FinalCheckBefore = TimeSpan.FromMinutes(15);
+    /// <summary>The last check before a post is due starts this long before its time (what the engine trusts of media at the minute).</summary>
+    public static readonly TimeSpan FinalCheckBefore = PostingRules.ReadinessFinalLook;
 
     /// <summary>A caption shorter than this (normalised) is too common to be a duplicate ("좋은 아침!").</summary>
     public const int MinCaptionKeyLength = 12;
@@ -48,7 +49,7 @@ public static class ReadinessRules
                 return problems;
         }
 
-        if (persona.TokenCheckedAt is not null)
+        if (persona.TokenKnown)
         {
             if (persona.TokenScopes is { } scopes && !scopes.Split(',').Contains(Publishing.Graph.TokenInfo.PublishScope))
                 problems.Add(new ReadinessProblem(ReadinessCode.PermissionMissing, Detail: Publishing.Graph.TokenInfo.PublishScope, Blocks: true));
@@ -85,11 +86,13 @@ public static class ReadinessRules
                 continue;
             }
 
-            var inHour = going.Count(t => t > post.DueAt.AddHours(-1) && t <= post.DueAt);
-            if (inHour >= hourlyLimit)
+            var hour = going.Where(t => t > post.DueAt.AddHours(-1) && t <= post.DueAt).Order().ToList();
+            if (hour.Count >= hourlyLimit)
             {
-                // The dispatcher defers it within the hour on its own: a warning, named so the operator can spread the hour.
-                over[post.PostId] = new ReadinessProblem(ReadinessCode.OverHourlyLimit, Detail: $"{inHour}/{hourlyLimit} posts in the hour before it");
+                // The dispatcher defers it on its own until the hour has room (a warning, named so the operator can spread the
+                // hour); it still takes a place in the day, at the time it goes.
+                over[post.PostId] = new ReadinessProblem(ReadinessCode.OverHourlyLimit, Detail: $"{hour.Count}/{hourlyLimit} posts in the hour before it");
+                going.Add(hour[hour.Count - hourlyLimit].AddHours(1));
                 continue;
             }
 
@@ -113,25 +116,10 @@ public static class ReadinessRules
     }
 
     /// <summary>
-    /// The same image (perceptual hashes within <see cref="PerceptualHash.SameImageDistance"/>) or caption on another persona within
-    /// <c>Readiness:DuplicateWindow</c> either side. Under <c>Hold</c> the later of the two is blocked (the earlier goes out); under
-    /// <c>Warn</c> both are warned; <c>Off</c> looks for nothing.
+    /// A duplicate of <paramref name="other"/> (the same image or caption on another persona within <c>Readiness:DuplicateWindow</c>).
+    /// Under <c>Hold</c> the later of the two is blocked (the earlier goes out); under <c>Warn</c> both are warned.
     /// </summary>
-    public static List<ReadinessProblem> Duplicates(int postId, int personaId, DateTime at, long? imageHash, string? captionKey,
-        IEnumerable<NearbyPost> nearby, ReadinessOptions options)
-    {
-        var problems = new List<ReadinessProblem>();
-        if (options.DuplicatePolicy == DuplicatePolicy.Off) return problems;
-        var window = options.DuplicateWindow;
-        var others = nearby.Where(n => n.PersonaId != personaId && n.PostId != postId && (n.At - at).Duration() <= window).OrderBy(n => n.At).ToList();
-        if (imageHash is { } hash && others.FirstOrDefault(n => n.ImageHash is { } h && PerceptualHash.SameImage(hash, h)) is { } image)
-            problems.Add(Duplicate(ReadinessCode.DuplicateImage, image, postId, at, options));
-        if (captionKey is not null && others.FirstOrDefault(n => n.CaptionKey == captionKey) is { } caption)
-            problems.Add(Duplicate(ReadinessCode.DuplicateCaption, caption, postId, at, options));
-        return problems;
-    }
-
-    private static ReadinessProblem Duplicate(ReadinessCode code, NearbyPost other, int postId, DateTime at, ReadinessOptions options)
+    public static ReadinessProblem Duplicate(ReadinessCode code, NearbyPost other, int postId, DateTime at, ReadinessOptions options)
     {
         var later = at > other.At || (at == other.At && postId > other.PostId);
         return new ReadinessProblem(code, code == ReadinessCode.DuplicateImage ? "media" : "caption",

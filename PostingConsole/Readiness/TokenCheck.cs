@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
@@ -16,7 +15,9 @@ namespace PostingConsole.Readiness;
 /// meets it (<see cref="PersonaIncidents"/>: NeedsReauth, posts held, one alert), hours ahead; a token that expires within
 /// <c>Readiness:TokenExpiryWarning</c> raises one alert and one <c>persona.token_expiring</c> event per expiry date. Each call
 /// takes a free place in the Graph call budget only (never one a due post waits for), and none goes to an account behind a
-/// throttle circuit. A call that gets no answer is tried again an hour later, not at every pass.
+/// throttle circuit. A call is made at most once a day per persona, answered or not (<see cref="Persona.TokenCheckedAt"/> is
+/// when it was last asked, stored, so every console process on the database sees it); a new token is asked about at once.
+/// An answer about a token the operator replaced while it was asked is dropped.
 /// </summary>
 public sealed class TokenCheck(
     IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, GraphCallBudget budget, TokenProtector tokens, ThrottleCircuits circuits,
@@ -25,12 +26,8 @@ public sealed class TokenCheck(
     /// <summary>A token read this recently is not read again (unless it was replaced since).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
 
-    private static readonly TimeSpan RetryUnanswered = TimeSpan.FromHours(1);
-
     /// <summary>Personas read per pass, so a fleet's first day is spread over a few minutes.</summary>
     private const int PerPass = 10;
-
-    private readonly ConcurrentDictionary<int, DateTime> unanswered = new();
 
     /// <summary>Reads the tokens due for a read; returns how many calls were made.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -43,23 +40,46 @@ public sealed class TokenCheck(
             .Where(p => p.Status == PersonaStatus.Active && (p.TokenCheckedAt == null || p.TokenCheckedAt < dayAgo || p.TokenCheckedAt < p.TokenReplacedAt))
             .OrderBy(p => p.TokenCheckedAt).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
         var calls = 0;
-        foreach (var personaId in due.Where(id => !unanswered.TryGetValue(id, out var at) || now - at >= RetryUnanswered).Take(PerPass))
+        foreach (var personaId in due.Take(PerPass))
         {
             if (circuits.BlockedUntil(personaId, now) is not null) continue;
+            db.ChangeTracker.Clear();
             var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
-            var read = await budget.TryCallAsync(() => graph.DebugTokenAsync(tokens.Unprotect(persona.ProtectedToken), cancellationToken), cancellationToken);
-            if (read is null) break; // the queue uses the whole budget: a later pass reads
-            calls++;
-            var journal = new Journal(db, hub, time);
+            var asked = persona.ProtectedToken;
+            string token;
             try
             {
-                await RecordAsync(db, journal, persona, read, cancellationToken);
-                journal.PersonaChanged(persona);
-                await journal.CommitAsync(cancellationToken);
+                token = tokens.Unprotect(asked);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (System.Security.Cryptography.CryptographicException)
             {
-                db.ChangeTracker.Clear(); // a post of the persona was claimed while being held: the next pass reads again
+                // A token this console cannot read (another key ring): nothing to ask Meta about until it is replaced.
+                logger.TokenCheckNoAnswer(persona.Id, "the stored token cannot be decrypted with this console's keys");
+                persona.RecordTokenAsked(now);
+                await db.SaveChangesAsync(cancellationToken);
+                continue;
+            }
+
+            var read = await budget.TryCallAsync(() => graph.DebugTokenAsync(token, cancellationToken), cancellationToken);
+            if (read is null) break; // the queue uses the whole budget: a later pass reads
+            calls++;
+            for (var attempt = 1; ; attempt++)
+            {
+                db.ChangeTracker.Clear();
+                persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
+                if (persona.ProtectedToken != asked) break; // replaced meanwhile: the new token is asked about at the next pass
+                var journal = new Journal(db, hub, time);
+                try
+                {
+                    await RecordAsync(db, journal, persona, read, cancellationToken);
+                    journal.PersonaChanged(persona);
+                    await journal.CommitAsync(cancellationToken);
+                    break;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < 3)
+                {
+                    // A post of the persona was claimed while its posts were being held: the same answer is recorded again.
+                }
             }
         }
 
@@ -75,16 +95,16 @@ public sealed class TokenCheck(
             if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, read.Error.ToString(), null, cancellationToken))
             {
                 persona.RecordError(read.Error.ToString(), now);
+                persona.RecordTokenAsked(now);
                 return;
             }
 
             await circuits.OpenAsync(decision, persona, cancellationToken);
-            unanswered[persona.Id] = now;
+            persona.RecordTokenAsked(now); // asked again tomorrow, not at every pass
             logger.TokenCheckNoAnswer(persona.Id, read.Error.ToString());
             return;
         }
 
-        unanswered.TryRemove(persona.Id, out _);
         await circuits.SucceededAsync(persona, read.Usage, cancellationToken);
         var info = read.Value;
         persona.RecordToken(info.ExpiresAtUtc, info.DataAccessExpiresAtUtc, info.Scopes ?? [], now);
@@ -116,6 +136,6 @@ public sealed class TokenCheck(
 
 internal static partial class TokenCheckLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "debug_token for persona {PersonaId} got no answer: {Detail}; read again in an hour")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "debug_token for persona {PersonaId} got no answer: {Detail}; asked again tomorrow")]
     public static partial void TokenCheckNoAnswer(this ILogger<TokenCheck> logger, int personaId, string detail);
 }

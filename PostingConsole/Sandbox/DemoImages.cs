@@ -36,7 +36,7 @@ public static class DemoImages
         canvas.DrawImage(background, new SKRect(0, 0, Size, Size), new SKSamplingOptions(SKFilterMode.Linear));
         // Light and shade in a pattern of the persona's own (what a perceptual hash sees), and the persona's colour.
         var random = new Random(persona * 7919 + index * 104_729);
-        const int columns = 9, rows = 8;
+        const int columns = 7, rows = 7;
         var hue = persona * 137.5f % 360;
         using var paint = new SKPaint { IsAntialias = true };
         for (var y = 0; y < rows; y++)

@@ -962,6 +962,9 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("ImageColor")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("ImageHash")
                         .HasColumnType("bigint");
 

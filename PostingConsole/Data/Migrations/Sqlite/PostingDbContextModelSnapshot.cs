@@ -915,6 +915,9 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ImageColor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ImageHash")
                         .HasColumnType("INTEGER");
 

@@ -16,7 +16,7 @@ public sealed class QuotaStep(PublishCalls calls, RunOutcomes outcomes, IOptions
 
     public bool AppliesTo(PublishRun run) =>
         run.Live is null && PostingRules.QuotaReadDue(run.Persona.QuotaTotal, run.Persona.QuotaUsage, run.Persona.QuotaCheckedAt, run.Now,
-            predictedOver: run.Readiness?.Blocking?.Code == ReadinessCode.OverQuota);
+            predictedOver: run.Readiness?.Problems.Any(p => p.Code == ReadinessCode.OverQuota) == true);
 
     public async Task<StepResult> RunAsync(PublishRun run)
     {
