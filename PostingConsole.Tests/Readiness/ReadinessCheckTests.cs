@@ -206,6 +206,32 @@ public sealed class ReadinessCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_post_due_after_the_expiry_Meta_gave_for_its_token_is_held_without_a_call()
+    {
+        var persona = await app.AddPersonaAsync();
+        await using (var db = app.CreateDbContext())
+        {
+            var stored = await db.Personas.SingleAsync(p => p.Id == persona.Id);
+            stored.SetSandboxTokenExpiry(app.Now.AddMinutes(10), app.Now);
+            await db.SaveChangesAsync();
+        }
+
+        var post = await app.AddPostAsync(persona, app.Now.AddMinutes(20));
+        await Pass.RunAsync(CancellationToken.None);
+        (await VerdictAsync(post.Id))!.Blocking!.Code.ShouldBe(ReadinessCode.TokenInvalid);
+        var callsBefore = app.Sandbox.Calls;
+
+        app.Time.Advance(TimeSpan.FromMinutes(20));
+        await app.RunOnceAsync();
+
+        var held = await app.ReadPostAsync(post.Id);
+        held.Status.ShouldBe(PostStatus.Held);
+        held.FailureReason.ShouldBe(FailureReason.AuthExpired);
+        (await app.ReadPersonaAsync(persona.Id)).Status.ShouldBe(PersonaStatus.NeedsReauth);
+        app.Sandbox.Calls.ShouldBe(callsBefore, "nothing was sent to Meta");
+    }
+
+    [Fact]
     public async Task A_token_that_expired_at_Meta_holds_the_persona_before_its_next_post()
     {
         var persona = await app.AddPersonaAsync();

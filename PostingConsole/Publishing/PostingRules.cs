@@ -285,6 +285,16 @@ public static class PostingRules
         _ => null,
     };
 
+    /// <summary>
+    /// Meta said when the persona's token (or its data access) expires (<c>debug_token</c>, docs/readiness.md#tokens), and that
+    /// time has passed: the token is dead as surely as a 190 would say, so the persona needs a new one and nothing is sent (the
+    /// same decision as Meta's 190). Null while it lives, or when Meta has not said (a new token is asked about first).
+    /// </summary>
+    public static PostingDecision? TokenExpired(Persona persona, DateTime now) =>
+        persona.TokenKnown && persona.TokenHorizon <= now
+            ? new PostingDecision(PostAction.Hold, FailureReason.AuthExpired, Persona: PersonaAction.NeedsReauth, Alert: AlertKind.AuthExpired)
+            : null;
+
     /// <summary>The account is behind a throttle circuit: nothing is sent, the post starts again when the circuit reopens.</summary>
     public static PostingDecision BehindCircuit(DateTime until) => new(PostAction.WaitBehindCircuit, FailureReason.RateLimited, until);
 
