@@ -92,16 +92,30 @@ public sealed class ReadinessPass(
             .ToLookup(p => p.PersonaId, p => p.At);
         var current = facts.ToDictionary(f => f.Post.Id, f => new NearbyPost(f.Post.Id, f.Post.PersonaId, personas[f.Post.PersonaId].Name, Due(f.Post),
             f.Image, f.Post.MediaType == MediaType.Stories ? null : ReadinessRules.CaptionKey(f.Post.FinalCaption)));
-        var earlier = await NearbyAsync(db, personas, now - settings.DuplicateWindow, end + settings.DuplicateWindow, cancellationToken);
-        var duplicates = new DuplicateFinder(earlier.Where(n => !current.ContainsKey(n.PostId)).Concat(current.Values), settings);
-        // The same picture is looked for when a post's media is fetched (a scan of the window); the other post of a pair found
-        // so gets it too. Between fetches a post keeps the picture duplicates it had.
-        var sameImage = new Dictionary<int, NearbyPost>();
-        foreach (var fresh in facts.Where(f => f.Fetched))
+        // Duplicates are looked for when a post's media is fetched (it entered the horizon, changed, or its files are due again):
+        // against the window's checked posts, those before as checked and this pass's as they are now. The other post of a pair
+        // found so gets it too; between fetches a post keeps the duplicates it had.
+        var pairsFound = new Dictionary<int, List<(ReadinessCode Code, NearbyPost Other)>>();
+        if (!fetched.IsEmpty)
         {
-            if (duplicates.SameImage(current[fresh.Post.Id]) is not { } other) continue;
-            sameImage[fresh.Post.Id] = other;
-            if (current.ContainsKey(other.PostId)) sameImage.TryAdd(other.PostId, current[fresh.Post.Id]);
+            var earlier = await NearbyAsync(db, personas, now - settings.DuplicateWindow, end + settings.DuplicateWindow, cancellationToken);
+            var duplicates = new DuplicateFinder(earlier.Where(n => !current.ContainsKey(n.PostId)).Concat(current.Values), settings);
+            foreach (var fresh in facts.Where(f => f.Fetched))
+            {
+                var me = current[fresh.Post.Id];
+                foreach (var (code, other) in new[] { (ReadinessCode.DuplicateImage, duplicates.SameImage(me)), (ReadinessCode.DuplicateCaption, duplicates.SameCaption(me)) })
+                {
+                    if (other is null) continue;
+                    Pair(fresh.Post.Id, code, other);
+                    if (current.ContainsKey(other.PostId)) Pair(other.PostId, code, me);
+                }
+            }
+        }
+
+        void Pair(int postId, ReadinessCode code, NearbyPost other)
+        {
+            var list = pairsFound.TryGetValue(postId, out var known) ? known : pairsFound[postId] = [];
+            if (!list.Any(x => x.Code == code)) list.Add((code, other));
         }
 
         var capacity = facts.GroupBy(f => f.Post.PersonaId).SelectMany(g => ReadinessRules.Capacity(
@@ -125,9 +139,12 @@ public sealed class ReadinessPass(
 
             problems.AddRange(ReadinessRules.PersonaProblems(personas[post.PersonaId], due, settings, now));
             if (capacity.TryGetValue(post.Id, out var over)) problems.Add(over);
-            if (sameImage.TryGetValue(post.Id, out var picture)) problems.Add(ReadinessRules.Duplicate(ReadinessCode.DuplicateImage, picture, post.Id, due, settings));
-            else if (!fresh && settings.DuplicatePolicy != DuplicatePolicy.Off) problems.AddRange(last!.Problems.Where(p => p.Code == ReadinessCode.DuplicateImage));
-            if (duplicates.SameCaption(me) is { } caption) problems.Add(ReadinessRules.Duplicate(ReadinessCode.DuplicateCaption, caption, post.Id, due, settings));
+            var pairs = pairsFound.GetValueOrDefault(post.Id) ?? [];
+            problems.AddRange(pairs.Select(x => ReadinessRules.Duplicate(x.Code, x.Other, post.Id, due, settings)));
+            if (!fresh && settings.DuplicatePolicy != DuplicatePolicy.Off)
+            {
+                problems.AddRange(last!.Problems.Where(p => p.Code is ReadinessCode.DuplicateImage or ReadinessCode.DuplicateCaption && pairs.All(x => x.Code != p.Code)));
+            }
 
             var state = PostReadiness.StateOf(problems);
             verdicts.Add((post, new PostReadiness { PostId = post.Id, PersonaId = post.PersonaId, State = state, Problems = problems }));
