@@ -37,12 +37,49 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
             return await ListOpenOrFromAsync(db, filter with { OpenOrFromUtc = null }, cutoff, skip, pageSize, cancellationToken);
         }
 
-        var query = Apply(db.Posts.AsNoTracking(), filter);
         var total = CountedByStatus(filter) is { } statuses
             ? await db.PostStatusCounts.Where(c => statuses.Contains(c.Status)).SumAsync(c => c.Count, cancellationToken)
             : await Apply(db.Posts, filter, forCount: true).CountAsync(cancellationToken);
-        var items = await InOrder(query, filter.NewestFirst).Skip(skip).Take(pageSize).Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken);
+        if (ByStatus(filter) is { } parts) return new Page<Post>(await ListByStatusAsync(db, parts, filter.NewestFirst, skip, pageSize, cancellationToken), total);
+        var items = await InOrder(Apply(db.Posts.AsNoTracking(), filter), filter.NewestFirst).Skip(skip).Take(pageSize)
+            .Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken);
         return new Page<Post>(items, total);
+    }
+
+    /// <summary>
+    /// A list of several statuses (the failure screen: failed, retrying, and held because missed) as one filter a status: each
+    /// reads its page off the (Status, ScheduledAt, Id) index in order. One filter of all of them could not: SQLite fetched
+    /// and sorted every failure of the year for the first 500, PostgreSQL walked the time index filtering. Null for one status.
+    /// </summary>
+    private static List<PostFilter>? ByStatus(PostFilter filter)
+    {
+        if (filter.Statuses is not { Count: > 0 } statuses || (statuses.Count == 1 && !filter.WithMissed)) return null;
+        List<PostFilter> parts = [.. statuses.Distinct().Select(s => filter with { Statuses = [s], WithMissed = false })];
+        if (filter.WithMissed && !statuses.Contains(PostStatus.Held))
+        {
+            parts.Add(filter with { Statuses = [PostStatus.Held], WithMissed = false, FailureReason = Domain.FailureReason.Missed });
+        }
+
+        // A reason filter other than Missed finds no missed post; it stays on each part.
+        return filter.FailureReason is { } reason && reason != Domain.FailureReason.Missed
+            ? parts.Where(p => p.Statuses![0] != PostStatus.Held || p.FailureReason == reason).ToList()
+            : parts;
+    }
+
+    private static async Task<List<Post>> ListByStatusAsync(PostingDbContext db, IReadOnlyList<PostFilter> parts, bool newestFirst, int skip, int take,
+        CancellationToken cancellationToken)
+    {
+        var merged = new List<Post>();
+        foreach (var part in parts)
+        {
+            merged.AddRange(await InOrder(Apply(db.Posts.AsNoTracking(), part), newestFirst).Take(skip + take)
+                .Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken));
+        }
+
+        var ordered = newestFirst
+            ? merged.OrderByDescending(p => p.ScheduledAt).ThenByDescending(p => p.Id)
+            : merged.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id);
+        return ordered.Skip(skip).Take(take).ToList();
     }
 
     /// <summary>
