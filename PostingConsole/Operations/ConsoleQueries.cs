@@ -37,7 +37,7 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
     public async Task<IReadOnlyList<ReasonCount>> FailureGroupsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var groups = await PostQueries.Apply(db.Posts, FailureScreen, forCount: true)
+        var groups = await PostQueries.Apply(db.Posts, FailureScreen)
             .GroupBy(p => p.FailureReason).Select(g => new { g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
         return groups.OrderByDescending(g => g.Count).Select(g => new ReasonCount(g.Key, g.Count)).ToList();
@@ -59,7 +59,7 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
     public async Task<int> FailureCountAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await PostQueries.Apply(db.Posts, FailureScreen, forCount: true).CountAsync(cancellationToken);
+        return await PostQueries.Apply(db.Posts, FailureScreen).CountAsync(cancellationToken);
     }
 
     /// <summary>The newest <paramref name="count"/> log lines, oldest first.</summary>

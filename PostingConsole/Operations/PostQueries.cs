@@ -39,7 +39,7 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
 
         var total = CountedByStatus(filter) is { } statuses
             ? await db.PostStatusCounts.Where(c => statuses.Contains(c.Status)).SumAsync(c => c.Count, cancellationToken)
-            : await Apply(db.Posts, filter, forCount: true).CountAsync(cancellationToken);
+            : await Apply(db.Posts, filter).CountAsync(cancellationToken);
         if (ByStatus(filter) is { } parts) return new Page<Post>(await ListByStatusAsync(db, parts, filter.NewestFirst, skip, pageSize, cancellationToken), total);
         var items = await InOrder(Apply(db.Posts.AsNoTracking(), filter), filter.NewestFirst).Skip(skip).Take(pageSize)
             .Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken);
@@ -131,26 +131,18 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
             .FirstOrDefaultAsync(p => p.Id == postId, cancellationToken);
     }
 
-    /// <param name="forCount">The query counts or groups the posts rather than listing a page of them (see the failure screen's filter).</param>
-    public static IQueryable<Post> Apply(IQueryable<Post> query, PostFilter filter, bool forCount = false)
+    public static IQueryable<Post> Apply(IQueryable<Post> query, PostFilter filter)
     {
         if (filter.Statuses is { Count: > 0 } statuses)
         {
             if (filter.WithMissed && !statuses.Contains(PostStatus.Held))
             {
                 // The failure screen also lists posts held because they missed their time: they wait for an operator's decision.
-                // Counted, it is written "one of these statuses, and if Held then Missed": the status list is then an index's
-                // condition (with the OR, PostgreSQL walked the whole status index for a count). Listed, the OR stays: both
-                // databases then walk the time index to the page (SQLite sorted every failure of the year otherwise).
-                if (forCount)
-                {
-                    List<PostStatus> withHeld = [.. statuses, PostStatus.Held];
-                    query = query.Where(p => withHeld.Contains(p.Status) && (p.Status != PostStatus.Held || p.FailureReason == Domain.FailureReason.Missed));
-                }
-                else
-                {
-                    query = query.Where(p => statuses.Contains(p.Status) || (p.Status == PostStatus.Held && p.FailureReason == Domain.FailureReason.Missed));
-                }
+                // "One of these statuses, and if Held then Missed" rather than "… OR (Held AND Missed)": the status list is then an
+                // index's condition (with the OR, PostgreSQL walked the whole status index to count). Its pages are read a status
+                // at a time (ListByStatusAsync).
+                List<PostStatus> withHeld = [.. statuses, PostStatus.Held];
+                query = query.Where(p => withHeld.Contains(p.Status) && (p.Status != PostStatus.Held || p.FailureReason == Domain.FailureReason.Missed));
             }
             else if (statuses.Count == 1)
             {
