@@ -298,6 +298,13 @@ public sealed class ReadinessCheckTests : IAsyncLifetime
         held.Status.ShouldBe(PostStatus.Held);
         held.FailureReason.ShouldBe(FailureReason.Duplicate);
         held.Attempts.Select(x => x.Step).ShouldBe([PublishSteps.Readiness]);
+
+        // It waits for an operator's decision on the post: resuming its persona does not send it, the failure screen lists it.
+        (await holding.GetService<PersonaOperations>().ResumeAsync(TestActors.Admin, b.Id, CancellationToken.None)).Succeeded.ShouldBeTrue();
+        (await holding.ReadPostAsync(later.Id)).Status.ShouldBe(PostStatus.Held);
+        var failures = await holding.GetService<PostQueries>().ListAsync(ConsoleQueries.FailureScreen, 1, 50, CancellationToken.None);
+        failures.Items.Select(p => p.Id).ShouldContain(later.Id);
+        failures.Total.ShouldBe(failures.Items.Count);
     }
 
     [Fact]

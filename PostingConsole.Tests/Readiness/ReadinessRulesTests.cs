@@ -121,6 +121,8 @@ public sealed class ReadinessRulesTests
         duration.ShouldBe(TimeSpan.FromSeconds(2));
         MediaFormats.Check(twoSeconds, twoSeconds.Length, MediaType.Reels, video: true, whole: false)!.Value.Code.ShouldBe(ReadinessCode.VideoSpec);
         MediaFormats.Check(twoSeconds, twoSeconds.Length, MediaType.Stories, video: true, whole: false).ShouldBeNull();
+        // A duration Meta's crawler cannot read ("unknown", all ones) judges nothing, and ends nothing.
+        MediaFormats.TryReadVideoDuration(Mp4WithDuration(timescale: 1, units: uint.MaxValue), out _).ShouldBeFalse();
         var story = Mp4WithDuration(timescale: 600, units: 600 * 90);
         MediaFormats.Check(story, story.Length, MediaType.Stories, video: true, whole: false)!.Value.Detail.ShouldContain("90 s");
     }

@@ -16,6 +16,7 @@ public sealed class PersonaEntityTypeConfiguration : IEntityTypeConfiguration<Pe
         builder.Property(p => p.StatusReason).HasMaxLength(500);
         builder.Property(p => p.LastError).HasMaxLength(500);
         builder.Property(p => p.TokenScopes).HasMaxLength(1000);
+        builder.Property(p => p.TokenInfoFor).HasMaxLength(16);
         builder.HasIndex(p => p.IgUserId).IsUnique();
         builder.HasIndex(p => p.Name);
     }

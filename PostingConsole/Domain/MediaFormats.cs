@@ -117,8 +117,10 @@ public static class MediaFormats
             units = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mvhd[16..]);
         }
 
-        if (timescale == 0) return false;
-        duration = TimeSpan.FromSeconds((double)units / timescale);
+        // "Unknown" (all ones) or beyond a day: no duration to judge by.
+        var seconds = (double)units / timescale;
+        if (timescale == 0 || units == uint.MaxValue || units == ulong.MaxValue || seconds > TimeSpan.FromDays(1).TotalSeconds) return false;
+        duration = TimeSpan.FromSeconds(seconds);
         return true;
     }
 

@@ -44,6 +44,9 @@ public sealed class Persona
     /// <summary>The token's permissions, comma-separated, as Meta listed them; null until Meta answered about this token.</summary>
     public string? TokenScopes { get; private set; }
 
+    /// <summary>Which stored token the dates and scopes above are about (<see cref="TokenKey"/>): an answer about a token replaced since says nothing.</summary>
+    public string? TokenInfoFor { get; private set; }
+
     /// <summary>The expiry an alert was raised for (one alert per persona per expiry date).</summary>
     public DateTime? TokenExpiryWarnedFor { get; private set; }
 
@@ -93,9 +96,10 @@ public sealed class Persona
         SetStatus(PersonaStatus.Active, null, now);
     }
 
-    /// <summary>Records Meta's <c>debug_token</c> answer for the current token.</summary>
-    public void RecordToken(DateTime? expiresAt, DateTime? dataAccessExpiresAt, IEnumerable<string> scopes, DateTime now)
+    /// <summary>Records Meta's <c>debug_token</c> answer about the stored token <paramref name="asked"/> (<see cref="ProtectedToken"/> when asked).</summary>
+    public void RecordToken(DateTime? expiresAt, DateTime? dataAccessExpiresAt, IEnumerable<string> scopes, DateTime now, string? asked = null)
     {
+        TokenInfoFor = TokenKey(asked ?? ProtectedToken);
         TokenExpiresAt = expiresAt;
         DataAccessExpiresAt = dataAccessExpiresAt;
         TokenScopes = string.Join(",", scopes);
@@ -107,7 +111,11 @@ public sealed class Persona
     public void RecordTokenAsked(DateTime now) => TokenCheckedAt = now;
 
     /// <summary>Meta answered about the current token (<see cref="RecordToken"/>): its dates and scopes are known.</summary>
-    public bool TokenKnown => TokenScopes is not null;
+    public bool TokenKnown => TokenScopes is not null && TokenInfoFor == TokenKey(ProtectedToken);
+
+    /// <summary>A short name of a stored (encrypted) token, to tell which token an answer was about; not a secret.</summary>
+    public static string TokenKey(string protectedToken) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(protectedToken)))[..16];
 
     /// <summary>The earlier of the token's expiry and its data access's: the date that matters to the operator.</summary>
     public DateTime? TokenHorizon => TokenExpiresAt is { } t && DataAccessExpiresAt is { } d ? (t < d ? t : d) : TokenExpiresAt ?? DataAccessExpiresAt;

@@ -78,7 +78,9 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
 
     private static async Task ReleaseHeldAsync(PostingDbContext db, Journal journal, Persona persona, CancellationToken cancellationToken)
     {
-        var held = await db.Posts.Where(p => p.PersonaId == persona.Id && p.Status == PostStatus.Held).ToListAsync(cancellationToken);
+        // A post held as a duplicate waits for an operator's decision on it, not on its persona (the failure screen lists it).
+        var held = await db.Posts.Where(p => p.PersonaId == persona.Id && p.Status == PostStatus.Held && p.FailureReason != FailureReason.Duplicate)
+            .ToListAsync(cancellationToken);
         foreach (var post in held)
         {
             post.Release(journal.Now);

@@ -4,6 +4,7 @@ using PostingConsole.Domain;
 
 namespace PostingConsole.Operations;
 
+/// <param name="WithMissed">Also the posts held for an operator's decision on the post itself (missed, or a duplicate): the failure screen.</param>
 /// <param name="OpenOrFromUtc">
 /// The queue's "now": posts scheduled from then on, and older ones still in the engine's hands (running or waiting to
 /// retry), so the first page is what runs and what comes next, not the history (failed and held posts are the failure
@@ -57,13 +58,13 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         List<PostFilter> parts = [.. statuses.Distinct().Select(s => filter with { Statuses = [s], WithMissed = false })];
         if (filter.WithMissed && !statuses.Contains(PostStatus.Held))
         {
-            parts.Add(filter with { Statuses = [PostStatus.Held], WithMissed = false, FailureReason = Domain.FailureReason.Missed });
+            // Held for an operator's decision on the post itself: it missed its time, or it duplicates another persona's.
+            parts.AddRange(new[] { Domain.FailureReason.Missed, Domain.FailureReason.Duplicate }
+                .Where(r => filter.FailureReason is null || filter.FailureReason == r)
+                .Select(r => filter with { Statuses = [PostStatus.Held], WithMissed = false, FailureReason = r }));
         }
 
-        // A reason filter other than Missed finds no missed post; it stays on each part.
-        return filter.FailureReason is { } reason && reason != Domain.FailureReason.Missed
-            ? parts.Where(p => p.Statuses![0] != PostStatus.Held || p.FailureReason == reason).ToList()
-            : parts;
+        return parts;
     }
 
     private static async Task<List<Post>> ListByStatusAsync(PostingDbContext db, IReadOnlyList<PostFilter> parts, bool newestFirst, int skip, int take,
@@ -76,9 +77,11 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
                 .Include(p => p.Persona).Include(p => p.Readiness).ToListAsync(cancellationToken));
         }
 
+        // A post that moved from one status to another between the reads is listed once.
+        var distinct = merged.DistinctBy(p => p.Id);
         var ordered = newestFirst
-            ? merged.OrderByDescending(p => p.ScheduledAt).ThenByDescending(p => p.Id)
-            : merged.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id);
+            ? distinct.OrderByDescending(p => p.ScheduledAt).ThenByDescending(p => p.Id)
+            : distinct.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id);
         return ordered.Skip(skip).Take(take).ToList();
     }
 
@@ -142,7 +145,8 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
                 // index's condition (with the OR, PostgreSQL walked the whole status index to count). Its pages are read a status
                 // at a time (ListByStatusAsync).
                 List<PostStatus> withHeld = [.. statuses, PostStatus.Held];
-                query = query.Where(p => withHeld.Contains(p.Status) && (p.Status != PostStatus.Held || p.FailureReason == Domain.FailureReason.Missed));
+                query = query.Where(p => withHeld.Contains(p.Status)
+                    && (p.Status != PostStatus.Held || p.FailureReason == Domain.FailureReason.Missed || p.FailureReason == Domain.FailureReason.Duplicate));
             }
             else if (statuses.Count == 1)
             {

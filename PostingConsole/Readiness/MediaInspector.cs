@@ -14,7 +14,7 @@ public sealed record MediaInspection(ReadinessProblem? Problem, ImageFingerprint
 /// container and a video's duration where its index comes first. An image is read whole (at most 8 MiB: the hash needs it),
 /// a video's first MiB only. In Live mode it connects to public addresses only, as the publisher's image probe does.
 /// An unreachable URL with a usable local file is a warning: the publisher sends the local file instead. Only a definite answer
-/// blocks (the server says 4xx: Meta's fetcher gets the same); a timeout, a 5xx or a refused connection may pass by the post's
+/// blocks (the server says 4xx, but not 408, 425 or 429, which say "later": Meta's fetcher gets the same); a timeout, a 5xx or a refused connection may pass by the post's
 /// minute and is a warning (the publisher then meets it, and retries as it always has).
 /// </summary>
 public sealed class MediaInspector(HttpClient http, MediaFiles files, GraphClock clock)
@@ -86,7 +86,7 @@ public sealed class MediaInspector(HttpClient http, MediaFiles files, GraphClock
         {
             using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode) return new Download([], 0, $"the URL answers HTTP {status}", Definite: status is >= 400 and < 500);
+            if (!response.IsSuccessStatusCode) return new Download([], 0, $"the URL answers HTTP {status}", Definite: status is >= 400 and < 500 and not (408 or 425 or 429));
             var max = MediaFormats.MaxBytes(placement, video);
             var declared = response.Content.Headers.ContentLength;
             if (declared > max) return new Download([], declared.Value, null); // too large: judged without reading it

@@ -30,12 +30,16 @@ public static class PerceptualHash
     /// <summary>At most this far apart (the sum of the red, green and blue differences, 0–765) is the same colour.</summary>
     public const int SameColorDistance = 36;
 
+    /// <summary>The largest picture decoded for a hash (about 7,000 × 7,000).</summary>
+    public const long MaxPixels = 50_000_000;
+
     /// <summary>The fingerprint of an encoded image (JPEG, PNG, WebP…); null when it cannot be decoded.</summary>
     public static ImageFingerprint? Of(ReadOnlySpan<byte> encoded)
     {
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data);
-        if (codec is null) return null;
+        // Meta takes at most 1440 px across; a header declaring a giant picture is not decoded (its pixels would not fit in memory).
+        if (codec is null || (long)codec.Info.Width * codec.Info.Height > MaxPixels) return null;
         // Decoded at the smallest scale the codec offers above 64 px (a JPEG decodes at 1/2, 1/4 or 1/8 for a fraction of the work).
         var size = codec.GetScaledDimensions(Math.Clamp(64f / Math.Min(codec.Info.Width, codec.Info.Height), 0.125f, 1f));
         using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));

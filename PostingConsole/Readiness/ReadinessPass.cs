@@ -66,7 +66,19 @@ public sealed class ReadinessPass(
         var toFetch = posts.Where(p => ReadinessRules.MediaCheckDue(p.Readiness, p.ReadinessKey, Due(p), now)).Take(MediaChecksPerPass).ToList();
         var fetched = new System.Collections.Concurrent.ConcurrentDictionary<int, (List<ReadinessProblem> Problems, ImageFingerprint? Image)>();
         await Parallel.ForEachAsync(toFetch, new ParallelOptions { MaxDegreeOfParallelism = MediaParallelism, CancellationToken = cancellationToken },
-            async (post, ct) => fetched[post.Id] = await InspectMediaAsync(post, ct));
+            async (post, ct) =>
+            {
+                try
+                {
+                    fetched[post.Id] = await InspectMediaAsync(post, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A file the check cannot read (a malformed one, say) is reported, never the end of the pass for every post.
+                    logger.InspectionFailed(post.Id, ex);
+                    fetched[post.Id] = ([new ReadinessProblem(ReadinessCode.MediaUnreachable, null, "the file could not be checked")], null);
+                }
+            });
 
         // What each post is, as this pass knows it. A post not fetched yet, or changed since its media was fetched, waits for a
         // later pass (its old verdict is about other content and is not renewed).
@@ -255,4 +267,7 @@ internal static partial class ReadinessLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Readiness: {Posts} upcoming posts, {Fetched} media checked, {Changed} verdicts changed, {Blocked} blocked")]
     public static partial void PassDone(this ILogger<ReadinessPass> logger, int posts, int fetched, int changed, int blocked);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: post {PostId}'s media could not be checked")]
+    public static partial void InspectionFailed(this ILogger<ReadinessPass> logger, int postId, Exception exception);
 }

@@ -38,55 +38,83 @@ public sealed class TokenCheck(
         var dayAgo = now - Interval;
         var due = await db.Personas
             .Where(p => p.Status == PersonaStatus.Active && (p.TokenCheckedAt == null || p.TokenCheckedAt < dayAgo || p.TokenCheckedAt < p.TokenReplacedAt))
-            .OrderBy(p => p.TokenCheckedAt).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
+            .OrderBy(p => p.TokenCheckedAt != null).ThenBy(p => p.TokenCheckedAt).ThenBy(p => p.Id).Select(p => p.Id).ToListAsync(cancellationToken);
         var calls = 0;
-        foreach (var personaId in due.Take(PerPass))
+        // No call into a throttle block (those personas wait without taking this pass's places).
+        foreach (var personaId in due.Where(id => circuits.BlockedUntil(id, now) is null).Take(PerPass))
         {
-            if (circuits.BlockedUntil(personaId, now) is not null) continue;
-            db.ChangeTracker.Clear();
-            var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
-            var asked = persona.ProtectedToken;
-            string token;
             try
             {
-                token = tokens.Unprotect(asked);
+                if (!await CheckAsync(db, personaId, now, cancellationToken)) break;
+                calls++;
             }
-            catch (System.Security.Cryptography.CryptographicException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A token this console cannot read (another key ring): nothing to ask Meta about until it is replaced.
-                logger.TokenCheckNoAnswer(persona.Id, "the stored token cannot be decrypted with this console's keys");
-                persona.RecordTokenAsked(now);
-                await db.SaveChangesAsync(cancellationToken);
-                continue;
-            }
-
-            var read = await budget.TryCallAsync(() => graph.DebugTokenAsync(token, cancellationToken), cancellationToken);
-            if (read is null) break; // the queue uses the whole budget: a later pass reads
-            calls++;
-            for (var attempt = 1; ; attempt++)
-            {
-                db.ChangeTracker.Clear();
-                persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
-                if (persona.ProtectedToken != asked) break; // replaced meanwhile: the new token is asked about at the next pass
-                var journal = new Journal(db, hub, time);
-                try
-                {
-                    await RecordAsync(db, journal, persona, read, cancellationToken);
-                    journal.PersonaChanged(persona);
-                    await journal.CommitAsync(cancellationToken);
-                    break;
-                }
-                catch (DbUpdateConcurrencyException) when (attempt < 3)
-                {
-                    // A post of the persona was claimed while its posts were being held: the same answer is recorded again.
-                }
+                // One persona's trouble (its database row, say) is logged; the pass and the other personas go on.
+                logger.TokenCheckFailed(personaId, ex);
             }
         }
 
         return calls;
     }
 
-    private async Task RecordAsync(PostingDbContext db, Journal journal, Persona persona, GraphResult<TokenInfo> read, CancellationToken cancellationToken)
+    /// <summary>Asks about one persona's token and records the answer; false when the call budget has no free place now.</summary>
+    private async Task<bool> CheckAsync(PostingDbContext db, int personaId, DateTime now, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
+        var asked = persona.ProtectedToken;
+        string token;
+        try
+        {
+            token = tokens.Unprotect(asked);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // A token this console cannot read (another key ring): nothing to ask Meta about until it is replaced.
+            logger.TokenCheckNoAnswer(persona.Id, "the stored token cannot be decrypted with this console's keys");
+            persona.RecordTokenAsked(now);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+
+        // Asked today, whatever comes of it (written before the call: a failure to record the answer asks again tomorrow).
+        var slot = await budget.TryTakeAsync(cancellationToken);
+        if (slot is null) return false; // the queue uses the whole budget: a later pass asks
+        GraphResult<TokenInfo> read;
+        try
+        {
+            await db.Personas.Where(p => p.Id == personaId).ExecuteUpdateAsync(s => s.SetProperty(p => p.TokenCheckedAt, now), cancellationToken);
+            read = await graph.DebugTokenAsync(token, cancellationToken);
+        }
+        finally
+        {
+            await slot.DisposeAsync();
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
+            if (persona.ProtectedToken != asked) break; // replaced meanwhile: the new token is asked about at the next pass
+            var journal = new Journal(db, hub, time);
+            try
+            {
+                await RecordAsync(db, journal, persona, asked, read, cancellationToken);
+                journal.PersonaChanged(persona);
+                await journal.CommitAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // A post of the persona was claimed while its posts were being held: the same answer is recorded again.
+            }
+        }
+
+        return true;
+    }
+
+    private async Task RecordAsync(PostingDbContext db, Journal journal, Persona persona, string asked, GraphResult<TokenInfo> read, CancellationToken cancellationToken)
     {
         var now = journal.Now;
         if (!read.Succeeded)
@@ -95,19 +123,17 @@ public sealed class TokenCheck(
             if (await PersonaIncidents.TryHandleAsync(db, journal, persona, decision, read.Error.ToString(), null, cancellationToken))
             {
                 persona.RecordError(read.Error.ToString(), now);
-                persona.RecordTokenAsked(now);
                 return;
             }
 
             await circuits.OpenAsync(decision, persona, cancellationToken);
-            persona.RecordTokenAsked(now); // asked again tomorrow, not at every pass
             logger.TokenCheckNoAnswer(persona.Id, read.Error.ToString());
             return;
         }
 
         await circuits.SucceededAsync(persona, read.Usage, cancellationToken);
         var info = read.Value;
-        persona.RecordToken(info.ExpiresAtUtc, info.DataAccessExpiresAtUtc, info.Scopes ?? [], now);
+        persona.RecordToken(info.ExpiresAtUtc, info.DataAccessExpiresAtUtc, info.Scopes ?? [], now, asked);
         // Meta's own verdict on the token, decided as the same error met by a post would be.
         var refusal = !info.IsValid
             ? new GraphError(200, info.Error?.Code ?? 190, info.Error?.Subcode, info.Error?.Message ?? "debug_token: the token is not valid")
@@ -138,4 +164,7 @@ internal static partial class TokenCheckLog
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "debug_token for persona {PersonaId} got no answer: {Detail}; asked again tomorrow")]
     public static partial void TokenCheckNoAnswer(this ILogger<TokenCheck> logger, int personaId, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "debug_token for persona {PersonaId} could not be recorded; asked again tomorrow")]
+    public static partial void TokenCheckFailed(this ILogger<TokenCheck> logger, int personaId, Exception exception);
 }

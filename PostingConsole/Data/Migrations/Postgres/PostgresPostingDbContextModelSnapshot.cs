@@ -709,6 +709,10 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("TokenInfoFor")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime?>("TokenReplacedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -666,6 +666,10 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TokenInfoFor")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("TokenReplacedAt")
                         .HasColumnType("TEXT");
 

@@ -13,7 +13,7 @@ using PostingConsole.Data;
 namespace PostingConsole.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPostingDbContext))]
-    [Migration("20261205013620_Readiness")]
+    [Migration("20261205020802_Readiness")]
     partial class Readiness
     {
         /// <inheritdoc />
@@ -711,6 +711,10 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
+
+                    b.Property<string>("TokenInfoFor")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTime?>("TokenReplacedAt")
                         .HasColumnType("timestamp with time zone");

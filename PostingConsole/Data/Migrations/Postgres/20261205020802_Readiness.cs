@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PostingConsole.Data.Migrations.Sqlite
+namespace PostingConsole.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Readiness : Migration
@@ -14,43 +14,50 @@ namespace PostingConsole.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<DateTime>(
                 name: "DataAccessExpiresAt",
                 table: "Personas",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "SandboxTokenExpiresAt",
                 table: "Personas",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "TokenCheckedAt",
                 table: "Personas",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "TokenExpiresAt",
                 table: "Personas",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "TokenExpiryWarnedFor",
                 table: "Personas",
-                type: "TEXT",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TokenInfoFor",
+                table: "Personas",
+                type: "character varying(16)",
+                maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "TokenReplacedAt",
                 table: "Personas",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "TokenScopes",
                 table: "Personas",
-                type: "TEXT",
+                type: "character varying(1000)",
                 maxLength: 1000,
                 nullable: true);
 
@@ -58,17 +65,17 @@ namespace PostingConsole.Data.Migrations.Sqlite
                 name: "PostReadiness",
                 columns: table => new
                 {
-                    PostId = table.Column<int>(type: "INTEGER", nullable: false),
-                    PersonaId = table.Column<int>(type: "INTEGER", nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Problems = table.Column<string>(type: "TEXT", nullable: false),
-                    CheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    MediaCheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ContentKey = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    DueAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ImageHash = table.Column<long>(type: "INTEGER", nullable: true),
-                    ImageColor = table.Column<int>(type: "INTEGER", nullable: true),
-                    CaptionKey = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
+                    PostId = table.Column<int>(type: "integer", nullable: false),
+                    PersonaId = table.Column<int>(type: "integer", nullable: false),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Problems = table.Column<string>(type: "text", nullable: false),
+                    CheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    MediaCheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ContentKey = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ImageHash = table.Column<long>(type: "bigint", nullable: true),
+                    ImageColor = table.Column<int>(type: "integer", nullable: true),
+                    CaptionKey = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -121,6 +128,10 @@ namespace PostingConsole.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "TokenExpiryWarnedFor",
+                table: "Personas");
+
+            migrationBuilder.DropColumn(
+                name: "TokenInfoFor",
                 table: "Personas");
 
             migrationBuilder.DropColumn(

@@ -11,7 +11,7 @@ using PostingConsole.Data;
 namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    [Migration("20261205013543_Readiness")]
+    [Migration("20261205020723_Readiness")]
     partial class Readiness
     {
         /// <inheritdoc />
@@ -667,6 +667,10 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.Property<string>("TokenHint")
                         .IsRequired()
                         .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenInfoFor")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("TokenReplacedAt")
