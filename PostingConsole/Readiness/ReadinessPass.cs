@@ -24,7 +24,7 @@ public sealed class ReadinessPass(
     IOptions<ReadinessOptions> options, IOptions<PostingOptions> posting, ILogger<ReadinessPass> logger) : IDisposable
 {
     /// <summary>Posts whose media is fetched per pass (the soonest first); the rest wait for the next pass.</summary>
-    public const int MediaChecksPerPass = 60;
+    public const int MediaChecksPerPass = 200;
 
     private const int MediaParallelism = 4;
 

@@ -43,7 +43,7 @@ public static class DemoImages
         {
             for (var x = 0; x < columns; x++)
             {
-                paint.Color = random.Next(2) == 0 ? SKColor.FromHsl(hue, 60, 18).WithAlpha(185) : SKColor.FromHsl((hue + 40) % 360, 80, 88).WithAlpha(185);
+                paint.Color = random.Next(2) == 0 ? SKColor.FromHsl(hue, 60, 18).WithAlpha(120) : SKColor.FromHsl((hue + 40) % 360, 80, 88).WithAlpha(120);
                 canvas.DrawRect(x * Size / (float)columns, y * Size / (float)rows, Size / (float)columns, Size / (float)rows, paint);
             }
         }
