@@ -23,26 +23,4 @@ public static class DispatchEndpoints
             .RequirePermission(Permission.Operate);
         return api;
     }
-
-    /// <summary>200 when the database answers and the worker ticked within the last 3 minutes; 503 otherwise. No key needed.</summary>
-    public static WebApplication MapHealthEndpoint(this WebApplication app)
-    {
-        app.MapGet("/healthz", async (IDbContextFactory<PostingDbContext> contexts, TimeProvider time, CancellationToken ct) =>
-        {
-            try
-            {
-                await using var db = await contexts.CreateDbContextAsync(ct);
-                var lastTick = await db.DispatcherState.Where(s => s.Id == 1).Select(s => s.LastTickAt).FirstOrDefaultAsync(ct);
-                var fresh = lastTick is { } at && time.GetUtcNow().UtcDateTime - at < TimeSpan.FromMinutes(3);
-                return fresh
-                    ? Results.Ok(new { status = "ok", lastTickAt = lastTick })
-                    : Results.Json(new { status = "worker-stale", lastTickAt = lastTick }, statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
-            {
-                return Results.Json(new { status = "database-unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-        }).AllowAnonymous().ExcludeFromDescription();
-        return app;
-    }
 }

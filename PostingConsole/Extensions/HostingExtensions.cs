@@ -73,7 +73,7 @@ public static class HostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapMediaEndpoints();
         app.MapCultureEndpoint();
-        app.MapHealthEndpoint();
+        app.MapHealthEndpoints();
         app.MapAccountEndpoints();
         app.UsePostingEngine();
         app.MapPostingApi();
@@ -85,6 +85,7 @@ public static class HostingExtensions
     {
         var services = builder.Services;
         services.AddSingleton<EventHub>();
+        services.AddConsoleHealthChecks();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<MediaFiles>();
         services.AddSingleton<PostOperations>();
