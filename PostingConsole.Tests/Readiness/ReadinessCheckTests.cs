@@ -232,6 +232,21 @@ public sealed class ReadinessCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_Sandbox_knows_the_tokens_of_every_account_it_serves_as_Meta_does()
+    {
+        // An account of a console on another database (the scale-out tests' consoles): Meta was told its token, not its persona.
+        app.Sandbox.SetAccountToken("17849990001", "EAA-elsewhere-0001");
+        var graph = app.GetService<PostingConsole.Publishing.Graph.GraphClient>();
+        var known = await graph.DebugTokenAsync("EAA-elsewhere-0001", CancellationToken.None);
+        known.Succeeded.ShouldBeTrue();
+        known.Value.IsValid.ShouldBeTrue();
+        known.Value.CanPublish.ShouldBeTrue();
+        var unknown = await graph.DebugTokenAsync("EAA-nobody-0002", CancellationToken.None);
+        unknown.Value!.IsValid.ShouldBeFalse();
+        unknown.Value.Error!.Code.ShouldBe(190);
+    }
+
+    [Fact]
     public async Task A_token_that_expired_at_Meta_holds_the_persona_before_its_next_post()
     {
         var persona = await app.AddPersonaAsync();

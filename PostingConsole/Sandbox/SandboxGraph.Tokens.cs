@@ -59,6 +59,8 @@ public static partial class SandboxGraph
     /// <summary>The account whose current token this is (Meta knows its tokens; the Sandbox reads the personas' own).</summary>
     private static async Task<(string? IgUserId, SandboxAccount? Account)> AccountByTokenAsync(string token, SandboxGraphState state, IServiceProvider services)
     {
+        // An account Meta was told the token of (a console on another database, a password change), then the personas' own.
+        if (state.AccountWithToken(token) is { } known) return (known, await AccountFor(known, state, services, fresh: false));
         var contexts = services.GetService<IDbContextFactory<PostingDbContext>>();
         if (contexts is null) return (null, null);
         await using var db = await contexts.CreateDbContextAsync();

@@ -152,6 +152,9 @@ public sealed partial class SandboxGraphState(TimeProvider time, GraphClock cloc
 
     public string? AccountToken(string igUserId) => accountTokens.GetValueOrDefault(igUserId);
 
+    /// <summary>The account whose current token (as set by <see cref="SetAccountToken"/>) is <paramref name="token"/>, if any.</summary>
+    public string? AccountWithToken(string token) => accountTokens.FirstOrDefault(a => a.Value == token).Key;
+
     /// <summary>X-App-Usage call_count (percent of the app's hourly budget) on normal answers.</summary>
     public int AppUsagePercent { get; set; } = 3;
 
