@@ -21,9 +21,11 @@ public static class Texts
     public static string Readiness(ReadinessState state, CultureInfo culture) => Find("readiness." + state, culture) ?? state.ToString();
 
     /// <summary>A readiness problem in words: what the code means, and what was found.</summary>
+    public static string ProblemName(ReadinessCode code, CultureInfo culture) => Find("problem." + code, culture) ?? code.ToString();
+
     public static string Problem(ReadinessProblem problem, CultureInfo culture)
     {
-        var words = Find("problem." + problem.Code, culture) ?? problem.Code.ToString();
+        var words = ProblemName(problem.Code, culture);
         return problem.Detail is null ? words : $"{words} — {(problem.Field is null ? "" : problem.Field + " ")}{problem.Detail}";
     }
 

@@ -39,7 +39,7 @@ public static class UiText
     /// <summary>A readiness problem in the viewer's words (what the code means — what was found).</summary>
     public static string Problem(ReadinessProblem problem) => Texts.Problem(problem, CultureInfo.CurrentUICulture);
 
-    public static string ProblemName(ReadinessCode code) => Texts.Find("problem." + code, CultureInfo.CurrentUICulture) ?? code.ToString();
+    public static string ProblemName(ReadinessCode code) => Texts.ProblemName(code, CultureInfo.CurrentUICulture);
 
     /// <summary>A media type's badge: 📷 사진 / 📱 스토리 / 🎬 릴스 / 🗂 캐러셀.</summary>
     public static string MediaLabel(Domain.MediaType type) => type switch
