@@ -19,6 +19,7 @@ public sealed class DatabaseLocks(IDbContextFactory<PostingDbContext> contextFac
         AccountCheck = 8_008_003,
         Startup = 8_008_004,
         Readiness = 8_008_005,
+        Insights = 8_008_006,
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ public sealed class PersonaEntityTypeConfiguration : IEntityTypeConfiguration<Pe
         builder.Property(p => p.LastError).HasMaxLength(500);
         builder.Property(p => p.TokenScopes).HasMaxLength(1000);
         builder.Property(p => p.TokenInfoFor).HasMaxLength(16);
+        builder.PrimitiveCollection(p => p.OnlineFollowers);
         builder.HasIndex(p => p.IgUserId).IsUnique();
         builder.HasIndex(p => p.Name);
     }
@@ -63,6 +64,8 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         // The rolling-hour limit per persona.
         builder.HasIndex(p => new { p.PersonaId, p.PublishedAt });
         builder.HasIndex(p => p.PublishedAt); // the progress screen's daily and hourly figures
+        // The insights reader's query: WHERE InsightsDueAt <= now ORDER BY InsightsDueAt (null for every post with no read left).
+        builder.HasIndex(p => p.InsightsDueAt);
         // The same externalId twice gives the same post.
         builder.HasIndex(p => p.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
     }
@@ -218,4 +221,16 @@ public sealed class PostHourlyCountEntityTypeConfiguration : IEntityTypeConfigur
 public sealed class PostStatusCountEntityTypeConfiguration : IEntityTypeConfiguration<PostStatusCount>
 {
     public void Configure(EntityTypeBuilder<PostStatusCount> builder) => builder.HasIndex(c => c.Status);
+}
+
+public sealed class PostInsightEntityTypeConfiguration : IEntityTypeConfiguration<PostInsight>
+{
+    public void Configure(EntityTypeBuilder<PostInsight> builder)
+    {
+        builder.HasOne<Post>().WithMany().HasForeignKey(i => i.PostId).OnDelete(DeleteBehavior.Cascade);
+        // A post's reads (its detail page, the API), and a persona's results in time order (the learner, the insights API).
+        builder.HasIndex(i => new { i.PostId, i.ReadAt });
+        builder.HasIndex(i => new { i.PersonaId, i.PublishedAt });
+        builder.HasIndex(i => i.PublishedAt); // the fleet's results
+    }
 }

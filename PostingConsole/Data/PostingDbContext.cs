@@ -41,6 +41,7 @@ public class PostingDbContext : IdentityDbContext<IdentityUser>
     public DbSet<PostHourlyCount> PostHourlyCounts => Set<PostHourlyCount>();
     public DbSet<PostStatusCount> PostStatusCounts => Set<PostStatusCount>();
     public DbSet<PostReadiness> PostReadiness => Set<PostReadiness>();
+    public DbSet<PostInsight> PostInsights => Set<PostInsight>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -95,6 +96,8 @@ public class PostingDbContext : IdentityDbContext<IdentityUser>
         configurationBuilder.Properties<AlertKind>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<ReadinessState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ReadinessCode>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<InsightsUnavailable>().HaveConversion<string>().HaveMaxLength(24);
+        configurationBuilder.Properties<SlotReason>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -54,6 +54,15 @@ public sealed class Persona
     public DateTime? TokenReplacedAt { get; private set; }
 
     public DateTime? LastPublishedAt { get; private set; }
+
+    /// <summary>
+    /// The persona's followers online by hour of its own day (24 values, hour 0 = midnight in <see cref="TimeZone"/>), averaged
+    /// over the days Meta's <c>online_followers</c> last gave; null until read, or when Meta gives none (under 100 followers).
+    /// </summary>
+    public List<int>? OnlineFollowers { get; private set; }
+
+    /// <summary>When <c>online_followers</c> was last asked for (answered or not): once a day.</summary>
+    public DateTime? OnlineFollowersReadAt { get; private set; }
     public DateTime? LastErrorAt { get; private set; }
     public string? LastError { get; private set; }
 
@@ -155,6 +164,17 @@ public sealed class Persona
         if (QuotaUsage is { } used) QuotaUsage = used + 1;
         UpdatedAt = now;
     }
+
+    /// <summary>Meta's <c>online_followers</c>, by hour of the persona's own day (null: Meta gave none); asked again a day later.</summary>
+    public void RecordOnlineFollowers(IReadOnlyList<int>? byLocalHour, DateTime now)
+    {
+        if (byLocalHour is not null && byLocalHour.Count != 24) throw new ArgumentException("24 hours expected.", nameof(byLocalHour));
+        OnlineFollowers = byLocalHour?.ToList();
+        OnlineFollowersReadAt = now;
+    }
+
+    /// <summary>Asked for <c>online_followers</c> without an answer: asked again a day later, the curve kept.</summary>
+    public void RecordOnlineFollowersAsked(DateTime now) => OnlineFollowersReadAt = now;
 
     public void RecordError(string message, DateTime now)
     {

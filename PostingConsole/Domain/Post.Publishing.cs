@@ -184,6 +184,7 @@ public sealed partial class Post
             MediaId = null;
             Permalink = null;
             PublishedAt = null;
+            PlanInsights(null); // the new media's reads are planned when it goes out
             ForgetContainer(now);
             UseLocalFile = false;
             foreach (var item in Items)

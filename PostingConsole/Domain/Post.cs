@@ -175,6 +175,7 @@ public sealed partial class Post
         if (scheduledAtUtc is { } at)
         {
             ScheduledAt = at;
+            LeaveSlot();
             // A past time puts it on the queue now: it is due from this moment, not from the past time.
             var due = at > now ? at : now;
             if (Status == PostStatus.Scheduled) NextAttemptAt = due;

@@ -51,4 +51,5 @@ public static class WebhookTypes
     public const string PostsMissed = "posts.missed";
     public const string PostNotReady = "post.not_ready";
     public const string PersonaTokenExpiring = "persona.token_expiring";
+    public const string PostInsights = "post.insights";
 }

@@ -40,6 +40,8 @@ public static class ConfigurationExtensions
         services.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(SandboxOptions.Section);
         services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.Section);
         services.AddValidatedOptions<ReadinessOptions, ReadinessOptionsValidator>(ReadinessOptions.Section);
+        services.AddValidatedOptions<InsightsOptions, InsightsOptionsValidator>(InsightsOptions.Section);
+        services.AddValidatedOptions<SlotsOptions, SlotsOptionsValidator>(SlotsOptions.Section);
         return builder;
     }
 }

@@ -102,6 +102,9 @@ public static class PublishingExtensions
         services.AddSingleton<Readiness.TokenCheck>();
         services.AddSingleton<Readiness.ReadinessPass>();
         services.AddTransient<Readiness.CheckReadiness>();
+        services.AddSingleton<Insights.InsightsSchedule>();
+        services.AddSingleton<Insights.InsightsReader>();
+        services.AddTransient<Insights.ReadInsights>();
         services.AddScheduler();
 
         // Both loops obey Posting:AutoDispatch themselves: the process that runs the queue also delivers the outbound events.
@@ -141,6 +144,9 @@ public static class PublishingExtensions
                 // The readiness check of the next Readiness:Horizon (docs/readiness.md), a pass a minute on a worker of its own.
                 scheduler.OnWorker(nameof(Readiness.CheckReadiness));
                 scheduler.Schedule<Readiness.CheckReadiness>().EveryMinute().PreventOverlapping(nameof(Readiness.CheckReadiness));
+                // What published posts achieved and each persona's audience (docs/insights.md), a pass a minute on a worker of its own.
+                scheduler.OnWorker(nameof(Insights.ReadInsights));
+                scheduler.Schedule<Insights.ReadInsights>().EveryMinute().PreventOverlapping(nameof(Insights.ReadInsights));
             });
         }
 

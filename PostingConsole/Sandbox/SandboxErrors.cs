@@ -73,5 +73,9 @@ public static class SandboxErrors
     public static IResult UnknownObject(string id) => Error(400,
         $$$"""{"error":{"message":"Unsupported get request. Object with ID '{{{id}}}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.","type":"GraphMethodException","code":100,"error_subcode":33,"fbtrace_id":"{{{Trace()}}}"}}""");
 
+    /// <summary>Insights of a media seen by too few accounts (Meta's code 10; a different message from the permission refusal).</summary>
+    public static IResult NotEnoughViewers() => Error(400,
+        $$$"""{"error":{"message":"(#10) Not enough viewers for the media to show insights","type":"OAuthException","code":10,"fbtrace_id":"{{{Trace()}}}"}}""");
+
     internal static IResult Error(int status, string body) => Results.Content(body, "application/json", statusCode: status);
 }

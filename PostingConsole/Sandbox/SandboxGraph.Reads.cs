@@ -68,15 +68,18 @@ public static partial class SandboxGraph
     }
 
     /// <summary><c>GET /?ids=…&amp;fields=permalink</c>: several media at once; one the token cannot see fails the whole read, as at Meta.</summary>
-    private static async Task<IResult> ReadObjects(string? ids, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    private static async Task<IResult> ReadObjects(string? ids, string? fields, HttpContext http, SandboxGraphState state, IServiceProvider services)
     {
         var wanted = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (wanted.Length == 0) return SandboxErrors.BadParameter("The parameter ids is required.");
+        const string insightsField = "insights.metric(";
+        if (fields is not null && fields.StartsWith(insightsField, StringComparison.Ordinal) && fields.EndsWith(')'))
+            return await ReadInsightsOf(wanted, fields[insightsField.Length..^1], http, state, services);
         var found = new Dictionary<string, MediaPermalink>();
         string? account = null;
         foreach (var id in wanted)
         {
-            if (state.Media(id) is not { } media || (account is not null && media.IgUserId != account)) return SandboxErrors.UnknownObject(id);
+            if (state.IsDeleted(id) || state.Media(id) is not { } media || (account is not null && media.IgUserId != account)) return SandboxErrors.UnknownObject(id);
             account = media.IgUserId;
             found[id] = new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt));
         }

@@ -30,6 +30,7 @@ public static partial class SandboxGraph
         graph.MapGet("/{igUserId}/media", ListMedia);
         graph.MapGet("/{igUserId}/stories", ListStories);
         graph.MapGet("/debug_token", DebugToken);
+        graph.MapGet("/{id}/insights", Insights);
         graph.MapGet("/{id}", ReadObject);
         graph.MapGet("/", ReadObjects);
         // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.

@@ -222,7 +222,22 @@ public sealed partial class SandboxGraphState(TimeProvider time, GraphClock cloc
     /// <summary>Every container the account was given, published or not.</summary>
     public IReadOnlyList<SandboxContainer> ContainersOf(string igUserId) => containers.Values.Where(c => c.IgUserId == igUserId).ToList();
 
-    public SandboxMedia? Media(string id) => media.GetValueOrDefault(id);
+    public SandboxMedia? Media(string id) => deleted.ContainsKey(id) ? null : media.GetValueOrDefault(id);
+
+    private readonly ConcurrentDictionary<string, bool> deleted = new();
+
+    /// <summary>The account deleted the media in the app: every read of it from now on is an unknown object.</summary>
+    public void DeleteMedia(string id) => deleted[id] = true;
+
+    public bool IsDeleted(string id) => deleted.ContainsKey(id);
+
+    private readonly ConcurrentDictionary<string, SandboxAudience> audiences = new();
+
+    /// <summary>The account's simulated audience (<see cref="SandboxAudience.For"/> unless a test set one).</summary>
+    public SandboxAudience AudienceOf(string igUserId) => audiences.GetOrAdd(igUserId, SandboxAudience.For);
+
+    /// <summary>Gives an account an audience of a test's choosing.</summary>
+    public void SetAudience(string igUserId, SandboxAudience audience) => audiences[igUserId] = audience;
 
     /// <summary>Publishes a FINISHED container exactly once; a second call for the same container returns null.</summary>
     public SandboxMedia? Publish(SandboxContainer container)

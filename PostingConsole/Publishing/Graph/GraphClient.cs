@@ -49,6 +49,29 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
     public Task<GraphResult<TokenInfo>> DebugTokenAsync(string token, CancellationToken cancellationToken) =>
         SendAsync<DebugTokenResponse, TokenInfo>(HttpMethod.Get, $"debug_token?input_token={Escape(token)}", token, null, r => r.Data, cancellationToken);
 
+    /// <summary>
+    /// Insights of several media of one account in one read, by field expansion (<c>GET /?ids=…&amp;fields=insights.metric(…)</c>,
+    /// docs/insights.md). As with permalinks, an id the token cannot read fails the whole read.
+    /// </summary>
+    public Task<GraphResult<IReadOnlyDictionary<string, Domain.PostMetrics>>> GetInsightsAsync(IReadOnlyCollection<string> mediaIds, string metrics, string token,
+        CancellationToken cancellationToken) =>
+        SendAsync<Dictionary<string, MediaInsightsEnvelope>, IReadOnlyDictionary<string, Domain.PostMetrics>>(HttpMethod.Get,
+            $"?ids={string.Join(",", mediaIds.Select(Escape))}&fields={Escape($"insights.metric({metrics})")}", token, null,
+            r => r.ToDictionary(m => m.Key, m => InsightValues.ToMetrics(m.Value.Insights?.Data ?? [])), cancellationToken);
+
+    /// <summary><c>GET /{ig-media-id}/insights?metric=…</c>: one media's insights (what a batch falls back to when one of its media fails it).</summary>
+    public Task<GraphResult<Domain.PostMetrics>> GetMediaInsightsAsync(string mediaId, string metrics, string token, CancellationToken cancellationToken) =>
+        SendAsync<InsightsResponse, Domain.PostMetrics>(HttpMethod.Get, $"{Escape(mediaId)}/insights?metric={Escape(metrics)}", token, null,
+            r => InsightValues.ToMetrics(r.Data), cancellationToken);
+
+    /// <summary>
+    /// <c>GET /{ig-user-id}/insights?metric=online_followers&amp;period=lifetime</c>: followers online by hour of the day for recent
+    /// days, each day's hours keyed "0"–"23" in a time zone Meta does not name (<c>Insights:OnlineFollowersTimeZone</c>).
+    /// </summary>
+    public Task<GraphResult<IReadOnlyList<OnlineFollowersDay>>> GetOnlineFollowersAsync(string igUserId, string token, CancellationToken cancellationToken) =>
+        SendAsync<InsightsResponse, IReadOnlyList<OnlineFollowersDay>>(HttpMethod.Get, $"{Escape(igUserId)}/insights?metric=online_followers&period=lifetime",
+            token, null, r => InsightValues.ToOnlineFollowers(r.Data), cancellationToken);
+
     public Task<GraphResult<IReadOnlyList<MediaItem>>> ListRecentMediaAsync(string igUserId, string token, DateTime sinceUtc, CancellationToken cancellationToken)
     {
         var since = new DateTimeOffset(sinceUtc, TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

@@ -113,3 +113,66 @@ public sealed record ContainerRequest(
         return form;
     }
 }
+
+/// <summary><c>GET /{id}/insights</c>'s answer: one entry per metric.</summary>
+public sealed record InsightsResponse([property: JsonPropertyName("data")] List<InsightMetric> Data);
+
+/// <summary>A media's <c>insights</c> field in a field-expanded read (<c>GET /?ids=…&amp;fields=insights.metric(…)</c>).</summary>
+public sealed record MediaInsightsEnvelope(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("insights")] InsightsResponse? Insights);
+
+/// <summary>
+/// One metric: <c>values[0].value</c> for a lifetime media metric (a number), or for <c>online_followers</c> one entry per day
+/// with an object of hours; newer versions may answer <c>total_value.value</c> instead.
+/// </summary>
+public sealed record InsightMetric(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("period")] string? Period,
+    [property: JsonPropertyName("values")] List<InsightValue>? Values,
+    [property: JsonPropertyName("total_value")] InsightValue? TotalValue);
+
+public sealed record InsightValue(
+    [property: JsonPropertyName("value")] System.Text.Json.JsonElement Value,
+    [property: JsonPropertyName("end_time")] string? EndTime);
+
+/// <summary>One day of <c>online_followers</c>: its end (Meta's <c>end_time</c>) and followers online in each of its 24 hours (keyed as Meta keys them).</summary>
+public sealed record OnlineFollowersDay(DateTime EndTimeUtc, IReadOnlyDictionary<int, int> ByHour);
+
+/// <summary>Reads Meta's insight entries into the console's shapes.</summary>
+public static class InsightValues
+{
+    public static Domain.PostMetrics ToMetrics(IReadOnlyList<InsightMetric> data)
+    {
+        int? Get(string name) => data.FirstOrDefault(m => m.Name == name) is { } metric ? Number(metric) : null;
+        return new Domain.PostMetrics(Get("views"), Get("reach"), Get("likes"), Get("comments"), Get("saved"), Get("shares"), Get("total_interactions"));
+    }
+
+    private static int? Number(InsightMetric metric)
+    {
+        var value = metric.TotalValue?.Value ?? metric.Values?.FirstOrDefault()?.Value;
+        return value is { ValueKind: System.Text.Json.JsonValueKind.Number } v && v.TryGetInt64(out var n) ? (int)Math.Min(n, int.MaxValue) : null;
+    }
+
+    public static IReadOnlyList<OnlineFollowersDay> ToOnlineFollowers(IReadOnlyList<InsightMetric> data)
+    {
+        var days = new List<OnlineFollowersDay>();
+        foreach (var value in data.FirstOrDefault(m => m.Name == "online_followers")?.Values ?? [])
+        {
+            if (value.Value.ValueKind != System.Text.Json.JsonValueKind.Object) continue; // a day with no data answers {} or nothing
+            var hours = new Dictionary<int, int>();
+            foreach (var hour in value.Value.EnumerateObject())
+            {
+                if (int.TryParse(hour.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h) && h is >= 0 and < 24
+                    && hour.Value.TryGetInt32(out var n))
+                    hours[h] = n;
+            }
+
+            if (hours.Count == 0 || !DateTimeOffset.TryParse(value.EndTime, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var end)) continue;
+            days.Add(new OnlineFollowersDay(end.UtcDateTime, hours));
+        }
+
+        return days;
+    }
+}

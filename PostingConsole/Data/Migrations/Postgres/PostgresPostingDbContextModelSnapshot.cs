@@ -653,6 +653,12 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.PrimitiveCollection<List<int>>("OnlineFollowers")
+                        .HasColumnType("integer[]");
+
+                    b.Property<DateTime?>("OnlineFollowersReadAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ProtectedToken")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -796,6 +802,16 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
 
+                    b.Property<int>("InsightsAgesRead")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("InsightsDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("InsightsUnavailable")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -838,6 +854,22 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasDefaultValue(true);
 
+                    b.Property<DateTime?>("SlotFrom")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SlotReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("SlotScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime?>("SlotTo")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Slotted")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -874,6 +906,8 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("InsightsDueAt");
 
                     b.HasIndex("PublishedAt");
 
@@ -944,6 +978,70 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.HasIndex("PostId", "At");
 
                     b.ToTable("PostAttempts");
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.PostInsight", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AgeHours")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Comments")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Likes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("PersonaId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PostId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Reach")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Saved")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Shares")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("TotalInteractions")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Unavailable")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int?>("Views")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.HasIndex("PersonaId", "PublishedAt");
+
+                    b.HasIndex("PostId", "ReadAt");
+
+                    b.ToTable("PostInsights");
                 });
 
             modelBuilder.Entity("PostingConsole.Domain.PostReadiness", b =>
@@ -1147,6 +1245,15 @@ namespace PostingConsole.Data.Migrations.Postgres
                 {
                     b.HasOne("PostingConsole.Domain.Post", null)
                         .WithMany("Attempts")
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.PostInsight", b =>
+                {
+                    b.HasOne("PostingConsole.Domain.Post", null)
+                        .WithMany()
                         .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -610,6 +610,12 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("OnlineFollowers")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OnlineFollowersReadAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedToken")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -751,6 +757,16 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("InsightsAgesRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("InsightsDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InsightsUnavailable")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -793,6 +809,22 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(true);
 
+                    b.Property<DateTime?>("SlotFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlotReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("SlotScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime?>("SlotTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Slotted")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -829,6 +861,8 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("InsightsDueAt");
 
                     b.HasIndex("PublishedAt");
 
@@ -897,6 +931,68 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.HasIndex("PostId", "At");
 
                     b.ToTable("PostAttempts");
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.PostInsight", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgeHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Comments")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Likes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PersonaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Reach")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Saved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Shares")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TotalInteractions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Unavailable")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.HasIndex("PersonaId", "PublishedAt");
+
+                    b.HasIndex("PostId", "ReadAt");
+
+                    b.ToTable("PostInsights");
                 });
 
             modelBuilder.Entity("PostingConsole.Domain.PostReadiness", b =>
@@ -1098,6 +1194,15 @@ namespace PostingConsole.Data.Migrations.Sqlite
                 {
                     b.HasOne("PostingConsole.Domain.Post", null)
                         .WithMany("Attempts")
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PostingConsole.Domain.PostInsight", b =>
+                {
+                    b.HasOne("PostingConsole.Domain.Post", null)
+                        .WithMany()
                         .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

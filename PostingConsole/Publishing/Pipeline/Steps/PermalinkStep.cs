@@ -8,9 +8,9 @@ namespace PostingConsole.Publishing.Pipeline.Steps;
 /// The post is live: its media id is stored first (a crash after that only reads the permalink again), then the permalinks
 /// of this post and of the account's earlier posts still without one are read in one call (best effort: a failed read never
 /// fails a live post, and a later run of the account, or the backfill, reads it again), and the post becomes Published. It
-/// stays InProgress, holding its place in the call budget, until this last call is done.
+/// stays InProgress, holding its place in the call budget, until this last call is done. Its first insights read is planned.
 /// </summary>
-public sealed class PermalinkStep(PublishCalls calls) : IPublishStep
+public sealed class PermalinkStep(PublishCalls calls, Insights.InsightsSchedule insights) : IPublishStep
 {
     public string Name => "permalink";
 
@@ -32,6 +32,8 @@ public sealed class PermalinkStep(PublishCalls calls) : IPublishStep
         }
 
         post.MarkPublished(mediaId, permalink, run.Now);
+        // What it achieves is read later (docs/insights.md); a post whose media could not be found has nothing to read.
+        post.PlanInsights(mediaId is null ? null : insights.FirstReadAt(post.MediaType, run.Now));
         persona.RecordPublished(run.Now);
         journal.PostChanged(post);
         journal.PersonaChanged(persona);

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Insights;
+
+/// <summary>
+/// When a published post's insights are read (docs/insights.md#when): at each of <c>Insights:ReadAfter</c>'s ages; a Story's
+/// before its 24 hours end (its metrics go with it). A read made late (the console was down at the age) covers every age it is
+/// past, so it happens once. In Sandbox mode the ages are divided by <c>Sandbox:InsightsSpeedup</c> (the simulated audience ages
+/// as fast), so the demo shows reads within minutes.
+/// </summary>
+public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOptions<GraphOptions> graph, IOptions<SandboxOptions> sandbox)
+{
+    /// <summary>A Story's insights live this long on Meta.</summary>
+    public static readonly TimeSpan StoryLife = TimeSpan.FromHours(24);
+
+    /// <summary>A Story is read this long before its insights go.</summary>
+    private static readonly TimeSpan StoryMargin = TimeSpan.FromHours(1);
+
+    /// <summary>How much faster than real time a post ages (Sandbox's <c>InsightsSpeedup</c>; 1 in Live mode).</summary>
+    public double Speedup => graph.Value.Mode == GraphMode.Sandbox ? sandbox.Value.InsightsSpeedup : 1;
+
+    public bool Enabled => insights.Value.Enabled;
+
+    /// <summary>The ages a post of <paramref name="type"/> is read at, in order (scaled in Sandbox mode).</summary>
+    public IReadOnlyList<TimeSpan> Ages(MediaType type)
+    {
+        var ages = insights.Value.ReadAfter.Order().ToList();
+        if (type == MediaType.Stories)
+        {
+            var last = StoryLife - StoryMargin;
+            ages = ages.Select(a => a < last ? a : last).Distinct().ToList();
+        }
+
+        return ages.Select(a => a / Speedup).ToList();
+    }
+
+    /// <summary>When a post published at <paramref name="publishedAt"/> is first read; null when insights are off.</summary>
+    public DateTime? FirstReadAt(MediaType type, DateTime publishedAt) => Enabled ? publishedAt + Ages(type)[0] : null;
+
+    /// <summary>
+    /// After a read at <paramref name="now"/> of a post that had <paramref name="agesRead"/> ages read: how many ages it covers (every
+    /// age its age is past, at least one more) and when the next read is (null: none left).
+    /// </summary>
+    public (int AgesRead, DateTime? NextReadAt) AfterRead(MediaType type, DateTime publishedAt, int agesRead, DateTime now)
+    {
+        var ages = Ages(type);
+        var age = now - publishedAt;
+        var covered = Math.Max(agesRead + 1, ages.Count(a => a <= age));
+        return covered >= ages.Count ? (ages.Count, null) : (covered, publishedAt + ages[covered]);
+    }
+}

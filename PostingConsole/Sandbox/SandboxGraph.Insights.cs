@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PostingConsole.Configuration;
+using PostingConsole.Data;
+using PostingConsole.Domain;
+
+namespace PostingConsole.Sandbox;
+
+/// <summary>
+/// The Sandbox's insights (docs/insights.md), from each account's <see cref="SandboxAudience"/>: a media's metrics
+/// (<c>GET /{media-id}/insights</c>, and several by field expansion), an account's <c>online_followers</c>. As at Meta: a small
+/// audience answers "not enough viewers" (code 10) and no online followers; a deleted media, or a Story past its 24 hours, is an
+/// unknown object (100/33); <c>likes</c> on a Story and the metrics Meta retired (<c>impressions</c>, <c>plays</c>,
+/// <c>video_views</c>) are refused. A media published before the Sandbox's last restart is found in the console's own records.
+/// </summary>
+public static partial class SandboxGraph
+{
+    private static readonly HashSet<string> RetiredMetrics = ["impressions", "plays", "video_views"];
+    private static readonly HashSet<string> FeedOnlyMetrics = ["likes", "comments", "saved"];
+
+    /// <summary>What the Sandbox knows of a published media: whose, when, which kind.</summary>
+    private sealed record PublishedMedia(string Id, string IgUserId, DateTime PublishedAt, MediaType Type);
+
+    private static async Task<IResult> Insights(string id, string? metric, string? period, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        if (await AccountFor(id, state, services, fresh: false) is not null)
+        {
+            var (_, refused) = await AdmitAsync(http, id, state, services);
+            if (refused is not null) return refused;
+            if (state.TakeServerError(id, SandboxCall.Read)) return SandboxErrors.ServerError();
+            if (metric != "online_followers") return SandboxErrors.BadParameter($"metric[0] must be one of the following values: online_followers, reach, follower_count, …; got {metric}");
+            if (period != "lifetime") return SandboxErrors.BadParameter("The online_followers metric only supports the lifetime period.");
+            return OnlineFollowersAnswer(id, state, services);
+        }
+
+        var media = (await FindMediaAsync([id], state, services)).GetValueOrDefault(id);
+        if (media is null) return SandboxErrors.UnknownObject(id);
+        var (_, refusedMedia) = await AdmitAsync(http, media.IgUserId, state, services);
+        if (refusedMedia is not null) return refusedMedia;
+        if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
+        return MediaInsights(media, metric ?? "", state, services, out var data) is { } refusal
+            ? refusal
+            : Results.Content(new JsonObject { ["data"] = data }.ToJsonString(), "application/json");
+    }
+
+    /// <summary><c>GET /?ids=…&amp;fields=insights.metric(…)</c>: every media of one account, or the whole read fails (as the first refusal).</summary>
+    private static async Task<IResult> ReadInsightsOf(string[] ids, string metrics, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        var found = await FindMediaAsync(ids, state, services);
+        string? account = null;
+        foreach (var id in ids)
+        {
+            if (found.GetValueOrDefault(id) is not { } media || (account is not null && media.IgUserId != account)) return SandboxErrors.UnknownObject(id);
+            account = media.IgUserId;
+        }
+
+        var (_, refused) = await AdmitAsync(http, account!, state, services);
+        if (refused is not null) return refused;
+        if (state.TakeServerError(account!, SandboxCall.Read)) return SandboxErrors.ServerError();
+        var answer = new JsonObject();
+        foreach (var id in ids)
+        {
+            if (MediaInsights(found[id], metrics, state, services, out var data) is { } refusal) return refusal;
+            answer[id] = new JsonObject { ["insights"] = new JsonObject { ["data"] = data }, ["id"] = id };
+        }
+
+        return Results.Content(answer.ToJsonString(), "application/json");
+    }
+
+    private static IResult? MediaInsights(PublishedMedia media, string metrics, SandboxGraphState state, IServiceProvider services, out JsonArray data)
+    {
+        data = [];
+        var names = metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) return SandboxErrors.BadParameter("The parameter metric is required.");
+        if (names.FirstOrDefault(RetiredMetrics.Contains) is { } retired)
+            return SandboxErrors.BadParameter($"Starting from version v22.0 and above, the {retired} metric is no longer supported. Please use views instead.");
+        if (media.Type == MediaType.Stories && names.FirstOrDefault(FeedOnlyMetrics.Contains) is { } feedOnly)
+            return SandboxErrors.BadParameter($"The Media Insights API does not support the {feedOnly} metric for this media product type.");
+
+        var audience = state.AudienceOf(media.IgUserId);
+        if (audience.Followers < SandboxAudience.SmallAudience) return SandboxErrors.NotEnoughViewers();
+        var speedup = services.GetRequiredService<IOptions<SandboxOptions>>().Value.InsightsSpeedup;
+        var age = (state.Now - media.PublishedAt) * speedup;
+        if (media.Type == MediaType.Stories && age > TimeSpan.FromHours(24)) return SandboxErrors.UnknownObject(media.Id); // its insights went with it
+        var values = audience.Metrics(media.Id, media.PublishedAt, media.Type, age);
+        foreach (var name in names)
+        {
+            int? value = name switch
+            {
+                "views" => values.Views,
+                "reach" => values.Reach,
+                "likes" => values.Likes,
+                "comments" => values.Comments,
+                "saved" => values.Saved,
+                "shares" => values.Shares,
+                "total_interactions" => values.TotalInteractions,
+                _ => null,
+            };
+            if (value is null) return SandboxErrors.BadParameter($"metric[{Array.IndexOf(names, name)}] must be one of the following values: views, reach, likes, comments, saved, shares, total_interactions");
+            data.Add(new JsonObject
+            {
+                ["name"] = name,
+                ["period"] = "lifetime",
+                ["values"] = new JsonArray(new JsonObject { ["value"] = value }),
+                ["title"] = name,
+                ["id"] = $"{media.Id}/insights/{name}/lifetime",
+            });
+        }
+
+        return null;
+    }
+
+    private static IResult OnlineFollowersAnswer(string igUserId, SandboxGraphState state, IServiceProvider services)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(services.GetRequiredService<IOptions<InsightsOptions>>().Value.OnlineFollowersTimeZone);
+        var values = new JsonArray();
+        foreach (var (end, byHour) in state.AudienceOf(igUserId).OnlineFollowers(state.Now, zone))
+        {
+            var hours = new JsonObject();
+            foreach (var (hour, followers) in byHour.OrderBy(h => h.Key)) hours[hour.ToString(System.Globalization.CultureInfo.InvariantCulture)] = followers;
+            values.Add(new JsonObject { ["value"] = hours, ["end_time"] = Timestamp(end) });
+        }
+
+        var data = new JsonArray(new JsonObject
+        {
+            ["name"] = "online_followers",
+            ["period"] = "lifetime",
+            ["values"] = values,
+            ["title"] = "Online followers",
+            ["description"] = "Total number of followers who were online during the specified range",
+            ["id"] = $"{igUserId}/insights/online_followers/lifetime",
+        });
+        return Results.Content(new JsonObject { ["data"] = data }.ToJsonString(), "application/json");
+    }
+
+    /// <summary>The media the Sandbox published, in memory or (published before its last restart) in the console's records; deleted ones are gone.</summary>
+    private static async Task<Dictionary<string, PublishedMedia>> FindMediaAsync(IReadOnlyCollection<string> ids, SandboxGraphState state, IServiceProvider services)
+    {
+        var found = new Dictionary<string, PublishedMedia>();
+        var unknown = new List<string>();
+        foreach (var id in ids.Where(i => !state.IsDeleted(i)))
+        {
+            if (state.Media(id) is { } media) found[id] = new PublishedMedia(id, media.IgUserId, media.PublishedAt, TypeOf(media.Kind));
+            else unknown.Add(id);
+        }
+
+        var contexts = services.GetService<IDbContextFactory<PostingDbContext>>();
+        if (unknown.Count == 0 || contexts is null) return found;
+        await using var db = await contexts.CreateDbContextAsync();
+        var records = await db.Posts.AsNoTracking().Where(p => p.MediaId != null && unknown.Contains(p.MediaId) && p.PublishedAt != null)
+            .Select(p => new { p.MediaId, p.PublishedAt, p.MediaType, p.Persona!.IgUserId }).ToListAsync();
+        foreach (var r in records) found[r.MediaId!] = new PublishedMedia(r.MediaId!, r.IgUserId, r.PublishedAt!.Value, r.MediaType);
+        return found;
+    }
+
+    private static MediaType TypeOf(SandboxMediaKind kind) => kind switch
+    {
+        SandboxMediaKind.Stories => MediaType.Stories,
+        SandboxMediaKind.Reels => MediaType.Reels,
+        SandboxMediaKind.Carousel => MediaType.Carousel,
+        _ => MediaType.Image,
+    };
+}
