@@ -32,7 +32,7 @@ public sealed record PostingWindowBody(string? From, string? To);
 public sealed record CreatePostRequest(
     int? PersonaId, string? ImageUrl, string? ImagePath, string? Caption, List<string>? Hashtags, string? ScheduledAt, string? ExternalId,
     string? MediaType = null, string? VideoUrl = null, string? VideoPath = null, string? CoverUrl = null, bool? ShareToFeed = null,
-    List<PostItemBody?>? Items = null)
+    List<PostItemBody?>? Items = null, System.Text.Json.JsonElement? Slot = null)
 {
     /// <summary>The media type asked for (IMAGE when absent or not valid: the validator reports a bad one).</summary>
     public MediaType Type => MediaTypes.TryParse(MediaType, out var type) ? type : Domain.MediaType.Image;
@@ -75,15 +75,42 @@ public sealed record PostResponse(
     string FinalCaption, string? ImageUrl, string? ImagePath, string? VideoUrl, string? VideoPath, string? CoverUrl, bool ShareToFeed,
     IReadOnlyList<PostItemBody> Items, IReadOnlyList<AttemptResponse>? Attempts, string? ContainerId, string? MediaId,
     string? Permalink, DateTime? PublishedAt, FailureReason? FailureReason, string? LastError, DateTime? NextAttemptAt, string? ExternalId,
-    ReadinessResponse? Readiness = null)
+    ReadinessResponse? Readiness = null, bool Slotted = false, string? SlotReason = null, double? SlotScore = null,
+    IReadOnlyList<InsightResponse>? Insights = null, DateTime? InsightsDueAt = null)
 {
-    public static PostResponse From(Post p, bool withAttempts) =>
+    public static PostResponse From(Post p, bool withAttempts, IReadOnlyList<PostInsight>? insights = null) =>
         new(p.Id, p.PersonaId, p.Persona?.Name, p.Status, p.MediaType, p.ScheduledAt, p.Caption, p.Hashtags, p.FinalCaption, p.ImageUrl, p.ImagePath,
             p.VideoUrl, p.VideoPath, p.CoverUrl, p.ShareToFeed, p.Items.Select(PostItemBody.From).ToList(),
             withAttempts ? p.Attempts.Select(AttemptResponse.From).ToList() : null,
             p.ContainerId, p.MediaId, p.Permalink, p.PublishedAt, p.FailureReason, p.LastError, p.NextAttemptAt, p.ExternalId,
-            p.CurrentReadiness is { } verdict ? ReadinessResponse.From(verdict) : null);
+            p.CurrentReadiness is { } verdict ? ReadinessResponse.From(verdict) : null,
+            p.Slotted, p.SlotReason is { } reason ? Texts.Slot(reason, p.ScheduledAt, p.Persona?.TimeZone ?? "Asia/Seoul", English) : null, p.SlotScore,
+            insights?.Select(InsightResponse.From).ToList(), p.InsightsDueAt);
+
+    private static readonly System.Globalization.CultureInfo English = System.Globalization.CultureInfo.GetCultureInfo("en");
 }
+
+/// <summary>One read of a post's insights: its metrics, or why Meta gives none (<c>unavailable</c>).</summary>
+public sealed record InsightResponse(DateTime ReadAt, int AgeHours, int? Views, int? Reach, int? Likes, int? Comments, int? Saved, int? Shares,
+    int? TotalInteractions, InsightsUnavailable? Unavailable)
+{
+    public static InsightResponse From(PostInsight i) =>
+        new(i.ReadAt, i.AgeHours, i.Views, i.Reach, i.Likes, i.Comments, i.Saved, i.Shares, i.TotalInteractions, i.Unavailable);
+}
+
+/// <summary>A persona's results: its posts' last reads, and by hour of its week.</summary>
+public sealed record PersonaInsightsResponse(int PersonaId, IReadOnlyList<PersonaPostInsightResponse> Posts, IReadOnlyList<Insights.HourOfWeekResult> ByHourOfWeek);
+
+public sealed record PersonaPostInsightResponse(int PostId, MediaType MediaType, DateTime PublishedAt, InsightResponse Last);
+
+/// <summary>A persona's learned scores by hour of its week, and its next best free times (docs/insights.md#learned-slots).</summary>
+public sealed record SlotsResponse(int PersonaId, IReadOnlyList<SlotScoreResponse> Scores, IReadOnlyList<SlotTimeResponse> Next);
+
+public sealed record SlotScoreResponse(DayOfWeek DayOfWeek, int Hour, double Score, int Posts);
+
+public sealed record SlotTimeResponse(DateTime At, double Score, string Reason);
+
+public sealed record ReslotResponse(int Moved);
 
 /// <summary>A post's readiness (docs/readiness.md): its state, its problems (code, English words, the field), when it was checked.</summary>
 public sealed record ReadinessResponse(ReadinessState State, IReadOnlyList<ProblemResponse> Problems, DateTime CheckedAt)

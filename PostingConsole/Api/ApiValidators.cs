@@ -25,6 +25,35 @@ public static partial class IsoTime
     private static partial Regex IsoWithOffset();
 }
 
+/// <summary><c>"slot"</c> in a new post (docs/insights.md#learned-slots): <c>"auto"</c>, or <c>{"after", "before"}</c> (ISO 8601 with offsets).</summary>
+public static class SlotBody
+{
+    /// <summary>The longest range a slot may ask for.</summary>
+    public static readonly TimeSpan LongestRange = TimeSpan.FromDays(31);
+
+    /// <summary>Reads a slot; null when valid (<paramref name="after"/> and <paramref name="before"/> null for "auto"), else the error naming the field.</summary>
+    public static string? Parse(System.Text.Json.JsonElement? slot, out DateTime? after, out DateTime? before)
+    {
+        after = before = null;
+        switch (slot)
+        {
+            case { ValueKind: System.Text.Json.JsonValueKind.String } s when s.GetString() == "auto":
+                return null;
+            case { ValueKind: System.Text.Json.JsonValueKind.Object } o:
+                if (!o.TryGetProperty("after", out var a) || a.ValueKind != System.Text.Json.JsonValueKind.String || !IsoTime.TryParse(a.GetString(), out var from))
+                    return "slot.after must be ISO 8601 with an offset, e.g. 2026-11-24T18:00:00+09:00.";
+                if (!o.TryGetProperty("before", out var b) || b.ValueKind != System.Text.Json.JsonValueKind.String || !IsoTime.TryParse(b.GetString(), out var to))
+                    return "slot.before must be ISO 8601 with an offset, e.g. 2026-11-24T23:00:00+09:00.";
+                if (to <= from) return "slot.before must be after slot.after.";
+                if (to - from > LongestRange) return $"slot: a range of at most {LongestRange.TotalDays:0} days.";
+                (after, before) = (from, to);
+                return null;
+            default:
+                return "slot must be \"auto\" or {\"after\": ISO 8601, \"before\": ISO 8601}.";
+        }
+    }
+}
+
 /// <summary>Rules a caption shares between create and edit: the final caption as Instagram will receive it.</summary>
 internal static class CaptionRules
 {
@@ -115,9 +144,14 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
         RuleFor(x => x.Caption).NotNull().When(x => x.Type != MediaType.Stories).WithMessage("caption is required.");
         CaptionRules.Apply(this, x => x.Caption, x => x.Hashtags);
 
-        RuleFor(x => x.ScheduledAt).NotEmpty().WithMessage("scheduledAt is required.");
+        RuleFor(x => x.ScheduledAt).NotEmpty().When(x => x.Slot is null).WithMessage("scheduledAt is required (or slot: \"auto\" or {\"after\", \"before\"}).");
         RuleFor(x => x.ScheduledAt).Must(v => IsoTime.TryParse(v, out _)).When(x => !string.IsNullOrEmpty(x.ScheduledAt))
             .WithMessage("scheduledAt must be ISO 8601 with an offset, e.g. 2026-11-24T12:00:00+09:00.");
+        RuleFor(x => x.Slot).Null().When(x => x.ScheduledAt is not null).WithMessage("Give scheduledAt or slot, not both.");
+        RuleFor(x => x.Slot).Custom((slot, context) =>
+        {
+            if (SlotBody.Parse(slot, out _, out _) is { } error) context.AddFailure("slot", error);
+        }).When(x => x.Slot is not null && x.ScheduledAt is null);
         RuleFor(x => x.ExternalId!).NotEmpty().MaximumLength(200).When(x => x.ExternalId is not null);
     }
 

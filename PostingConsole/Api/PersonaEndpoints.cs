@@ -45,6 +45,38 @@ public static class PersonaEndpoints
                 ToResult(await operations.ResumeAsync(user.ApiActor(), id, ct)))
             .RequirePermission(Permission.Administer);
 
+        group.MapGet("/{id:int}/insights", async (int id, string? from, string? to, PersonaQueries personas, Insights.InsightsQueries insights,
+            TimeProvider time, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var now = time.GetUtcNow().UtcDateTime;
+            DateTime fromUtc = now.AddDays(-56), toUtc = now;
+            if (from is not null && !IsoTime.TryParse(from, out fromUtc)) errors["from"] = ["from must be ISO 8601 with an offset."];
+            if (to is not null && !IsoTime.TryParse(to, out toUtc)) errors["to"] = ["to must be ISO 8601 with an offset."];
+            if (errors.Count == 0 && toUtc <= fromUtc) errors["to"] = ["to must be after from."];
+            if (errors.Count == 0 && toUtc - fromUtc > Insights.InsightsQueries.LongestRange) errors["from"] = ["from and to may be at most 366 days apart."];
+            if (errors.Count > 0) return Problems.Validation(errors);
+            if (await personas.GetAsync(id, ct) is not { } overview) return Problems.NotFound($"Persona {id} does not exist.");
+            var results = await insights.ForPersonaAsync(overview.Persona, fromUtc, toUtc, ct);
+            return Results.Ok(new PersonaInsightsResponse(id,
+                results.Posts.Select(p => new PersonaPostInsightResponse(p.PostId, p.MediaType, p.PublishedAt, InsightResponse.From(p.Last))).ToList(),
+                results.ByHourOfWeek));
+        });
+
+        group.MapGet("/{id:int}/slots", async (int id, Slots.SlotService slots, CancellationToken ct) =>
+        {
+            if (await slots.OverviewAsync(id, ct) is not { } overview) return Problems.NotFound($"Persona {id} does not exist.");
+            var english = System.Globalization.CultureInfo.GetCultureInfo("en");
+            return Results.Ok(new SlotsResponse(id,
+                Enumerable.Range(0, Slots.SlotScores.Hours)
+                    .Select(h => new SlotScoreResponse((DayOfWeek)(h / 24), h % 24, Math.Round(overview.Scores.Score(h), 3), overview.Scores.Posts(h))).ToList(),
+                overview.Next.Select(c => new SlotTimeResponse(c.At, Math.Round(c.Score, 3), Texts.Slot(c.Reason, c.At, overview.Persona.TimeZone, english))).ToList()));
+        });
+
+        group.MapPost("/{id:int}/reslot", async (int id, ClaimsPrincipal user, Slots.SlotService slots, CancellationToken ct) =>
+                Problems.Of(await slots.ReslotAsync(user.ApiActor(), id, ct), r => Results.Ok(new ReslotResponse(r.Value))))
+            .RequirePermission(Permission.Operate);
+
         return api;
     }
 

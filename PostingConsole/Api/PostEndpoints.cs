@@ -15,8 +15,10 @@ public static class PostEndpoints
         group.MapPost("/", async (CreatePostRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
                 _ = IsoTime.TryParse(body.ScheduledAt, out var scheduledAt); // validated by the endpoint filter
+                SlotRange? slot = null;
+                if (body.ScheduledAt is null && SlotBody.Parse(body.Slot, out var after, out var before) is null) slot = new SlotRange(after, before);
                 var result = await operations.CreateAsync(user.ApiActor(), new NewPost(body.PersonaId!.Value, body.ToContent(),
-                    body.Caption ?? "", body.Hashtags, scheduledAt, body.ExternalId), ct);
+                    body.Caption ?? "", body.Hashtags, scheduledAt, body.ExternalId, slot), ct);
                 return Problems.Of(result, r => r.Status == OperationStatus.Created
                     ? Results.Created($"/api/posts/{r.Value!.Id}", PostResponse.From(r.Value, withAttempts: true))
                     : Results.Ok(PostResponse.From(r.Value!, withAttempts: true)));
@@ -48,8 +50,10 @@ public static class PostEndpoints
             return Results.Ok(new PostListResponse(result.Items.Select(p => PostResponse.From(p, withAttempts: false)).ToList(), result.Total));
         });
 
-        group.MapGet("/{id:int}", async (int id, PostQueries queries, CancellationToken ct) =>
-            await queries.GetAsync(id, ct) is { } post ? Results.Ok(PostResponse.From(post, withAttempts: true)) : Problems.NotFound($"Post {id} does not exist."));
+        group.MapGet("/{id:int}", async (int id, PostQueries queries, Insights.InsightsQueries insights, CancellationToken ct) =>
+            await queries.GetAsync(id, ct) is { } post
+                ? Results.Ok(PostResponse.From(post, withAttempts: true, await insights.ForPostAsync(id, ct)))
+                : Problems.NotFound($"Post {id} does not exist."));
 
         group.MapPatch("/{id:int}", async (int id, EditPostRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {

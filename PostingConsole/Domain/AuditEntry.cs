@@ -35,6 +35,7 @@ public static class AuditActions
     public const string PersonaPause = "persona.pause";
     public const string PersonaResume = "persona.resume";
     public const string PersonaWindow = "persona.window";
+    public const string PersonaReslot = "persona.reslot";
     public const string PersonaCheck = "persona.check_all";
     public const string DispatchStop = "dispatch.stop";
     public const string DispatchStart = "dispatch.start";

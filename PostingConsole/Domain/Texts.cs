@@ -29,6 +29,15 @@ public static class Texts
         return problem.Detail is null ? words : $"{words} — {(problem.Field is null ? "" : problem.Field + " ")}{problem.Detail}";
     }
 
+    /// <summary>Why a slotted post is where it is: "목 20:00 — 최근 8주 이 페르소나 상위 시간대", the day and time in the persona's own zone.</summary>
+    public static string Slot(SlotReason reason, DateTime scheduledAtUtc, string timeZone, CultureInfo culture)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var z) ? z : TimeZoneInfo.Utc;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(scheduledAtUtc, DateTimeKind.Utc), zone);
+        var day = culture.DateTimeFormat.GetAbbreviatedDayName(local.DayOfWeek);
+        return $"{day} {local:HH:mm} — {Find("slot." + reason, culture) ?? reason.ToString()}";
+    }
+
     public static string Reason(FailureReason? reason, CultureInfo culture) =>
         reason is null ? "" : Find("reason." + reason, culture) ?? Find("reason." + FailureReason.Unknown, culture) ?? reason.ToString()!;
 }

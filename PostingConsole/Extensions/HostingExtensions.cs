@@ -89,6 +89,8 @@ public static class HostingExtensions
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<MediaFiles>();
         services.AddSingleton<PostOperations>();
+        services.AddSingleton<Slots.SlotService>();
+        services.AddSingleton<Insights.InsightsQueries>();
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
         services.AddSingleton<Readiness.ReadinessQueries>();

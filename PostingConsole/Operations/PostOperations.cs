@@ -10,7 +10,12 @@ using PostingConsole.Security;
 
 namespace PostingConsole.Operations;
 
-public sealed record NewPost(int PersonaId, PostContent Content, string Caption, IReadOnlyList<string>? Hashtags, DateTime ScheduledAtUtc, string? ExternalId);
+/// <param name="Slot">Placed by the console instead of at <paramref name="ScheduledAtUtc"/>: the range to place it in (null ends: "auto", the next 7 days).</param>
+public sealed record NewPost(int PersonaId, PostContent Content, string Caption, IReadOnlyList<string>? Hashtags, DateTime ScheduledAtUtc, string? ExternalId,
+    SlotRange? Slot = null);
+
+/// <summary>A slot asked for instead of a time: "auto" (both null) or a range.</summary>
+public sealed record SlotRange(DateTime? After, DateTime? Before);
 
 public sealed record PostEdit(string? Caption, IReadOnlyList<string>? Hashtags, DateTime? ScheduledAtUtc);
 
@@ -23,7 +28,7 @@ public sealed record PostMatch(PostStatus? Status, FailureReason? FailureReason,
 /// each loads the post, applies the domain method, commits, and publishes what changed.
 /// </summary>
 public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, DispatchSignal signal,
-    ContainerCheck containers, IOptions<PostingOptions> options)
+    ContainerCheck containers, IOptions<PostingOptions> options, Slots.SlotService slots)
 {
     /// <summary>Posting:ScheduleJitter: a new or rescheduled post's start is drawn once within ± the setting of its time.</summary>
     private void DrawStart(Post post, DateTime now)
@@ -45,9 +50,29 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
 
         var journal = new Journal(db, hub, time);
         var persona = await db.Personas.FirstAsync(p => p.Id == request.PersonaId, cancellationToken);
+        // A slot: placed and saved in one turn, so the next placement sees this post's minute.
+        using var turn = request.Slot is null ? null : await slots.PlacingAsync(cancellationToken);
         var post = Post.Create(request.PersonaId, request.Content, request.Caption, request.Hashtags,
             request.ScheduledAtUtc, request.ExternalId, journal.Now);
-        DrawStart(post, journal.Now);
+        if (request.Slot is { } slot)
+        {
+            var (from, to) = slots.Range(slot.After, slot.Before);
+            var choice = await slots.PickAsync(db, persona, from, to, [], cancellationToken);
+            if (choice is null)
+            {
+                return OperationResult<Post>.Invalid(new Dictionary<string, string[]>
+                {
+                    ["slot"] = [$"slot: no free time for persona {persona.Name} between {from:yyyy-MM-dd'T'HH:mm'Z'} and {to:yyyy-MM-dd'T'HH:mm'Z'} " +
+                                "(its posting window, Posting:MinIntervalPerPersona, the hourly and 24-hour limits, and the minutes other personas took)."],
+                });
+            }
+
+            post.PlaceInSlot(choice.At, choice.Reason, choice.Score, from, to, journal.Now);
+        }
+        else
+        {
+            DrawStart(post, journal.Now);
+        }
         if (!persona.CanPublish)
         {
             post.Hold(PostingRules.PersonaUnusable(persona.Status).Reason, $"Persona status: {persona.Status}", journal.Now);
