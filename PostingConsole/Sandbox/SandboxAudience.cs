@@ -29,6 +29,7 @@ public sealed class SandboxAudience
     private readonly double[] attention = new double[24];
     private readonly double[] day = new double[7];
     private readonly ulong seed;
+    private readonly double noise;
 
     public int Followers { get; }
 
@@ -41,9 +42,10 @@ public sealed class SandboxAudience
     /// <summary>The hour (local) at which the audience pays most attention.</summary>
     public double AttentionPeak { get; }
 
-    private SandboxAudience(ulong seed, int? followers, int? eveningPeak, double? attentionPeak)
+    private SandboxAudience(ulong seed, int? followers, int? eveningPeak, double? attentionPeak, double noise = 0.25)
     {
         this.seed = seed;
+        this.noise = noise;
         var random = new Random(unchecked((int)seed));
         // One account in 25 has a small audience (the demo shows "not enough viewers" on them).
         Followers = followers ?? (seed % 25 == 7 ? random.Next(30, 90) : (int)Math.Exp(random.NextDouble() * Math.Log(50_000.0 / 2_000) + Math.Log(2_000)));
@@ -67,7 +69,8 @@ public sealed class SandboxAudience
     public static SandboxAudience For(string igUserId) => new(Seed(igUserId), null, null, null);
 
     /// <summary>An audience with a given evening peak and attention (tests: "a persona whose audience peaks at 21:00").</summary>
-    public static SandboxAudience Peaking(string igUserId, int eveningPeak, int followers = 10_000) => new(Seed(igUserId), followers, eveningPeak, eveningPeak);
+    public static SandboxAudience Peaking(string igUserId, int eveningPeak, int followers = 10_000, double noise = 0.05) =>
+        new(Seed(igUserId), followers, eveningPeak, eveningPeak, noise);
 
     private static ulong Seed(string text) => BitConverter.ToUInt64(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -95,8 +98,8 @@ public sealed class SandboxAudience
     public PostMetrics Metrics(string mediaId, DateTime publishedUtc, MediaType type, TimeSpan age)
     {
         var random = new Random(unchecked((int)(Seed(mediaId) ^ seed)));
-        var total = ExpectedReach(publishedUtc) * LogNormal(random, 0.25);
-        var rate = EngagementRate * LogNormal(random, 0.15);
+        var total = ExpectedReach(publishedUtc) * LogNormal(random, noise);
+        var rate = EngagementRate * LogNormal(random, noise * 0.6);
         var grown = 1 - Math.Exp(-Math.Max(0, age.TotalHours) / (type == MediaType.Stories ? 3 : 6));
         var reach = (int)Math.Round(total * grown);
         var interactions = reach * rate;
