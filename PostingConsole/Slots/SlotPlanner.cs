@@ -61,17 +61,24 @@ public static class SlotPlanner
         if (facts.FleetMinutes.Contains(at)) return false;
         if (PostingWindow.OpensAt(facts.WindowFrom, facts.WindowTo, facts.Zone.Id, at) is not null) return false;
         var gap = facts.MinInterval > LeastGap ? facts.MinInterval : LeastGap;
-        int hourBefore = 0, hourAfter = 0, dayBefore = 0, dayAfter = 0;
-        foreach (var other in facts.PersonaPosts)
+        if (facts.PersonaPosts.Any(other => (other - at).Duration() < gap)) return false;
+        return !Full(at, facts.PersonaPosts, TimeSpan.FromHours(1), facts.HourlyLimit) && !Full(at, facts.PersonaPosts, TimeSpan.FromHours(24), facts.DailyQuota);
+    }
+
+    /// <summary>
+    /// Whether some moving window of <paramref name="span"/> holding <paramref name="at"/> already holds <paramref name="limit"/> of
+    /// the other posts (the fullest such window starts at <paramref name="at"/> or at one of them).
+    /// </summary>
+    private static bool Full(DateTime at, IReadOnlyList<DateTime> others, TimeSpan span, int limit)
+    {
+        var near = others.Where(o => o > at - span && o < at + span).Order().ToList();
+        if (near.Count < limit) return false;
+        foreach (var start in near.Where(o => o <= at).Append(at))
         {
-            if ((other - at).Duration() < gap) return false;
-            if (other > at.AddHours(-1) && other <= at) hourBefore++;
-            if (other >= at && other < at.AddHours(1)) hourAfter++;
-            if (other > at.AddHours(-24) && other <= at) dayBefore++;
-            if (other >= at && other < at.AddHours(24)) dayAfter++;
+            if (near.Count(o => o >= start && o < start + span) >= limit) return true;
         }
 
-        return hourBefore < facts.HourlyLimit && hourAfter < facts.HourlyLimit && dayBefore < facts.DailyQuota && dayAfter < facts.DailyQuota;
+        return false;
     }
 
     /// <summary>
