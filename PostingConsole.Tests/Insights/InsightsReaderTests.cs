@@ -141,8 +141,7 @@ public sealed class InsightsReaderTests : IAsyncLifetime
     [Fact]
     public async Task Not_enough_viewers_and_a_deleted_media_end_the_reads_for_that_post()
     {
-        var small = await app.AddPersonaAsync("소수");
-        app.Sandbox.SetAudience(small.IgUserId, SandboxAudience.Peaking(small.IgUserId, 21, followers: 40));
+        var small = await app.AddPersonaAsync("소수", SandboxFault.SmallAudience);
         var smallPost = (await PublishAsync(small, 1)).Single();
         var persona = await app.AddPersonaAsync("지수");
         var posts = await PublishAsync(persona, 2);

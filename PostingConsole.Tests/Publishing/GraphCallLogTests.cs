@@ -24,11 +24,14 @@ public class GraphCallLogTests
 
         await dispatcher.WhenIdleAsync();
         app.Sandbox.AllMedia.Count.ShouldBe(3);
+        // A day on, their insights (one batch read per account, GET /?ids=…) and each account's online_followers (?metric=…).
+        app.Time.Advance(TimeSpan.FromDays(1));
+        (await app.GetService<PostingConsole.Insights.InsightsReader>().RunAsync(CancellationToken.None))!.PostsRead.ShouldBe(3);
         var lines = string.Join('\n', logs.Entries.Where(e => e.Contains("GraphCallLog")));
         var timeline = new GraphCallTimeline((lines, false));
         timeline.Calls.ShouldBe(app.Sandbox.Calls, "one begin line per request that reached Meta");
         timeline.MaxInFlight.ShouldBe(3, "the three held calls overlapped, and no more");
-        lines.Contains('?', StringComparison.Ordinal).ShouldBeFalse("no query string (the batch permalink read's ids=…) in the lines");
+        lines.Contains('?', StringComparison.Ordinal).ShouldBeFalse("no query string (the batch read's ids=…, the insights' metric=…) in the lines");
         lines.ShouldContain(" GET /sandbox/graph/v25.0/ began", Case.Sensitive, "the batch read is logged by its path alone");
     }
 }

@@ -231,4 +231,6 @@ public enum SandboxFault
     SpamAfterPublish,
     /// <summary>Every container ends in ERROR (its status text: <c>SandboxGraphState.ContainerErrorStatus</c>).</summary>
     ContainerError,
+    /// <summary>An account under 100 followers: its media's insights answer "(#10) Not enough viewers", and it has no online_followers.</summary>
+    SmallAudience,
 }

@@ -31,6 +31,7 @@ public sealed partial class DemoSeeder(
         [34] = SandboxFault.Restricted,
         [55] = SandboxFault.Slow,
         [89] = SandboxFault.CorruptImage,
+        [40] = SandboxFault.SmallAudience,
     };
 
     /// <summary>The demo persona (1-based) whose token Meta lets expire 3 days after the demo is made (the readiness check warns).</summary>

@@ -47,8 +47,7 @@ public sealed class SandboxAudience
         this.seed = seed;
         this.noise = noise;
         var random = new Random(unchecked((int)seed));
-        // One account in 25 has a small audience (the demo shows "not enough viewers" on them).
-        Followers = followers ?? (seed % 25 == 7 ? random.Next(30, 90) : (int)Math.Exp(random.NextDouble() * Math.Log(50_000.0 / 2_000) + Math.Log(2_000)));
+        Followers = followers ?? (int)Math.Exp(random.NextDouble() * Math.Log(50_000.0 / 2_000) + Math.Log(2_000));
         EngagementRate = 0.03 + random.NextDouble() * 0.05;
         var morning = 7 + random.NextDouble() * 3;
         EveningPeak = eveningPeak ?? 18 + random.Next(0, 6);
@@ -67,6 +66,9 @@ public sealed class SandboxAudience
 
     /// <summary>The account's audience, the same for the same id everywhere.</summary>
     public static SandboxAudience For(string igUserId) => new(Seed(igUserId), null, null, null);
+
+    /// <summary>The account's audience with fewer than <see cref="SmallAudience"/> followers (the <c>SmallAudience</c> fault).</summary>
+    public static SandboxAudience Small(string igUserId) => new(Seed(igUserId), 60, null, null);
 
     /// <summary>An audience with a given evening peak and attention (tests: "a persona whose audience peaks at 21:00").</summary>
     public static SandboxAudience Peaking(string igUserId, int eveningPeak, int followers = 10_000, double noise = 0.05) =>

@@ -31,7 +31,7 @@ public static partial class SandboxGraph
             if (state.TakeServerError(id, SandboxCall.Read)) return SandboxErrors.ServerError();
             if (metric != "online_followers") return SandboxErrors.BadParameter($"metric[0] must be one of the following values: online_followers, reach, follower_count, …; got {metric}");
             if (period != "lifetime") return SandboxErrors.BadParameter("The online_followers metric only supports the lifetime period.");
-            return OnlineFollowersAnswer(id, state, services);
+            return OnlineFollowersAnswer(id, await AudienceAsync(id, state, services), state, services);
         }
 
         var media = (await FindMediaAsync([id], state, services)).GetValueOrDefault(id);
@@ -39,7 +39,7 @@ public static partial class SandboxGraph
         var (_, refusedMedia) = await AdmitAsync(http, media.IgUserId, state, services);
         if (refusedMedia is not null) return refusedMedia;
         if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-        return MediaInsights(media, metric ?? "", state, services, out var data) is { } refusal
+        return MediaInsights(media, await AudienceAsync(media.IgUserId, state, services), metric ?? "", services, state, out var data) is { } refusal
             ? refusal
             : Results.Content(new JsonObject { ["data"] = data }.ToJsonString(), "application/json");
     }
@@ -59,16 +59,24 @@ public static partial class SandboxGraph
         if (refused is not null) return refused;
         if (state.TakeServerError(account!, SandboxCall.Read)) return SandboxErrors.ServerError();
         var answer = new JsonObject();
+        var audience = await AudienceAsync(account!, state, services);
         foreach (var id in ids)
         {
-            if (MediaInsights(found[id], metrics, state, services, out var data) is { } refusal) return refusal;
+            if (MediaInsights(found[id], audience, metrics, services, state, out var data) is { } refusal) return refusal;
             answer[id] = new JsonObject { ["insights"] = new JsonObject { ["data"] = data }, ["id"] = id };
         }
 
         return Results.Content(answer.ToJsonString(), "application/json");
     }
 
-    private static IResult? MediaInsights(PublishedMedia media, string metrics, SandboxGraphState state, IServiceProvider services, out JsonArray data)
+    /// <summary>The account's audience: its own, or a small one under the <c>SmallAudience</c> fault.</summary>
+    private static async Task<SandboxAudience> AudienceAsync(string igUserId, SandboxGraphState state, IServiceProvider services) =>
+        (state.OverrideFor(igUserId) ?? (await AccountFor(igUserId, state, services, fresh: false))?.Fault) == SandboxFault.SmallAudience
+            ? SandboxAudience.Small(igUserId)
+            : state.AudienceOf(igUserId);
+
+    private static IResult? MediaInsights(PublishedMedia media, SandboxAudience audience, string metrics, IServiceProvider services, SandboxGraphState state,
+        out JsonArray data)
     {
         data = [];
         var names = metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -78,7 +86,6 @@ public static partial class SandboxGraph
         if (media.Type == MediaType.Stories && names.FirstOrDefault(FeedOnlyMetrics.Contains) is { } feedOnly)
             return SandboxErrors.BadParameter($"The Media Insights API does not support the {feedOnly} metric for this media product type.");
 
-        var audience = state.AudienceOf(media.IgUserId);
         if (audience.Followers < SandboxAudience.SmallAudience) return SandboxErrors.NotEnoughViewers();
         var speedup = services.GetRequiredService<IOptions<SandboxOptions>>().Value.InsightsSpeedup;
         var age = (state.Now - media.PublishedAt) * speedup;
@@ -111,11 +118,11 @@ public static partial class SandboxGraph
         return null;
     }
 
-    private static IResult OnlineFollowersAnswer(string igUserId, SandboxGraphState state, IServiceProvider services)
+    private static IResult OnlineFollowersAnswer(string igUserId, SandboxAudience audience, SandboxGraphState state, IServiceProvider services)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(services.GetRequiredService<IOptions<InsightsOptions>>().Value.OnlineFollowersTimeZone);
         var values = new JsonArray();
-        foreach (var (end, byHour) in state.AudienceOf(igUserId).OnlineFollowers(state.Now, zone))
+        foreach (var (end, byHour) in audience.OnlineFollowers(state.Now, zone))
         {
             var hours = new JsonObject();
             foreach (var (hour, followers) in byHour.OrderBy(h => h.Key)) hours[hour.ToString(System.Globalization.CultureInfo.InvariantCulture)] = followers;

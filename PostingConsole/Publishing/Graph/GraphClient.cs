@@ -22,9 +22,13 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
     public Task<GraphResult<ContainerStatus>> GetContainerStatusAsync(string containerId, string token, CancellationToken cancellationToken) =>
         SendAsync<ContainerStatus, ContainerStatus>(HttpMethod.Get, $"{Escape(containerId)}?fields=status_code,status", token, null, r => r, cancellationToken);
 
-    public Task<GraphResult<string>> PublishAsync(string igUserId, string token, string containerId, CancellationToken cancellationToken) =>
-        SendAsync<GraphIdResponse, string>(HttpMethod.Post, $"{Escape(igUserId)}/media_publish", token,
-            new Dictionary<string, string> { ["creation_id"] = containerId }, r => r.Id, cancellationToken);
+    /// <summary>
+    /// <c>POST /{ig-user-id}/media_publish</c>, asking for the new media's permalink in the same answer (Graph API's read-after-write:
+    /// a POST with <c>fields</c> answers the created object's fields). An answer without it leaves the permalink to a later read.
+    /// </summary>
+    public Task<GraphResult<MediaPermalink>> PublishAsync(string igUserId, string token, string containerId, CancellationToken cancellationToken) =>
+        SendAsync<MediaPermalink, MediaPermalink>(HttpMethod.Post, $"{Escape(igUserId)}/media_publish", token,
+            new Dictionary<string, string> { ["creation_id"] = containerId, ["fields"] = "id,permalink" }, r => r.Id is null ? null : r, cancellationToken);
 
     public Task<GraphResult<MediaPermalink>> GetPermalinkAsync(string mediaId, string token, CancellationToken cancellationToken) =>
         SendAsync<MediaPermalink, MediaPermalink>(HttpMethod.Get, $"{Escape(mediaId)}?fields=permalink,shortcode,timestamp", token, null, r => r, cancellationToken);

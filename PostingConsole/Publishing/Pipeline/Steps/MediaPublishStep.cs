@@ -3,7 +3,7 @@ using PostingConsole.Domain;
 namespace PostingConsole.Publishing.Pipeline.Steps;
 
 /// <summary>
-/// <c>POST /{ig-user-id}/media_publish</c>. The stage "publish requested" is saved first, conditional on the claim, so a run
+/// <c>POST /{ig-user-id}/media_publish</c>, its answer carrying the permalink (Graph API's read-after-write). The stage "publish requested" is saved first, conditional on the claim, so a run
 /// that lost its claim never sends it. An image container is usually FINISHED by then; Meta's 9007/2207027 ("not ready")
 /// publishes nothing, and only then is the status polled. An answer that leaves the outcome unknown is reconciled before
 /// anything is decided (<see cref="ReconcileStep"/>): never retried blindly.
@@ -29,11 +29,12 @@ public sealed class MediaPublishStep(
             await calls.SaveAsync(run);
 
             var published = await calls.CallAsync(run, PublishSteps.Publish,
-                () => calls.Graph.PublishAsync(run.Persona.IgUserId, run.Token, containerId, run.CancellationToken), id => $"media {id}");
+                () => calls.Graph.PublishAsync(run.Persona.IgUserId, run.Token, containerId, run.CancellationToken), media => $"media {media.Id}");
             if (published is null) return StepResult.Stop;
             if (published.Succeeded)
             {
-                run.Live = new LiveMedia(published.Value);
+                // The permalink came with the answer (read-after-write): no read for it.
+                run.Live = new LiveMedia(published.Value.Id, published.Value.Permalink);
                 return StepResult.Continue;
             }
 
