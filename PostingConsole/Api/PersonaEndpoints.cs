@@ -73,8 +73,8 @@ public static class PersonaEndpoints
                 overview.Next.Select(c => new SlotTimeResponse(c.At, Math.Round(c.Score, 3), Texts.Slot(c.Reason, c.At, overview.Persona.TimeZone, english))).ToList()));
         });
 
-        group.MapPost("/{id:int}/reslot", async (int id, ClaimsPrincipal user, Slots.SlotService slots, CancellationToken ct) =>
-                Problems.Of(await slots.ReslotAsync(user.ApiActor(), id, ct), r => Results.Ok(new ReslotResponse(r.Value))))
+        group.MapPost("/{id:int}/reslot", async (int id, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
+                Problems.Of(await operations.ReslotAsync(user.ApiActor(), id, ct), r => Results.Ok(new ReslotResponse(r.Value))))
             .RequirePermission(Permission.Operate);
 
         return api;

@@ -102,7 +102,7 @@ public static class PublishingExtensions
         services.AddSingleton<Readiness.TokenCheck>();
         services.AddSingleton<Readiness.ReadinessPass>();
         services.AddTransient<Readiness.CheckReadiness>();
-        services.AddSingleton<Insights.InsightsSchedule>();
+        services.AddSingleton<InsightsSchedule>();
         services.AddSingleton<Insights.InsightsReader>();
         services.AddTransient<Insights.ReadInsights>();
         services.AddScheduler();

@@ -7,7 +7,7 @@ using PostingConsole.Domain;
 using PostingConsole.Notifications;
 using PostingConsole.Publishing;
 using PostingConsole.Publishing.Graph;
-using PostingConsole.Worker;
+
 
 namespace PostingConsole.Insights;
 

@@ -3,13 +3,62 @@ using PostingConsole.Data;
 using PostingConsole.Domain;
 using PostingConsole.Notifications;
 using PostingConsole.Security;
+using PostingConsole.Slots;
 
 namespace PostingConsole.Operations;
 
-/// <summary>Operator actions on personas: create, new token, pause, resume. Shared by the API and the screens.</summary>
+/// <summary>Operator actions on personas: create, new token, pause, resume, re-slot. Shared by the API and the screens.</summary>
 public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time,
-    TokenProtector tokens, DispatchSignal signal)
+    TokenProtector tokens, DispatchSignal signal, SlotService slots)
 {
+    /// <summary>
+    /// "다시 배치": the persona's slotted posts not yet due (Scheduled, starting after now + <see cref="SlotService.Lead"/>) are placed again, in
+    /// time order, each in its own range, with the scores as they are now. Returns how many moved.
+    /// </summary>
+    public async Task<OperationResult<int>> ReslotAsync(Actor actor, int personaId, CancellationToken cancellationToken)
+    {
+        if (!actor.Can(Permission.Operate)) return OperationResult<int>.Forbidden(actor, Permission.Operate);
+        using var turn = await slots.PlacingAsync(cancellationToken);
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var persona = await db.Personas.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
+        if (persona is null) return OperationResult<int>.NotFound($"Persona {personaId} does not exist.");
+        var journal = new Journal(db, hub, time);
+        var earliest = journal.Now + SlotService.Lead;
+        var posts = await db.Posts.Where(p => p.PersonaId == personaId && p.Slotted && p.Status == PostStatus.Scheduled && p.NextAttemptAt > earliest)
+            .OrderBy(p => p.NextAttemptAt).ToListAsync(cancellationToken);
+        var moving = posts.Select(p => p.Id).ToList();
+        var moved = 0;
+        var placed = new List<DateTime>();
+        foreach (var post in posts)
+        {
+            // The posts moving do not count against this one at their old times; those placed already count at their new ones.
+            var (from, to) = slots.Range(post.SlotFrom, post.SlotTo);
+            var choice = await slots.PickAsync(db, persona, from, to, moving, cancellationToken, placed);
+            if (choice is null)
+            {
+                placed.Add(post.NextAttemptAt ?? post.ScheduledAt); // its range has no free time now: it keeps its time
+                continue;
+            }
+
+            if (choice.At != post.ScheduledAt) moved++;
+            post.PlaceInSlot(choice.At, choice.Reason, choice.Score, post.SlotFrom ?? from, post.SlotTo ?? to, journal.Now);
+            placed.Add(choice.At);
+            journal.PostChanged(post);
+        }
+
+        journal.Audit(actor, AuditActions.PersonaReslot, $"persona {persona.Name}", $"{moved} of {posts.Count} slotted posts moved");
+        try
+        {
+            await journal.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return OperationResult<int>.ChangedMeanwhile();
+        }
+
+        return OperationResult<int>.Ok(moved);
+    }
+
     private static readonly PostStatus[] Waiting = PostStateMachine.Claimable;
 
     public async Task<OperationResult<Persona>> CreateAsync(Actor actor, string name, string igUserId, string accessToken, string? timeZone, CancellationToken cancellationToken)

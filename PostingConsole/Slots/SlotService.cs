@@ -3,9 +3,6 @@ using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Domain;
-using PostingConsole.Notifications;
-using PostingConsole.Operations;
-using PostingConsole.Security;
 
 namespace PostingConsole.Slots;
 
@@ -16,9 +13,9 @@ public sealed record SlotOverview(Persona Persona, SlotScores Scores, IReadOnlyL
 /// Learned posting times in the database (docs/insights.md#learned-slots): gathers what <see cref="SlotLearner"/> and
 /// <see cref="SlotPlanner"/> need (each persona's results from its insights, its audience, the fleet's results, its posts and
 /// limits, the minutes other personas took) and places posts put on the queue with a slot instead of a time, and re-places a
-/// persona's not-yet-due slotted posts ("다시 배치"). Placements take turns in the process, so two posts never pick the same minute.
+/// persona's not-yet-due slotted posts (<c>PersonaOperations.ReslotAsync</c>, "다시 배치"). Placements take turns in the process, so two posts never pick the same minute.
 /// </summary>
-public sealed class SlotService(IDbContextFactory<PostingDbContext> contextFactory, EventHub hub, TimeProvider time, IOptions<SlotsOptions> slots,
+public sealed class SlotService(IDbContextFactory<PostingDbContext> contextFactory, TimeProvider time, IOptions<SlotsOptions> slots,
     IOptions<PostingOptions> posting) : IDisposable
 {
     /// <summary>A slot "auto" is looked for in the next 7 days.</summary>
@@ -136,54 +133,6 @@ public sealed class SlotService(IDbContextFactory<PostingDbContext> contextFacto
         var (from, to) = Range(null, null);
         var facts = await FactsAsync(db, persona, from, to, [], cancellationToken);
         return new SlotOverview(persona, facts.Scores, SlotPlanner.Best(from, to, facts, 5));
-    }
-
-    /// <summary>
-    /// "다시 배치": the persona's slotted posts not yet due (Scheduled, starting after now + <see cref="Lead"/>) are placed again, in
-    /// time order, each in its own range, with the scores as they are now. Returns how many moved.
-    /// </summary>
-    public async Task<OperationResult<int>> ReslotAsync(Actor actor, int personaId, CancellationToken cancellationToken)
-    {
-        if (!actor.Can(Permission.Operate)) return OperationResult<int>.Forbidden(actor, Permission.Operate);
-        using var turn = await PlacingAsync(cancellationToken);
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var persona = await db.Personas.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
-        if (persona is null) return OperationResult<int>.NotFound($"Persona {personaId} does not exist.");
-        var journal = new Journal(db, hub, time);
-        var earliest = journal.Now + Lead;
-        var posts = await db.Posts.Where(p => p.PersonaId == personaId && p.Slotted && p.Status == PostStatus.Scheduled && p.NextAttemptAt > earliest)
-            .OrderBy(p => p.NextAttemptAt).ToListAsync(cancellationToken);
-        var moving = posts.Select(p => p.Id).ToList();
-        var moved = 0;
-        var placed = new List<DateTime>();
-        foreach (var post in posts)
-        {
-            // The posts moving do not count against this one at their old times; those placed already count at their new ones.
-            var (from, to) = Range(post.SlotFrom, post.SlotTo);
-            var choice = await PickAsync(db, persona, from, to, moving, cancellationToken, placed);
-            if (choice is null)
-            {
-                placed.Add(post.NextAttemptAt ?? post.ScheduledAt); // its range has no free time now: it keeps its time
-                continue;
-            }
-
-            if (choice.At != post.ScheduledAt) moved++;
-            post.PlaceInSlot(choice.At, choice.Reason, choice.Score, post.SlotFrom ?? from, post.SlotTo ?? to, journal.Now);
-            placed.Add(choice.At);
-            journal.PostChanged(post);
-        }
-
-        journal.Audit(actor, AuditActions.PersonaReslot, $"persona {persona.Name}", $"{moved} of {posts.Count} slotted posts moved");
-        try
-        {
-            await journal.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return OperationResult<int>.ChangedMeanwhile();
-        }
-
-        return OperationResult<int>.Ok(moved);
     }
 
     public void Dispose() => placing.Dispose();

@@ -10,7 +10,7 @@ namespace PostingConsole.Publishing.Pipeline.Steps;
 /// fails a live post, and a later run of the account, or the backfill, reads it again), and the post becomes Published. It
 /// stays InProgress, holding its place in the call budget, until this last call is done. Its first insights read is planned.
 /// </summary>
-public sealed class PermalinkStep(PublishCalls calls, Insights.InsightsSchedule insights) : IPublishStep
+public sealed class PermalinkStep(PublishCalls calls, InsightsSchedule insights) : IPublishStep
 {
     public string Name => "permalink";
 

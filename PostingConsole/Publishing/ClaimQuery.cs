@@ -1,9 +1,8 @@
 using PostingConsole.Configuration;
 using PostingConsole.Data;
 using PostingConsole.Domain;
-using PostingConsole.Publishing;
 
-namespace PostingConsole.Worker;
+namespace PostingConsole.Publishing;
 
 /// <summary>
 /// The claim's rules as SQL: <see cref="PostingRules.DecideClaim"/> read again inside the claim's UPDATE, so what another

@@ -1,6 +1,6 @@
 using PostingConsole.Publishing.Graph;
 
-namespace PostingConsole.Insights;
+namespace PostingConsole.Publishing;
 
 /// <summary>
 /// Meta's <c>online_followers</c> as the persona's own day: each day's hour keys are in <c>Insights:OnlineFollowersTimeZone</c>

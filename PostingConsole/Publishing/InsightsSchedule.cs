@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using PostingConsole.Configuration;
 using PostingConsole.Domain;
 
-namespace PostingConsole.Insights;
+namespace PostingConsole.Publishing;
 
 /// <summary>
 /// When a published post's insights are read (docs/insights.md#when): at each of <c>Insights:ReadAfter</c>'s ages; a Story's
