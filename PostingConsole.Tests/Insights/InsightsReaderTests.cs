@@ -186,8 +186,42 @@ public sealed class InsightsReaderTests : IAsyncLifetime
         curve.Count.ShouldBe(24);
         curve.IndexOf(curve.Max()).ShouldBe(21);
 
-        app.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        // A day on, the morning account check reads it with the quota, in the one call it makes per account.
+        app.Time.Advance(TimeSpan.FromDays(1));
+        (await Reader.RunAsync(CancellationToken.None))!.Calls.ShouldBe(0, "the account check reads it each morning");
+        var calls = app.Sandbox.Calls;
+        (await app.GetService<PostingConsole.Worker.AccountCheck>().RunAsync(CancellationToken.None)).Checked.ShouldBe(1);
+        app.Sandbox.Calls.ShouldBe(calls + 1);
+        var checkedPersona = await app.ReadPersonaAsync(persona.Id);
+        checkedPersona.OnlineFollowersReadAt.ShouldBe(app.Now);
+        checkedPersona.QuotaCheckedAt.ShouldBe(app.Now);
+        checkedPersona.OnlineFollowers!.IndexOf(checkedPersona.OnlineFollowers.Max()).ShouldBe(21);
+
+        // Without a check (it failed, say), the reader reads it once it is over 26 hours old.
+        app.Time.Advance(TimeSpan.FromHours(27));
         (await Reader.RunAsync(CancellationToken.None))!.AudiencesRead.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_read_due_soon_rides_along_with_its_accounts_read_due_now()
+    {
+        var persona = await app.AddPersonaAsync();
+        var first = (await PublishAsync(persona, 1)).Single();
+        app.Time.Advance(TimeSpan.FromHours(4));
+        var second = (await PublishAsync(persona, 1)).Single();
+        app.Time.Advance(TimeSpan.FromHours(10));
+        var third = (await PublishAsync(persona, 1)).Single();
+        await AudiencesReadAsync();
+
+        // At the first post's 24 h, the second's read (due in 4 h, within a quarter of 24 h) goes in the same call; the third's (in 14 h) waits.
+        app.Time.Advance(TimeSpan.FromHours(10));
+        var (calls, pass) = await PassAsync();
+        calls.ShouldBe(1);
+        pass.PostsRead.ShouldBe(2);
+        (await ReadsAsync(second.Id)).Single().AgeHours.ShouldBe(20);
+        (await ReadsAsync(third.Id)).ShouldBeEmpty();
+        (await app.ReadPostAsync(second.Id)).InsightsDueAt.ShouldBe(second.PublishedAt!.Value.AddDays(3), "its next read is its 72 h one");
+        (await ReadsAsync(first.Id)).Single().AgeHours.ShouldBe(24);
     }
 
     [Fact]

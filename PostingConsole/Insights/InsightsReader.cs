@@ -35,8 +35,11 @@ public sealed class InsightsReader(
     /// <summary>Personas whose <c>online_followers</c> are read per pass, so a fleet's first day is spread over minutes.</summary>
     private const int AudiencesPerPass = 10;
 
-    /// <summary>A persona's audience is read again after this.</summary>
-    public static readonly TimeSpan AudienceInterval = TimeSpan.FromDays(1);
+    /// <summary>
+    /// A persona's audience is read here when the morning account check (which reads it with the quota, in the same call) has not
+    /// for this long: a new persona, a check that failed.
+    /// </summary>
+    public static readonly TimeSpan AudienceInterval = TimeSpan.FromHours(26);
 
     private readonly SemaphoreSlim running = new(1, 1);
 
@@ -83,7 +86,7 @@ public sealed class InsightsReader(
             if (tally.Stop) break;
             try
             {
-                foreach (var batch in group.Select(p => p.Id).Chunk(BatchSize))
+                foreach (var batch in await BatchesAsync(group.Key.PersonaId, group.Key.Story, cancellationToken))
                 {
                     if (tally.Stop || !await ReadPostsAsync(group.Key.PersonaId, batch, tally, cancellationToken)) break;
                 }
@@ -100,6 +103,23 @@ public sealed class InsightsReader(
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// The account's reads for this pass, due ones first: those due now, and those due soon enough to ride along
+    /// (<see cref="InsightsSchedule.ReadsAlong"/>), so an account posting a few times a day is read about once a day per age.
+    /// </summary>
+    private async Task<IEnumerable<int[]>> BatchesAsync(int personaId, bool story, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var now = Now;
+        var horizon = now + schedule.LongestRideAlong;
+        var candidates = await db.Posts.AsNoTracking()
+            .Where(p => p.PersonaId == personaId && p.InsightsDueAt <= horizon && p.Status == PostStatus.Published && p.MediaId != null
+                        && (p.MediaType == MediaType.Stories) == story)
+            .Select(p => new { p.Id, p.MediaType, p.InsightsDueAt, p.InsightsAgesRead }).ToListAsync(cancellationToken);
+        return candidates.Where(p => schedule.ReadsAlong(p.MediaType, p.InsightsAgesRead, p.InsightsDueAt!.Value, now))
+            .OrderBy(p => p.InsightsDueAt).ThenBy(p => p.Id).Select(p => p.Id).Chunk(BatchSize);
+    }
 
     /// <summary>
     /// A place for one call: none while a due post waits to be claimed (it goes first) or while the queue fills the budget.

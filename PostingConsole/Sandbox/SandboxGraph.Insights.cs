@@ -118,7 +118,11 @@ public static partial class SandboxGraph
         return null;
     }
 
-    private static IResult OnlineFollowersAnswer(string igUserId, SandboxAudience audience, SandboxGraphState state, IServiceProvider services)
+    private static IResult OnlineFollowersAnswer(string igUserId, SandboxAudience audience, SandboxGraphState state, IServiceProvider services) =>
+        Results.Content(OnlineFollowers(igUserId, audience, state, services).ToJsonString(), "application/json");
+
+    /// <summary><c>{"data":[online_followers]}</c>: one value per recent day, its hours keyed in <c>Insights:OnlineFollowersTimeZone</c>.</summary>
+    private static JsonObject OnlineFollowers(string igUserId, SandboxAudience audience, SandboxGraphState state, IServiceProvider services)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(services.GetRequiredService<IOptions<InsightsOptions>>().Value.OnlineFollowersTimeZone);
         var values = new JsonArray();
@@ -138,7 +142,67 @@ public static partial class SandboxGraph
             ["description"] = "Total number of followers who were online during the specified range",
             ["id"] = $"{igUserId}/insights/online_followers/lifetime",
         });
-        return Results.Content(new JsonObject { ["data"] = data }.ToJsonString(), "application/json");
+        return new JsonObject { ["data"] = data };
+    }
+
+    /// <summary>
+    /// <c>GET /{ig-user-id}?fields=…</c>: the account node with its edges expanded, as the daily account read asks for it
+    /// (<c>content_publishing_limit{config,quota_usage}</c>, <c>insights.metric(online_followers).period(lifetime)</c>), plus
+    /// <c>id</c> and <c>username</c>; any other field is refused as Meta refuses a field the node does not have.
+    /// </summary>
+    private static async Task<IResult> ReadAccountAsync(string igUserId, string fields, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    {
+        var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
+        if (refused is not null) return refused;
+        if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
+        var answer = new JsonObject { ["id"] = igUserId };
+        foreach (var field in TopLevel(fields))
+        {
+            if (field.StartsWith("content_publishing_limit", StringComparison.Ordinal))
+            {
+                var usage = fault == SandboxFault.QuotaReached ? state.QuotaTotal : state.QuotaUsage(igUserId);
+                answer["content_publishing_limit"] = new JsonObject
+                {
+                    ["data"] = new JsonArray(new JsonObject
+                    {
+                        ["config"] = new JsonObject { ["quota_total"] = state.QuotaTotal, ["quota_duration"] = 86400 },
+                        ["quota_usage"] = usage,
+                    }),
+                };
+            }
+            else if (field == "insights.metric(online_followers).period(lifetime)")
+            {
+                answer["insights"] = OnlineFollowers(igUserId, await AudienceAsync(igUserId, state, services), state, services);
+            }
+            else if (field is "id" or "username")
+            {
+                if (field == "username") answer["username"] = $"sandbox_{igUserId[^4..]}";
+            }
+            else
+            {
+                return SandboxErrors.BadParameter($"Tried accessing nonexisting field ({field}) on node type (IGUser)");
+            }
+        }
+
+        return Results.Content(answer.ToJsonString(), "application/json");
+    }
+
+    /// <summary>The top-level fields of a <c>fields</c> list (commas inside <c>{…}</c> or <c>(…)</c> belong to a field).</summary>
+    private static IEnumerable<string> TopLevel(string fields)
+    {
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= fields.Length; i++)
+        {
+            if (i == fields.Length || (fields[i] == ',' && depth == 0))
+            {
+                var field = fields[start..i].Trim();
+                if (field.Length > 0) yield return field;
+                start = i + 1;
+            }
+            else if (fields[i] is '{' or '(') depth++;
+            else if (fields[i] is '}' or ')') depth--;
+        }
     }
 
     /// <summary>The media the Sandbox published, in memory or (published before its last restart) in the console's records; deleted ones are gone.</summary>

@@ -37,7 +37,7 @@ public static partial class SandboxGraph
         return Results.Json(new MediaListResponse(items));
     }
 
-    private static async Task<IResult> ReadObject(string id, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    private static async Task<IResult> ReadObject(string id, string? fields, HttpContext http, SandboxGraphState state, IServiceProvider services)
     {
         if (state.Container(id) is { } container)
         {
@@ -64,6 +64,7 @@ public static partial class SandboxGraph
             return Results.Json(new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt)));
         }
 
+        if (await AccountFor(id, state, services, fresh: false) is not null) return await ReadAccountAsync(id, fields ?? "", http, state, services);
         return SandboxErrors.UnknownObject(id);
     }
 

@@ -15,11 +15,13 @@ public sealed record AccountCheckResult(int Checked, int NeedsReauth, int Suspen
 /// checked with the call the publisher makes first, <c>content_publishing_limit</c>. A dead token or a missing
 /// permission gets the same treatment as when a post meets it (<see cref="PersonaIncidents"/>: status, held posts,
 /// one alert), but hours before its next post is due. (A restricted account is refused publishing, not this read, so
-/// that is still found by the first publish.) The quota shown on the personas board is refreshed too.
+/// that is still found by the first publish.) The quota shown on the personas board is refreshed too, and with insights on the
+/// same call reads the account's <c>online_followers</c> (field expansion).
 /// </summary>
 public sealed class AccountCheck(
     IDbContextFactory<PostingDbContext> contextFactory, GraphClient graph, GraphCallBudget budget, TokenProtector tokens, EventHub hub, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, DatabaseLocks locks, ILogger<AccountCheck> logger)
+    Microsoft.Extensions.Options.IOptions<Configuration.PostingOptions> options, ThrottleCircuits circuits, DatabaseLocks locks,
+    Microsoft.Extensions.Options.IOptions<Configuration.InsightsOptions> insights, ILogger<AccountCheck> logger)
 {
     /// <summary>Accounts checked at once.</summary>
     private const int CheckParallelism = 4;
@@ -107,11 +109,19 @@ public sealed class AccountCheck(
         if (circuits.BlockedUntil(persona.Id, journal.Now) is not null) return Outcome.Unanswered; // no call into a throttle block
         var outcome = Outcome.Usable;
         // A place in MaxConcurrency beside the queue's runs.
-        var limit = await budget.CallAsync(() => graph.GetPublishingLimitAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), cancellationToken), cancellationToken);
+        // With insights on, the same call brings the account's online_followers (docs/insights.md#calls): one call a day for both.
+        var audience = insights.Value.Enabled;
+        var limit = await budget.CallAsync(() => graph.GetAccountAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), audience, cancellationToken), cancellationToken);
 
         if (limit.Succeeded)
         {
-            persona.RecordQuota(limit.Value.QuotaUsage, limit.Value.Config.QuotaTotal, journal.Now);
+            persona.RecordQuota(limit.Value.Limit.QuotaUsage, limit.Value.Limit.Config.QuotaTotal, journal.Now);
+            if (limit.Value.Audience is { } days)
+            {
+                persona.RecordOnlineFollowers(AudienceCurve.ToLocalHours(days, TimeZoneInfo.FindSystemTimeZoneById(insights.Value.OnlineFollowersTimeZone),
+                    TimeZoneInfo.FindSystemTimeZoneById(persona.TimeZone)), journal.Now);
+            }
+
             await circuits.SucceededAsync(persona, limit.Usage, cancellationToken);
         }
         else

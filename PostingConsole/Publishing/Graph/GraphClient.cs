@@ -47,6 +47,18 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
             r => r.Data.FirstOrDefault() ?? new PublishingLimit(0, new PublishingLimitConfig(0, 86400)), cancellationToken);
 
     /// <summary>
+    /// The account's daily read (the morning account check): its publishing quota and, with <paramref name="audience"/>, its
+    /// <c>online_followers</c>, in one call by field expansion (<c>GET /{ig-user-id}?fields=content_publishing_limit{…},insights.metric(online_followers).period(lifetime)</c>).
+    /// </summary>
+    public Task<GraphResult<AccountRead>> GetAccountAsync(string igUserId, string token, bool audience, CancellationToken cancellationToken)
+    {
+        var fields = "content_publishing_limit{config,quota_usage}" + (audience ? ",insights.metric(online_followers).period(lifetime)" : "");
+        return SendAsync<AccountReadResponse, AccountRead>(HttpMethod.Get, $"{Escape(igUserId)}?fields={Escape(fields)}", token, null,
+            r => new AccountRead(r.PublishingLimit?.Data.FirstOrDefault() ?? new PublishingLimit(0, new PublishingLimitConfig(0, 86400)),
+                r.Insights is { } insights ? InsightValues.ToOnlineFollowers(insights.Data) : null), cancellationToken);
+    }
+
+    /// <summary>
     /// <c>GET /debug_token?input_token=…</c>, asked with the same token (docs/readiness.md#tokens). The token to inspect travels in
     /// the query, as Meta defines the call; the request's URL is never logged (the client's per-request logging is off).
     /// </summary>

@@ -176,3 +176,12 @@ public static class InsightValues
         return days;
     }
 }
+
+/// <summary>The account's daily read: <c>content_publishing_limit</c> and (asked for) <c>insights</c>, expanded on the IG user.</summary>
+public sealed record AccountReadResponse(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("content_publishing_limit")] PublishingLimitResponse? PublishingLimit,
+    [property: JsonPropertyName("insights")] InsightsResponse? Insights);
+
+/// <summary>The account's quota, and its <c>online_followers</c> days when asked for (null: not asked).</summary>
+public sealed record AccountRead(PublishingLimit Limit, IReadOnlyList<OnlineFollowersDay>? Audience);
