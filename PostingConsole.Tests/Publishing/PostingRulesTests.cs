@@ -180,7 +180,8 @@ public class PostingRulesTests
         full.ShouldBe(PostingRules.Decide(E(9, 2207042), NoUsage, new RuleFacts(OldestPublishIn24h: Now.AddHours(-22)), Options, Now));
         // The quota is read when there is no read, the read is a day old, or the usage is within the margin of the total.
         PostingRules.QuotaReadDue(null, null, null, Now).ShouldBeTrue();
-        PostingRules.QuotaReadDue(50, 10, Now.AddHours(-25), Now).ShouldBeTrue();
+        PostingRules.QuotaReadDue(50, 10, Now.AddHours(-37), Now).ShouldBeTrue();
+        PostingRules.QuotaReadDue(50, 10, Now.AddHours(-30), Now).ShouldBeFalse();
         PostingRules.QuotaReadDue(50, 48, Now.AddHours(-1), Now).ShouldBeTrue();
         PostingRules.QuotaReadDue(50, 47, Now.AddHours(-1), Now).ShouldBeFalse();
         PostingRules.QuotaReadDue(50, null, Now.AddHours(-1), Now).ShouldBeTrue();

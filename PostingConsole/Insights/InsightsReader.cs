@@ -11,7 +11,8 @@ using PostingConsole.Publishing.Graph;
 
 namespace PostingConsole.Insights;
 
-public sealed record InsightsPassResult(int Calls, int PostsRead, int Ended, int AudiencesRead);
+/// <param name="AccountReads">Calls that read an account with its newest media; <paramref name="BatchReads"/> by ids; <paramref name="SingleReads"/> one media each.</param>
+public sealed record InsightsPassResult(int Calls, int PostsRead, int Ended, int AudiencesRead, int AccountReads = 0, int BatchReads = 0, int SingleReads = 0);
 
 /// <summary>
 /// After publishing (docs/insights.md): each published post's metrics at the ages of <see cref="InsightsSchedule"/>, the media of
@@ -36,10 +37,10 @@ public sealed class InsightsReader(
     private const int AudiencesPerPass = 10;
 
     /// <summary>
-    /// A persona's audience is read here when the morning account check (which reads it with the quota, in the same call) has not
-    /// for this long: a new persona, a check that failed.
+    /// A persona's audience is read on its own only when no read of the account carried it for this long (a new persona, a
+    /// failed check): it comes daily with the account's read (this reader's, or the morning account check's).
     /// </summary>
-    public static readonly TimeSpan AudienceInterval = TimeSpan.FromHours(26);
+    public static readonly TimeSpan AudienceInterval = TimeSpan.FromHours(36);
 
     private readonly SemaphoreSlim running = new(1, 1);
 
@@ -67,6 +68,9 @@ public sealed class InsightsReader(
         public int Read;
         public int Ended;
         public int Audiences;
+        public int AccountReads;
+        public int BatchReads;
+        public int SingleReads;
         public bool Stop;
     }
 
@@ -99,25 +103,27 @@ public sealed class InsightsReader(
         }
 
         if (!tally.Stop) await ReadAudiencesAsync(tally, cancellationToken);
-        return new InsightsPassResult(tally.Calls, tally.Read, tally.Ended, tally.Audiences);
+        return new InsightsPassResult(tally.Calls, tally.Read, tally.Ended, tally.Audiences, tally.AccountReads, tally.BatchReads, tally.SingleReads);
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>
-    /// The account's reads for this pass, due ones first: those due now, and those due soon enough to ride along
-    /// (<see cref="InsightsSchedule.ReadsAlong"/>), so an account posting a few times a day is read about once a day per age.
+    /// The account's reads for this pass (<see cref="InsightsSchedule.FireNow"/>): when one is due, every read whose window is open
+    /// goes in the same call, so an account posting a few times a day is read about once a day.
     /// </summary>
     private async Task<IEnumerable<int[]>> BatchesAsync(int personaId, bool story, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = Now;
-        var horizon = now + schedule.LongestRideAlong;
+        var horizon = now + 2 * schedule.LongestRideAlong;
         var candidates = await db.Posts.AsNoTracking()
             .Where(p => p.PersonaId == personaId && p.InsightsDueAt <= horizon && p.Status == PostStatus.Published && p.MediaId != null
                         && (p.MediaType == MediaType.Stories) == story)
             .Select(p => new { p.Id, p.MediaType, p.InsightsDueAt, p.InsightsAgesRead }).ToListAsync(cancellationToken);
-        return candidates.Where(p => schedule.ReadsAlong(p.MediaType, p.InsightsAgesRead, p.InsightsDueAt!.Value, now))
+        var windows = candidates.Select(p => (p.Id, p.InsightsDueAt, Window: schedule.Window(p.MediaType, p.InsightsAgesRead, p.InsightsDueAt!.Value))).ToList();
+        if (!InsightsSchedule.FireNow(windows.Select(w => w.Window).ToList(), now)) return [];
+        return windows.Where(w => w.Window.Opens <= now).Select(w => new { w.Id, w.InsightsDueAt })
             .OrderBy(p => p.InsightsDueAt).ThenBy(p => p.Id).Select(p => p.Id).Chunk(BatchSize);
     }
 
@@ -153,14 +159,34 @@ public sealed class InsightsReader(
         var token = tokens.Unprotect(persona.ProtectedToken);
         var metrics = PostMetrics.MetricsFor(posts[0].MediaType);
 
+        var journal = new Journal(db, hub, time);
+        // The account's daily read due too: one call for its quota, its audience and its newest feed media's insights.
+        if (posts[0].MediaType != MediaType.Stories && AccountReadDue(persona, journal.Now))
+        {
+            var left = await ReadWithAccountAsync(db, journal, persona, token, posts, tally, cancellationToken);
+            if (left is null) return false;
+            if (left.Count == 0)
+            {
+                await CommitAsync(journal, db, cancellationToken);
+                return true;
+            }
+
+            posts = left;
+        }
+
         GraphResult<IReadOnlyDictionary<string, PostMetrics>> read;
         await using (var slot = await TakeSlotAsync(db, tally, cancellationToken))
         {
-            if (slot is null) return false;
+            if (slot is null)
+            {
+                await CommitAsync(journal, db, cancellationToken);
+                return false;
+            }
+
             read = await graph.GetInsightsAsync(posts.Select(p => p.MediaId!).Distinct().ToList(), metrics, token, cancellationToken);
+            tally.BatchReads++;
         }
 
-        var journal = new Journal(db, hub, time);
         var alone = new List<Post>();
         if (read.Succeeded)
         {
@@ -186,6 +212,7 @@ public sealed class InsightsReader(
             {
                 if (slot is null) break;
                 one = await graph.GetMediaInsightsAsync(post.MediaId!, metrics, token, cancellationToken);
+                tally.SingleReads++;
             }
 
             if (one.Succeeded)
@@ -201,6 +228,56 @@ public sealed class InsightsReader(
         await CommitAsync(journal, db, cancellationToken);
         return true;
     }
+
+    /// <summary>The account's quota or audience was not read for this long: the next insights read of it carries them (one call).</summary>
+    public static readonly TimeSpan AccountReadAge = TimeSpan.FromHours(20);
+
+    private static bool AccountReadDue(Persona persona, DateTime now) =>
+        persona.QuotaCheckedAt is not { } quota || quota < now - AccountReadAge
+        || persona.OnlineFollowersReadAt is not { } audience || audience < now - AccountReadAge;
+
+    /// <summary>
+    /// The account's daily read with its newest feed media's insights (docs/insights.md#calls): records the quota, the audience and
+    /// the metrics of the posts found in it. Returns the posts still to read (not among the newest, or the read failed for one of
+    /// the media: they are read by ids), or null when the account's reads stop for this pass.
+    /// </summary>
+    private async Task<List<Post>?> ReadWithAccountAsync(PostingDbContext db, Journal journal, Persona persona, string token, List<Post> posts, Tally tally,
+        CancellationToken cancellationToken)
+    {
+        GraphResult<AccountRead> read;
+        await using (var slot = await TakeSlotAsync(db, tally, cancellationToken))
+        {
+            if (slot is null) return null;
+            read = await graph.GetAccountAsync(persona.IgUserId, token, audience: true, cancellationToken, PostMetrics.FeedMetrics, AccountMediaLimit);
+            tally.AccountReads++;
+        }
+
+        if (!read.Succeeded)
+        {
+            var decision = PostingRules.InsightsReadFailed(read.Error, read.Usage, batch: true, posting.Value, journal.Now);
+            // One media without insights (too few viewers, deleted): the posts are read by ids, where each is found.
+            if (decision.Action is InsightsAction.ReadEachAlone or InsightsAction.End) return posts;
+            return await ApplyAsync(db, journal, persona, posts, decision, read.Error, tally, cancellationToken) ? posts : null;
+        }
+
+        await circuits.SucceededAsync(persona, read.Usage, cancellationToken);
+        var now = journal.Now;
+        persona.RecordQuota(read.Value.Limit.QuotaUsage, read.Value.Limit.Config.QuotaTotal, now);
+        if (read.Value.Audience is { } days)
+        {
+            persona.RecordOnlineFollowers(AudienceCurve.ToLocalHours(days, TimeZoneInfo.FindSystemTimeZoneById(options.Value.OnlineFollowersTimeZone),
+                TimeZoneInfo.FindSystemTimeZoneById(persona.TimeZone)), now);
+            tally.Audiences++;
+        }
+
+        journal.PersonaChanged(persona);
+        var media = read.Value.Media ?? new Dictionary<string, PostMetrics>();
+        foreach (var post in posts.Where(p => media.ContainsKey(p.MediaId!))) Record(db, journal, post, media[post.MediaId!], tally);
+        return posts.Where(p => !media.ContainsKey(p.MediaId!)).ToList();
+    }
+
+    /// <summary>The newest media the account's daily read carries: more than three days of a persona posting a few times a day.</summary>
+    public const int AccountMediaLimit = 25;
 
     private void Record(PostingDbContext db, Journal journal, Post post, PostMetrics values, Tally tally)
     {

@@ -9,7 +9,7 @@ namespace PostingConsole.Publishing;
 /// before its 24 hours end (its metrics go with it). A read made late (the console was down at the age) covers every age it is
 /// past, so it happens once. In Sandbox mode the ages are divided by <c>Sandbox:InsightsSpeedup</c> (the simulated audience ages
 /// as fast), so the demo shows reads within minutes. A read due soon rides along with its account's read due now
-/// (<see cref="ReadsAlong"/>).
+/// (<see cref="FireNow"/>).
 /// </summary>
 public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOptions<GraphOptions> graph, IOptions<SandboxOptions> sandbox)
 {
@@ -43,16 +43,28 @@ public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOption
     /// <summary>The furthest ahead any read rides along.</summary>
     public TimeSpan LongestRideAlong => Ages(MediaType.Image)[^1] * RideAlongShare;
 
-    /// <summary>
-    /// Whether a read due at <paramref name="dueAt"/> (the post's age number <paramref name="agesRead"/>) is made in a pass at
-    /// <paramref name="now"/> that reads its account anyway: when due, or due within a quarter of its age (a 24 h read from 18 h,
-    /// a 72 h read from 54 h). An account posting a few times a day is then read once a day for each age, not once a post.
-    /// </summary>
-    public bool ReadsAlong(MediaType type, int agesRead, DateTime dueAt, DateTime now)
+    /// <summary>When a read may be made: its due time ± a quarter of its age (a 24 h read from 18 h to 30 h, a 72 h read from 54 h to 90 h).</summary>
+    public ReadWindow Window(MediaType type, int agesRead, DateTime dueAt)
     {
-        if (dueAt <= now) return true;
         var ages = Ages(type);
-        return agesRead < ages.Count && dueAt - now <= ages[agesRead] * RideAlongShare;
+        var slack = (agesRead < ages.Count ? ages[agesRead] : ages[^1]) * RideAlongShare;
+        return new ReadWindow(dueAt, dueAt - slack, dueAt + slack);
+    }
+
+    /// <summary>
+    /// Whether an account's pending reads (<paramref name="windows"/>) are read now, in one call with every read whose window is
+    /// open. Not before the earliest is due; then at once, unless other reads' windows open before the earliest's closes: then at
+    /// the last of those openings (still within the earliest's window), so one call takes them all. A read alone is read on time.
+    /// </summary>
+    public static bool FireNow(IReadOnlyList<ReadWindow> windows, DateTime now)
+    {
+        if (windows.Count == 0) return false;
+        var first = windows.MinBy(w => w.Due)!;
+        if (first.Due > now) return false;
+        var along = windows.Where(w => w.Opens <= first.Closes).ToList();
+        var at = along.Max(w => w.Opens);
+        if (at < first.Due) at = first.Due;
+        return now >= at || now >= along.Min(w => w.Closes);
     }
 
     /// <summary>When a post published at <paramref name="publishedAt"/> is first read; null when insights are off.</summary>
@@ -70,3 +82,6 @@ public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOption
         return covered >= ages.Count ? (ages.Count, null) : (covered, publishedAt + ages[covered]);
     }
 }
+
+/// <summary>A read's due time and the window it may be made in.</summary>
+public sealed record ReadWindow(DateTime Due, DateTime Opens, DateTime Closes);

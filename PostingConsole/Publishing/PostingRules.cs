@@ -312,12 +312,17 @@ public static partial class PostingRules
     public const int QuotaMargin = 2;
 
     /// <summary>
-    /// The quota is read only when it matters: no read yet, the read is a day old, or the account's usage (the last read, plus
-    /// this console's publishes since) is within <see cref="QuotaMargin"/> of the last <c>quota_total</c>.
+    /// The quota is read only when it matters: no read yet, the read is older than <see cref="QuotaReadAge"/>, or the account's usage
+    /// (the last read, plus this console's publishes since: an over-count, as the moving 24 hours only lose publishes) is within
+    /// <see cref="QuotaMargin"/> of the last <c>quota_total</c>. The account's daily read (the insights reader's, or the morning
+    /// account check's) refreshes it about once a day, at no set hour: the age allows for that drift.
     /// The readiness check's capacity plan saying the post will not fit (<paramref name="predictedOver"/>) makes the read due too.
     /// </summary>
     public static bool QuotaReadDue(int? quotaTotal, int? quotaUsage, DateTime? checkedAt, DateTime now, bool predictedOver = false) =>
-        predictedOver || !(quotaTotal is { } total and > 0 && checkedAt > now.AddHours(-24) && quotaUsage < total - QuotaMargin);
+        predictedOver || !(quotaTotal is { } total and > 0 && checkedAt > now - QuotaReadAge && quotaUsage < total - QuotaMargin);
+
+    /// <summary>A quota read older than this is read again before publishing.</summary>
+    public static readonly TimeSpan QuotaReadAge = TimeSpan.FromHours(36);
 
     /// <summary>The CDN did not answer the pre-fetch: the local file, served by the console, when there is one.</summary>
     public static bool UseLocalFileForUnreachableCdn(RuleFacts facts) => facts.HasLocalFile && !facts.UsesLocalFile;

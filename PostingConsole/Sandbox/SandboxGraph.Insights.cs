@@ -174,6 +174,24 @@ public static partial class SandboxGraph
             {
                 answer["insights"] = OnlineFollowers(igUserId, await AudienceAsync(igUserId, state, services), state, services);
             }
+            else if (field.StartsWith("media.limit(", StringComparison.Ordinal) && field.EndsWith(")}", StringComparison.Ordinal)
+                     && field.IndexOf("){insights.metric(", StringComparison.Ordinal) is var open and > 0)
+            {
+                // The newest feed media, each with its insights; one Meta gives none for fails the read, as in a batch.
+                if (!int.TryParse(field["media.limit(".Length..open], System.Globalization.CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > 100)
+                    return SandboxErrors.BadParameter("The limit of the media edge must be between 1 and 100.");
+                var metrics = field[(open + "){insights.metric(".Length)..^2];
+                var audience = await AudienceAsync(igUserId, state, services);
+                var items = new JsonArray();
+                foreach (var media in state.MediaOf(igUserId, DateTime.MinValue).Take(limit))
+                {
+                    var published = new PublishedMedia(media.Id, igUserId, media.PublishedAt, TypeOf(media.Kind));
+                    if (MediaInsights(published, audience, metrics, services, state, out var data) is { } refusal) return refusal;
+                    items.Add(new JsonObject { ["insights"] = new JsonObject { ["data"] = data }, ["id"] = media.Id });
+                }
+
+                answer["media"] = new JsonObject { ["data"] = items };
+            }
             else if (field is "id" or "username")
             {
                 if (field == "username") answer["username"] = $"sandbox_{igUserId[^4..]}";

@@ -262,7 +262,7 @@ public sealed partial class SandboxGraphState(TimeProvider time, GraphClock cloc
 
     /// <summary>The account's feed media (<c>/media</c>): photos, carousels and reels; stories are listed apart.</summary>
     public IReadOnlyList<SandboxMedia> MediaOf(string igUserId, DateTime sinceUtc) =>
-        media.Values.Where(m => m.IgUserId == igUserId && m.PublishedAt >= sinceUtc && m.Kind != SandboxMediaKind.Stories)
+        media.Values.Where(m => m.IgUserId == igUserId && m.PublishedAt >= sinceUtc && m.Kind != SandboxMediaKind.Stories && !deleted.ContainsKey(m.Id))
             .OrderByDescending(m => m.PublishedAt).ToList();
 
     /// <summary>The account's live stories (<c>/stories</c>): published within the last 24 hours.</summary>

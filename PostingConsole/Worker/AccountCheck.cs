@@ -67,13 +67,13 @@ public sealed class AccountCheck(
             Outcome outcome;
             try
             {
-                outcome = await CheckAsync(personaDb, personaId, ct);
+                outcome = await CheckAsync(personaDb, personaId, daily: requestedBy is null, ct);
             }
             catch (DbUpdateConcurrencyException)
             {
                 // The dispatcher claimed one of the persona's posts while they were being held: read again and decide again.
                 personaDb.ChangeTracker.Clear();
-                outcome = await CheckAsync(personaDb, personaId, ct);
+                outcome = await CheckAsync(personaDb, personaId, daily: requestedBy is null, ct);
             }
 
             switch (outcome)
@@ -93,6 +93,10 @@ public sealed class AccountCheck(
         return result;
     }
 
+    /// <summary>The account's quota (and, with insights on, its audience) was read within the last 20 hours.</summary>
+    private bool ReadRecently(Persona persona, DateTime now) =>
+        persona.QuotaCheckedAt > now - TimeSpan.FromHours(20) && (!insights.Value.Enabled || persona.OnlineFollowersReadAt > now - TimeSpan.FromHours(20));
+
     private enum Outcome
     {
         Usable,
@@ -101,10 +105,12 @@ public sealed class AccountCheck(
         Unanswered,
     }
 
-    private async Task<Outcome> CheckAsync(PostingDbContext db, int personaId, CancellationToken cancellationToken)
+    private async Task<Outcome> CheckAsync(PostingDbContext db, int personaId, bool daily, CancellationToken cancellationToken)
     {
         var persona = await db.Personas.SingleAsync(p => p.Id == personaId, cancellationToken);
         if (persona.Status != PersonaStatus.Active) return Outcome.Usable;
+        // The daily run: read today already (the insights reader's read of the account carries the same quota and audience), no second call.
+        if (daily && ReadRecently(persona, time.GetUtcNow().UtcDateTime)) return Outcome.Usable;
         var journal = new Journal(db, hub, time);
         if (circuits.BlockedUntil(persona.Id, journal.Now) is not null) return Outcome.Unanswered; // no call into a throttle block
         var outcome = Outcome.Usable;

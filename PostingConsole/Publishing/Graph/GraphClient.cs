@@ -47,15 +47,22 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
             r => r.Data.FirstOrDefault() ?? new PublishingLimit(0, new PublishingLimitConfig(0, 86400)), cancellationToken);
 
     /// <summary>
-    /// The account's daily read (the morning account check): its publishing quota and, with <paramref name="audience"/>, its
-    /// <c>online_followers</c>, in one call by field expansion (<c>GET /{ig-user-id}?fields=content_publishing_limit{…},insights.metric(online_followers).period(lifetime)</c>).
+    /// The account's daily read, in one call by field expansion on the IG user: its publishing quota, with
+    /// <paramref name="audience"/> its <c>online_followers</c>, and with <paramref name="mediaMetrics"/> the insights of its
+    /// <paramref name="mediaLimit"/> newest feed media (<c>GET /{ig-user-id}?fields=content_publishing_limit{…},
+    /// insights.metric(online_followers).period(lifetime),media.limit(N){insights.metric(…)}</c>). One media Meta gives no insights
+    /// for fails the whole read, as in a batch.
     /// </summary>
-    public Task<GraphResult<AccountRead>> GetAccountAsync(string igUserId, string token, bool audience, CancellationToken cancellationToken)
+    public Task<GraphResult<AccountRead>> GetAccountAsync(string igUserId, string token, bool audience, CancellationToken cancellationToken,
+        string? mediaMetrics = null, int mediaLimit = 25)
     {
-        var fields = "content_publishing_limit{config,quota_usage}" + (audience ? ",insights.metric(online_followers).period(lifetime)" : "");
+        var fields = "content_publishing_limit{config,quota_usage}"
+                     + (audience ? ",insights.metric(online_followers).period(lifetime)" : "")
+                     + (mediaMetrics is null ? "" : $",media.limit({mediaLimit}){{insights.metric({mediaMetrics})}}");
         return SendAsync<AccountReadResponse, AccountRead>(HttpMethod.Get, $"{Escape(igUserId)}?fields={Escape(fields)}", token, null,
             r => new AccountRead(r.PublishingLimit?.Data.FirstOrDefault() ?? new PublishingLimit(0, new PublishingLimitConfig(0, 86400)),
-                r.Insights is { } insights ? InsightValues.ToOnlineFollowers(insights.Data) : null), cancellationToken);
+                r.Insights is { } insights ? InsightValues.ToOnlineFollowers(insights.Data) : null,
+                r.Media?.Data.Where(m => m.Id is not null).ToDictionary(m => m.Id!, m => InsightValues.ToMetrics(m.Insights?.Data ?? []))), cancellationToken);
     }
 
     /// <summary>

@@ -181,7 +181,11 @@ public static class InsightValues
 public sealed record AccountReadResponse(
     [property: JsonPropertyName("id")] string? Id,
     [property: JsonPropertyName("content_publishing_limit")] PublishingLimitResponse? PublishingLimit,
-    [property: JsonPropertyName("insights")] InsightsResponse? Insights);
+    [property: JsonPropertyName("insights")] InsightsResponse? Insights,
+    [property: JsonPropertyName("media")] MediaInsightsList? Media);
 
-/// <summary>The account's quota, and its <c>online_followers</c> days when asked for (null: not asked).</summary>
-public sealed record AccountRead(PublishingLimit Limit, IReadOnlyList<OnlineFollowersDay>? Audience);
+/// <summary>The <c>media</c> edge expanded with each media's insights.</summary>
+public sealed record MediaInsightsList([property: JsonPropertyName("data")] List<MediaInsightsEnvelope> Data);
+
+/// <summary>The account's quota; its <c>online_followers</c> days and its newest media's metrics when asked for (null: not asked).</summary>
+public sealed record AccountRead(PublishingLimit Limit, IReadOnlyList<OnlineFollowersDay>? Audience, IReadOnlyDictionary<string, Domain.PostMetrics>? Media = null);
