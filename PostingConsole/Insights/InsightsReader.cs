@@ -230,7 +230,7 @@ public sealed class InsightsReader(
     }
 
     /// <summary>The account's quota or audience was not read for this long: the next insights read of it carries them (one call).</summary>
-    public static readonly TimeSpan AccountReadAge = TimeSpan.FromHours(20);
+    public static readonly TimeSpan AccountReadAge = TimeSpan.FromHours(12);
 
     private static bool AccountReadDue(Persona persona, DateTime now) =>
         persona.QuotaCheckedAt is not { } quota || quota < now - AccountReadAge
