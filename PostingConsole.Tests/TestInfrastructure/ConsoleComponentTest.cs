@@ -51,6 +51,9 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<EventHub>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<MediaFiles>();
+        services.AddSingleton<IOptions<SlotsOptions>>(Options.Create(new SlotsOptions()));
+        services.AddSingleton<PostingConsole.Slots.SlotService>();
+        services.AddSingleton<PostingConsole.Insights.InsightsQueries>();
         services.AddSingleton<PostOperations>();
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();

@@ -17,9 +17,13 @@ public sealed class SandboxOptions
 
     /// <summary>
     /// How much faster a post ages for insights in Sandbox mode: <c>Insights:ReadAfter</c>'s ages (and the simulated audience's
-    /// growth) are divided by this, so a demo shows its 24 h read within minutes. 1 (the default): real ages.
+    /// growth) are divided by this, so a demo shows its 24 h read within minutes. Null: 720 with the demo (24 h in 2 minutes),
+    /// else 1 (real ages).
     /// </summary>
-    public double InsightsSpeedup { get; set; } = 1;
+    public double? InsightsSpeedup { get; set; }
+
+    /// <summary>The speedup in effect (see <see cref="InsightsSpeedup"/>).</summary>
+    public double EffectiveInsightsSpeedup => InsightsSpeedup ?? (SeedDemo ?? true ? 720 : 1);
 
     /// <summary>Days of published history the demo starts with (learned posting times have results to learn from at once).</summary>
     public int DemoHistoryDays { get; set; } = 14;
@@ -31,7 +35,7 @@ public sealed class SandboxOptionsValidator : AbstractValidator<SandboxOptions>
     {
         RuleFor(o => o.AnswerTime).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromMinutes(1))
             .WithName("Sandbox:AnswerTime").WithMessage("Sandbox:AnswerTime must be between 00:00:00 and 00:01:00.");
-        RuleFor(o => o.InsightsSpeedup).InclusiveBetween(1, 10_000).WithName("Sandbox:InsightsSpeedup")
+        RuleFor(o => o.InsightsSpeedup!.Value).InclusiveBetween(1, 10_000).When(o => o.InsightsSpeedup is not null).WithName("Sandbox:InsightsSpeedup")
             .WithMessage("Sandbox:InsightsSpeedup must be between 1 and 10000.");
         RuleFor(o => o.DemoHistoryDays).InclusiveBetween(0, 60).WithName("Sandbox:DemoHistoryDays")
             .WithMessage("Sandbox:DemoHistoryDays must be between 0 and 60.");

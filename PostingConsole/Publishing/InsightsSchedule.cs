@@ -8,7 +8,7 @@ namespace PostingConsole.Publishing;
 /// When a published post's insights are read (docs/insights.md#when): at each of <c>Insights:ReadAfter</c>'s ages; a Story's
 /// before its 24 hours end (its metrics go with it). A read made late (the console was down at the age) covers every age it is
 /// past, so it happens once. In Sandbox mode the ages are divided by <c>Sandbox:InsightsSpeedup</c> (the simulated audience ages
-/// as fast), so the demo shows reads within minutes. A read due soon rides along with its account's read due now
+/// as fast; 720 with the demo), so the demo shows reads within minutes. A read due soon rides along with its account's read due now
 /// (<see cref="FireNow"/>).
 /// </summary>
 public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOptions<GraphOptions> graph, IOptions<SandboxOptions> sandbox)
@@ -20,7 +20,7 @@ public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOption
     private static readonly TimeSpan StoryMargin = TimeSpan.FromHours(1);
 
     /// <summary>How much faster than real time a post ages (Sandbox's <c>InsightsSpeedup</c>; 1 in Live mode).</summary>
-    public double Speedup => graph.Value.Mode == GraphMode.Sandbox ? sandbox.Value.InsightsSpeedup : 1;
+    public double Speedup => graph.Value.Mode == GraphMode.Sandbox ? sandbox.Value.EffectiveInsightsSpeedup : 1;
 
     public bool Enabled => insights.Value.Enabled;
 

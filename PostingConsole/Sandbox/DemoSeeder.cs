@@ -13,7 +13,7 @@ namespace PostingConsole.Sandbox;
 /// </summary>
 public sealed partial class DemoSeeder(
     IDbContextFactory<PostingDbContext> contextFactory, TokenProtector tokens, AppPaths paths,
-    IOptions<SandboxOptions> options, TimeProvider time, ILogger<DemoSeeder> logger)
+    IOptions<SandboxOptions> options, TimeProvider time, Publishing.InsightsSchedule insights, ILogger<DemoSeeder> logger)
 {
     public const string DemoFolder = "demo";
 
@@ -130,9 +130,41 @@ public sealed partial class DemoSeeder(
             }
         }
 
+        posts.AddRange(History(personas, now, settings.DemoHistoryDays, Photo, insights));
         db.Posts.AddRange(posts);
         await db.SaveChangesAsync(cancellationToken);
         LogSeeded(logger, personas.Count, posts.Count);
+    }
+
+    /// <summary>
+    /// The demo's past: two feed photos a day per persona over the last <paramref name="days"/> days, at varied hours, published
+    /// (media ids the Sandbox finds in the console's records). Their insights are due, so the first minutes' reads show what each
+    /// achieved, late and once, and the learned posting times have results to learn from at once.
+    /// </summary>
+    private static IEnumerable<Post> History(List<Persona> personas, DateTime now, int days, Func<int, int, string> photo, Publishing.InsightsSchedule insights)
+    {
+        var random = new Random(26);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
+        var today = TimeZoneInfo.ConvertTimeFromUtc(now, zone).Date;
+        for (var p = 0; p < personas.Count; p++)
+        {
+            if (DemoFaults.ContainsKey(p + 1) && DemoFaults[p + 1] != SandboxFault.SmallAudience) continue; // a faulty account has no past to show
+            for (var d = days; d >= 1; d--)
+            {
+                foreach (var hour in new[] { random.Next(8, 16), random.Next(16, 24) })
+                {
+                    var at = TimeZoneInfo.ConvertTimeToUtc(today.AddDays(-d).AddHours(hour).AddMinutes(random.Next(0, 60)), zone);
+                    var post = Post.Create(personas[p].Id, PostContent.Image(null, photo(p, (d + hour) % 3)), $"{personas[p].Name}의 지난 기록 {d}일 전",
+                        ["데일리", personas[p].Name], at, externalId: $"demo-history-{p + 1}-{d}-{hour}", at);
+                    post.Claim("demo-history", 0, at.AddMinutes(1), at);
+                    var mediaId = $"1790000{p + 1:000}{d:00}{hour:00}";
+                    post.MarkPublished(mediaId, $"https://www.instagram.com/p/demo{p + 1}x{d}x{hour}/", at);
+                    post.PlanInsights(insights.FirstReadAt(MediaType.Image, at));
+                    if (d == 1) personas[p].RecordPublished(at);
+                    yield return post;
+                }
+            }
+        }
     }
 
     /// <summary>

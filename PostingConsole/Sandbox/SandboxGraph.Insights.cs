@@ -87,7 +87,7 @@ public static partial class SandboxGraph
             return SandboxErrors.BadParameter($"The Media Insights API does not support the {feedOnly} metric for this media product type.");
 
         if (audience.Followers < SandboxAudience.SmallAudience) return SandboxErrors.NotEnoughViewers();
-        var speedup = services.GetRequiredService<IOptions<SandboxOptions>>().Value.InsightsSpeedup;
+        var speedup = services.GetRequiredService<Publishing.InsightsSchedule>().Speedup;
         var age = (state.Now - media.PublishedAt) * speedup;
         if (media.Type == MediaType.Stories && age > TimeSpan.FromHours(24)) return SandboxErrors.UnknownObject(media.Id); // its insights went with it
         var values = audience.Metrics(media.Id, media.PublishedAt, media.Type, age);
