@@ -29,6 +29,13 @@ public class AccessibilityBrowserTests(DemoBrowserFixture fixture)
         await BrowserFixture.WaitForAsync(async () =>
             (await fixture.Api.GetFromJsonAsync<PostListResponse>("/api/posts?status=Published&pageSize=1", ApiClientExtensions.Json))!.Total >= 3);
         var published = (await fixture.Api.GetFromJsonAsync<PostListResponse>("/api/posts?status=Published&pageSize=1", ApiClientExtensions.Json))!.Items[0];
+        // Its insights read, so the post's page shows its results table too.
+        var reader = fixture.App.GetService<PostingConsole.Insights.InsightsReader>();
+        await BrowserFixture.WaitForAsync(async () =>
+        {
+            await reader.RunAsync(CancellationToken.None);
+            return (await fixture.Api.GetFromJsonAsync<PostResponse>($"/api/posts/{published.Id}", ApiClientExtensions.Json))!.Insights!.Count > 0;
+        });
 
         var found = new List<string>();
         foreach (var path in new[] { "/", "/?list=true", "/?history=true", "/progress", "/failures", "/readiness", "/personas", $"/posts/{published.Id}", "/users", "/api-keys", "/audit" })

@@ -24,6 +24,10 @@ public class OptionsValidationTests
     [InlineData("Notifications:Webhooks:0", "mailto:ops@example.com")]
     [InlineData("Sandbox:AnswerTime", "00:05:00")]
     [InlineData("Retention:DetailsFor", "00:30:00")]
+    [InlineData("Insights:OnlineFollowersTimeZone", "Mars/Olympus")]
+    [InlineData("Slots:ExploreShare", "0.9")]
+    [InlineData("Slots:DailyQuota", "0")]
+    [InlineData("Sandbox:InsightsSpeedup", "0.5")]
     public async Task A_bad_value_stops_the_app_with_a_message_naming_the_key(string key, string value)
     {
         await using var app = new ConsoleAppFactory(new Dictionary<string, string?> { [key] = value });

@@ -10,8 +10,16 @@ public sealed class InsightsOptions
     /// <summary>Read each published post's metrics and each persona's <c>online_followers</c>.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The ages at which a published post's metrics are read (a Story's are read before its 24 hours end).</summary>
-    public List<TimeSpan> ReadAfter { get; set; } = [TimeSpan.FromDays(1), TimeSpan.FromDays(3)];
+    /// <summary>
+    /// The ages at which a published post's metrics are read (a Story's are read before its 24 hours end); null: 24 h and 72 h.
+    /// No default list here: the configuration binder adds a file's items to a list it finds, so the default lives in <see cref="Ages"/>.
+    /// </summary>
+    public List<TimeSpan>? ReadAfter { get; set; }
+
+    public static readonly IReadOnlyList<TimeSpan> DefaultAges = [TimeSpan.FromDays(1), TimeSpan.FromDays(3)];
+
+    /// <summary>The ages in effect, in order.</summary>
+    public IReadOnlyList<TimeSpan> Ages => ReadAfter is { Count: > 0 } ages ? ages.Order().ToList() : DefaultAges;
 
     /// <summary>
     /// The time zone of the hour keys in Meta's <c>online_followers</c>. Meta's docs do not say; its insights days end at
@@ -24,10 +32,9 @@ public sealed class InsightsOptionsValidator : AbstractValidator<InsightsOptions
 {
     public InsightsOptionsValidator()
     {
-        RuleFor(o => o.ReadAfter).NotEmpty().WithName("Insights:ReadAfter").WithMessage("Insights:ReadAfter needs at least one age, e.g. [\"1.00:00:00\"].");
-        RuleFor(o => o.ReadAfter).Must(ages => ages.All(a => a >= TimeSpan.FromMinutes(1) && a <= TimeSpan.FromDays(60)))
+        RuleFor(o => o.Ages).Must(ages => ages.All(a => a >= TimeSpan.FromMinutes(1) && a <= TimeSpan.FromDays(60)))
             .WithName("Insights:ReadAfter").WithMessage("Insights:ReadAfter: each age must be between 00:01:00 and 60.00:00:00.");
-        RuleFor(o => o.ReadAfter).Must(ages => ages.Distinct().Count() == ages.Count)
+        RuleFor(o => o.Ages).Must(ages => ages.Distinct().Count() == ages.Count)
             .WithName("Insights:ReadAfter").WithMessage("Insights:ReadAfter: the same age twice.");
         RuleFor(o => o.OnlineFollowersTimeZone).Must(BeATimeZone).WithName("Insights:OnlineFollowersTimeZone")
             .WithMessage(o => $"Insights:OnlineFollowersTimeZone '{o.OnlineFollowersTimeZone}' is not a time zone this machine knows (e.g. America/Los_Angeles).");

@@ -27,7 +27,7 @@ public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOption
     /// <summary>The ages a post of <paramref name="type"/> is read at, in order (scaled in Sandbox mode).</summary>
     public IReadOnlyList<TimeSpan> Ages(MediaType type)
     {
-        var ages = insights.Value.ReadAfter.Order().ToList();
+        var ages = insights.Value.Ages.ToList();
         if (type == MediaType.Stories)
         {
             var last = StoryLife - StoryMargin;
