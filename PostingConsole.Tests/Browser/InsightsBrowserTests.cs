@@ -49,8 +49,8 @@ public class InsightsBrowserTests(DemoBrowserFixture fixture)
         // 다시 배치, after a confirmation.
         var personas = await fixture.OpenAsync("/personas");
         await personas.Locator("[data-testid=reslot]").First.ClickAsync();
-        await personas.GetByRole(AriaRole.Button, new() { Name = "다시 배치", Exact = true }).Last.ClickAsync();
-        await Expect(personas.Locator(".mud-snackbar")).ToContainTextAsync("옮겼습니다");
+        await personas.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "다시 배치", Exact = true }).ClickAsync();
+        await Expect(personas.Locator(".mud-snackbar", new() { HasText = "옮겼습니다" })).ToBeVisibleAsync();
         await personas.CloseAsync();
 
         var english = await fixture.OpenAsync("/culture/en?redirect=" + Uri.EscapeDataString($"/posts/{readPost.PostId}"));

@@ -249,4 +249,46 @@ public sealed class InsightsReaderTests : IAsyncLifetime
         ((int)bad.StatusCode).ShouldBe(400);
         (await bad.ReadProblemErrorsAsync()).ShouldContainKey("from");
     }
+
+    [Fact]
+    public async Task A_dead_token_met_by_a_read_is_handled_as_for_a_post_and_not_called_again()
+    {
+        var persona = await app.AddPersonaAsync();
+        await PublishAsync(persona, 2);
+        var waiting = await app.AddPostAsync(persona, app.Now.AddDays(3));
+        await AudiencesReadAsync();
+        app.Time.Advance(TimeSpan.FromDays(1));
+        app.Sandbox.SetFault(persona.IgUserId, SandboxFault.TokenExpired);
+
+        (await PassAsync()).PostCalls.ShouldBe(1);
+        (await app.ReadPersonaAsync(persona.Id)).Status.ShouldBe(PersonaStatus.NeedsReauth);
+        (await app.ReadPostAsync(waiting.Id)).Status.ShouldBe(PostStatus.Held, "its waiting posts are held, hours before they are due");
+        await using (var db = app.CreateDbContext())
+            (await db.Alerts.CountAsync(a => a.Kind == AlertKind.AuthExpired && a.PersonaId == persona.Id)).ShouldBe(1);
+
+        var calls = app.Sandbox.Calls;
+        await Reader.RunAsync(CancellationToken.None);
+        app.Sandbox.Calls.ShouldBe(calls, "no call to a token known dead");
+    }
+
+    [Fact]
+    public async Task Without_the_insights_permission_the_persona_keeps_publishing_and_its_reads_wait_a_day()
+    {
+        var persona = await app.AddPersonaAsync(fault: SandboxFault.NoInsightsPermission);
+        var posts = await PublishAsync(persona, 2);
+
+        // The morning check: its quota is read (the audience refused), and the persona stays active.
+        (await app.GetService<PostingConsole.Worker.AccountCheck>().RunAsync(CancellationToken.None)).NeedsReauth.ShouldBe(0);
+        var checkedPersona = await app.ReadPersonaAsync(persona.Id);
+        checkedPersona.Status.ShouldBe(PersonaStatus.Active);
+        checkedPersona.QuotaCheckedAt.ShouldBe(app.Now);
+
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await Reader.RunAsync(CancellationToken.None);
+        (await app.ReadPersonaAsync(persona.Id)).Status.ShouldBe(PersonaStatus.Active);
+        foreach (var post in posts) (await app.ReadPostAsync(post.Id)).InsightsDueAt.ShouldBe(app.Now.AddDays(1));
+        await using var db = app.CreateDbContext();
+        (await db.Alerts.CountAsync(a => a.PersonaId == persona.Id)).ShouldBe(0);
+        (await db.PostInsights.CountAsync()).ShouldBe(0);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PostingConsole.Domain;
 using PostingConsole.Operations;
 
@@ -91,8 +92,16 @@ public sealed record PostResponse(
 }
 
 /// <summary>One read of a post's insights: its metrics, or why Meta gives none (<c>unavailable</c>).</summary>
-public sealed record InsightResponse(DateTime ReadAt, int AgeHours, int? Views, int? Reach, int? Likes, int? Comments, int? Saved, int? Shares,
-    int? TotalInteractions, InsightsUnavailable? Unavailable)
+/// A metric Meta did not give is left out, as is <c>unavailable</c> on a read with metrics.
+public sealed record InsightResponse(DateTime ReadAt, int AgeHours,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Views,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Reach,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Likes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Comments,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Saved,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Shares,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TotalInteractions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] InsightsUnavailable? Unavailable)
 {
     public static InsightResponse From(PostInsight i) =>
         new(i.ReadAt, i.AgeHours, i.Views, i.Reach, i.Likes, i.Comments, i.Saved, i.Shares, i.TotalInteractions, i.Unavailable);

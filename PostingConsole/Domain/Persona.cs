@@ -233,4 +233,6 @@ public enum SandboxFault
     ContainerError,
     /// <summary>An account under 100 followers: its media's insights answer "(#10) Not enough viewers", and it has no online_followers.</summary>
     SmallAudience,
+    /// <summary>The token lacks <c>instagram_manage_insights</c>: every insights read answers (#10) "Application does not have permission"; publishing works.</summary>
+    NoInsightsPermission,
 }

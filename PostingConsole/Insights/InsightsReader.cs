@@ -82,6 +82,9 @@ public sealed class InsightsReader(
         var now = Now;
         var due = await db.Posts.AsNoTracking()
             .Where(p => p.InsightsDueAt <= now && p.Status == PostStatus.Published && p.MediaId != null)
+            // Accounts that cannot be read now wait without taking the pass's places (read once they can be again).
+            .Where(p => p.Persona!.Status != PersonaStatus.NeedsReauth && p.Persona.Status != PersonaStatus.Suspended
+                        && (p.Persona.ThrottledUntil == null || p.Persona.ThrottledUntil <= now))
             .OrderBy(p => p.InsightsDueAt).ThenBy(p => p.Id).Take(PostsPerPass)
             .Select(p => new { p.Id, p.PersonaId, p.MediaType }).ToListAsync(cancellationToken);
         // The accounts whose reads waited longest first; a Story's metrics apart from the feed's (each kind has its own metrics).
@@ -164,7 +167,11 @@ public sealed class InsightsReader(
         if (posts[0].MediaType != MediaType.Stories && AccountReadDue(persona, journal.Now))
         {
             var left = await ReadWithAccountAsync(db, journal, persona, token, posts, tally, cancellationToken);
-            if (left is null) return false;
+            if (left is null)
+            {
+                await CommitAsync(journal, db, cancellationToken); // what the failure decided (NeedsReauth, a circuit) is kept
+                return false;
+            }
             if (left.Count == 0)
             {
                 await CommitAsync(journal, db, cancellationToken);
@@ -200,7 +207,11 @@ public sealed class InsightsReader(
         else
         {
             var decision = PostingRules.InsightsReadFailed(read.Error, read.Usage, batch: posts.Count > 1, posting.Value, journal.Now);
-            if (!await ApplyAsync(db, journal, persona, posts, decision, read.Error, tally, cancellationToken)) return false;
+            if (!await ApplyAsync(db, journal, persona, posts, decision, read.Error, tally, cancellationToken))
+            {
+                await CommitAsync(journal, db, cancellationToken); // what the failure decided (NeedsReauth, a circuit) is kept
+                return false;
+            }
             if (decision.Action == InsightsAction.ReadEachAlone) alone.AddRange(posts);
         }
 
@@ -232,9 +243,13 @@ public sealed class InsightsReader(
     /// <summary>The account's quota or audience was not read for this long: the next insights read of it carries them (one call).</summary>
     public static readonly TimeSpan AccountReadAge = TimeSpan.FromHours(12);
 
-    private static bool AccountReadDue(Persona persona, DateTime now) =>
-        persona.QuotaCheckedAt is not { } quota || quota < now - AccountReadAge
-        || persona.OnlineFollowersReadAt is not { } audience || audience < now - AccountReadAge;
+    private bool AccountReadDue(Persona persona, DateTime now) =>
+        (persona.QuotaCheckedAt is not { } quota || quota < now - AccountReadAge
+         || persona.OnlineFollowersReadAt is not { } audience || audience < now - AccountReadAge)
+        && !(accountReadFailed.TryGetValue(persona.Id, out var failed) && failed > now - TimeSpan.FromDays(1));
+
+    /// <summary>When an account's read with its media last failed for one of them (its reads go by ids for a day, not paying for it again).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, DateTime> accountReadFailed = new();
 
     /// <summary>
     /// The account's daily read with its newest feed media's insights (docs/insights.md#calls): records the quota, the audience and
@@ -255,8 +270,13 @@ public sealed class InsightsReader(
         if (!read.Succeeded)
         {
             var decision = PostingRules.InsightsReadFailed(read.Error, read.Usage, batch: true, posting.Value, journal.Now);
-            // One media without insights (too few viewers, deleted): the posts are read by ids, where each is found.
-            if (decision.Action is InsightsAction.ReadEachAlone or InsightsAction.End) return posts;
+            // One media without insights (too few viewers, deleted), or the insights permission missing: the posts are read by ids,
+            // where each is found; the account's quota and audience come with the morning check.
+            if (decision.Action is InsightsAction.ReadEachAlone or InsightsAction.End or InsightsAction.Later)
+            {
+                accountReadFailed[persona.Id] = journal.Now;
+                return posts;
+            }
             return await ApplyAsync(db, journal, persona, posts, decision, read.Error, tally, cancellationToken) ? posts : null;
         }
 

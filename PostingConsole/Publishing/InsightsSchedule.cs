@@ -48,7 +48,8 @@ public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOption
     {
         var ages = Ages(type);
         var slack = (agesRead < ages.Count ? ages[agesRead] : ages[^1]) * RideAlongShare;
-        return new ReadWindow(dueAt, dueAt - slack, dueAt + slack);
+        // A Story's metrics go with it at 24 h: it may be read early, never late.
+        return new ReadWindow(dueAt, dueAt - slack, type == MediaType.Stories ? dueAt : dueAt + slack);
     }
 
     /// <summary>
@@ -65,6 +66,7 @@ public sealed class InsightsSchedule(IOptions<InsightsOptions> insights, IOption
         var at = along.Max(w => w.Opens);
         if (at < first.Due) at = first.Due;
         return now >= at || now >= along.Min(w => w.Closes);
+        // (A Story's window closes at its due time, so a read with one in it is never put off.)
     }
 
     /// <summary>When a post published at <paramref name="publishedAt"/> is first read; null when insights are off.</summary>

@@ -55,6 +55,9 @@ public static partial class PostingRules
                 return new InsightsDecision(InsightsAction.Later, At: now + InsightsPermissionRetry);
             case GraphErrorKind.BadParameter when batch:
                 return new InsightsDecision(InsightsAction.ReadEachAlone);
+            case GraphErrorKind.BadParameter:
+                // Meta refuses this media's read for a reason of its own (a metric its kind lacks): not again within the day.
+                return new InsightsDecision(InsightsAction.Later, At: now + InsightsPermissionRetry);
             default:
                 return new InsightsDecision(InsightsAction.Later, At: now + InsightsRetryLater);
         }

@@ -77,5 +77,9 @@ public static class SandboxErrors
     public static IResult NotEnoughViewers() => Error(400,
         $$$"""{"error":{"message":"(#10) Not enough viewers for the media to show insights","type":"OAuthException","code":10,"fbtrace_id":"{{{Trace()}}}"}}""");
 
+    /// <summary>An insights read by a token without <c>instagram_manage_insights</c> (code 10, as the publishing permission's refusal).</summary>
+    public static IResult NoInsightsPermission() => Error(403,
+        $$$"""{"error":{"message":"(#10) Application does not have permission for this action","type":"OAuthException","code":10,"fbtrace_id":"{{{Trace()}}}"}}""");
+
     internal static IResult Error(int status, string body) => Results.Content(body, "application/json", statusCode: status);
 }

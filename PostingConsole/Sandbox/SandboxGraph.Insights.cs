@@ -26,9 +26,10 @@ public static partial class SandboxGraph
     {
         if (await AccountFor(id, state, services, fresh: false) is not null)
         {
-            var (_, refused) = await AdmitAsync(http, id, state, services);
+            var (fault, refused) = await AdmitAsync(http, id, state, services);
             if (refused is not null) return refused;
             if (state.TakeServerError(id, SandboxCall.Read)) return SandboxErrors.ServerError();
+            if (fault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoInsightsPermission();
             if (metric != "online_followers") return SandboxErrors.BadParameter($"metric[0] must be one of the following values: online_followers, reach, follower_count, …; got {metric}");
             if (period != "lifetime") return SandboxErrors.BadParameter("The online_followers metric only supports the lifetime period.");
             return OnlineFollowersAnswer(id, await AudienceAsync(id, state, services), state, services);
@@ -36,8 +37,9 @@ public static partial class SandboxGraph
 
         var media = (await FindMediaAsync([id], state, services)).GetValueOrDefault(id);
         if (media is null) return SandboxErrors.UnknownObject(id);
-        var (_, refusedMedia) = await AdmitAsync(http, media.IgUserId, state, services);
+        var (mediaFault, refusedMedia) = await AdmitAsync(http, media.IgUserId, state, services);
         if (refusedMedia is not null) return refusedMedia;
+        if (mediaFault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoInsightsPermission();
         if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         return MediaInsights(media, await AudienceAsync(media.IgUserId, state, services), metric ?? "", services, state, out var data) is { } refusal
             ? refusal
@@ -55,9 +57,10 @@ public static partial class SandboxGraph
             account = media.IgUserId;
         }
 
-        var (_, refused) = await AdmitAsync(http, account!, state, services);
+        var (fault, refused) = await AdmitAsync(http, account!, state, services);
         if (refused is not null) return refused;
         if (state.TakeServerError(account!, SandboxCall.Read)) return SandboxErrors.ServerError();
+        if (fault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoInsightsPermission();
         var answer = new JsonObject();
         var audience = await AudienceAsync(account!, state, services);
         foreach (var id in ids)
@@ -156,7 +159,10 @@ public static partial class SandboxGraph
         if (refused is not null) return refused;
         if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         var answer = new JsonObject { ["id"] = igUserId };
-        foreach (var field in TopLevel(fields))
+        var fieldList = TopLevel(fields).ToList();
+        if (fault == SandboxFault.NoInsightsPermission && fieldList.Any(f => f.StartsWith("insights", StringComparison.Ordinal) || f.StartsWith("media", StringComparison.Ordinal)))
+            return SandboxErrors.NoInsightsPermission();
+        foreach (var field in fieldList)
         {
             if (field.StartsWith("content_publishing_limit", StringComparison.Ordinal))
             {

@@ -64,7 +64,7 @@ public sealed class SlotService(IDbContextFactory<PostingDbContext> contextFacto
             if (learning is { } kept && kept.Version == version && since - kept.Since < TimeSpan.FromHours(1)) return kept;
         }
 
-        // The last read of each feed post (a Story's metrics are of another kind) published within Slots:LearnFrom.
+        // The reads of each feed post (a Story's metrics are of another kind) published within Slots:LearnFrom.
         var reads = await db.PostInsights.AsNoTracking()
             .Where(i => i.PublishedAt >= since && i.Unavailable == null && i.MediaType != MediaType.Stories)
             .Select(i => new { i.PostId, i.PersonaId, i.PublishedAt, i.ReadAt, i.TotalInteractions, i.Likes, i.Comments, i.Saved, i.Shares })
@@ -74,7 +74,8 @@ public sealed class SlotService(IDbContextFactory<PostingDbContext> contextFacto
         foreach (var persona in reads.GroupBy(r => r.PersonaId))
         {
             var zone = Zone(zones.GetValueOrDefault(persona.Key) ?? "Asia/Seoul");
-            var last = persona.GroupBy(r => r.PostId).Select(g => g.MaxBy(r => r.ReadAt)!).ToList();
+            // Each post's first read (its 24 h one): the same age for every post, so the newest posts are not compared at a younger age.
+            var last = persona.GroupBy(r => r.PostId).Select(g => g.MinBy(r => r.ReadAt)!).ToList();
             var values = SlotLearner.Relative(last.Select(r => (double)(r.TotalInteractions ?? (r.Likes ?? 0) + (r.Comments ?? 0) + (r.Saved ?? 0) + (r.Shares ?? 0))).ToList());
             byPersona[persona.Key] = last.Select((r, i) => new SlotObservation(SlotScores.HourOfWeek(Local(r.PublishedAt, zone)), values[i])).ToList();
         }

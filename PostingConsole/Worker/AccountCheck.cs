@@ -118,6 +118,13 @@ public sealed class AccountCheck(
         // With insights on, the same call brings the account's online_followers (docs/insights.md#calls): one call a day for both.
         var audience = insights.Value.Enabled;
         var limit = await budget.CallAsync(() => graph.GetAccountAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), audience, cancellationToken), cancellationToken);
+        if (audience && !limit.Succeeded && limit.Error.Code == 10)
+        {
+            // The insights permission missing (or too small an audience) is not the account's trouble: its quota alone.
+            logger.AccountCheckNoAnswer(persona.Id, $"online_followers not read: {limit.Error}");
+            persona.RecordOnlineFollowersAsked(journal.Now);
+            limit = await budget.CallAsync(() => graph.GetAccountAsync(persona.IgUserId, tokens.Unprotect(persona.ProtectedToken), false, cancellationToken), cancellationToken);
+        }
 
         if (limit.Succeeded)
         {
