@@ -41,7 +41,7 @@ status=${PIPESTATUS[0]}
 # The same engine, never-twice, API, webhook and operations tests again on PostgreSQL (Database:Provider=Postgres).
 echo "Again on PostgreSQL: engine, never-twice, API, webhooks, operations"
 POSTING_TEST_DATABASE=Postgres dotnet test PostingConsole.Tests -c Release --no-build --logger "console;verbosity=normal" \
-  --filter "(FullyQualifiedName~PostingConsole.Tests.Worker|FullyQualifiedName~PostingConsole.Tests.Publishing|FullyQualifiedName~PostingConsole.Tests.Readiness|FullyQualifiedName~PostingConsole.Tests.Api|FullyQualifiedName~PostingConsole.Tests.Notifications|FullyQualifiedName~PostingConsole.Tests.Operations)&Database!=SqliteOnly&Database!=Postgres" \
+  --filter "(FullyQualifiedName~PostingConsole.Tests.Worker|FullyQualifiedName~PostingConsole.Tests.Publishing|FullyQualifiedName~PostingConsole.Tests.Readiness|FullyQualifiedName~PostingConsole.Tests.Insights|FullyQualifiedName~PostingConsole.Tests.Slots|FullyQualifiedName~PostingConsole.Tests.Api|FullyQualifiedName~PostingConsole.Tests.Notifications|FullyQualifiedName~PostingConsole.Tests.Operations)&Database!=SqliteOnly&Database!=Postgres" \
   2>&1 | tee -a "$log" | grep -vE '^\s+Passed '
 postgres_status=${PIPESTATUS[0]}
 set -e

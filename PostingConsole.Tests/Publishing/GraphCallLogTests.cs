@@ -14,7 +14,9 @@ public class GraphCallLogTests
             ["Logging:LogLevel:PostingConsole.Publishing.Graph.GraphCallLog"] = "Debug",
             ["Posting:MaxConcurrency"] = "3",
         }, logs: logs);
-        for (var i = 0; i < 3; i++) await app.AddPostAsync(await app.AddPersonaAsync($"기록{i}"));
+        var personas = new List<PostingConsole.Domain.Persona>();
+        for (var i = 0; i < 3; i++) personas.Add(await app.AddPersonaAsync($"기록{i}"));
+        foreach (var persona in personas) await app.AddPostAsync(persona);
         var dispatcher = app.CreateDispatcher();
         using (app.Sandbox.HoldAnswers())
         {
@@ -24,14 +26,14 @@ public class GraphCallLogTests
 
         await dispatcher.WhenIdleAsync();
         app.Sandbox.AllMedia.Count.ShouldBe(3);
-        // A day on, their insights (one batch read per account, GET /?ids=…) and each account's online_followers (?metric=…).
+        // A day on, their insights: each account's read with its newest media (GET /{ig-user-id}?fields=…, field expansion).
         app.Time.Advance(TimeSpan.FromDays(1));
         (await app.GetService<PostingConsole.Insights.InsightsReader>().RunAsync(CancellationToken.None))!.PostsRead.ShouldBe(3);
         var lines = string.Join('\n', logs.Entries.Where(e => e.Contains("GraphCallLog")));
         var timeline = new GraphCallTimeline((lines, false));
         timeline.Calls.ShouldBe(app.Sandbox.Calls, "one begin line per request that reached Meta");
         timeline.MaxInFlight.ShouldBe(3, "the three held calls overlapped, and no more");
-        lines.Contains('?', StringComparison.Ordinal).ShouldBeFalse("no query string (the batch read's ids=…, the insights' metric=…) in the lines");
-        lines.ShouldContain(" GET /sandbox/graph/v25.0/ began", Case.Sensitive, "the batch read is logged by its path alone");
+        lines.Contains('?', StringComparison.Ordinal).ShouldBeFalse("no query string (the account read's fields=…) in the lines");
+        lines.ShouldContain($" GET /sandbox/graph/v25.0/{personas[0].IgUserId} began", Case.Sensitive, "the account read is logged by its path alone");
     }
 }
