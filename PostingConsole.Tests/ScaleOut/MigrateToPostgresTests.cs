@@ -36,7 +36,7 @@ public class MigrateToPostgresTests
             var environment = $"--DataFolder={sqlite.DataFolder}";
             var (exitCode, output, error) = await InstalledConsole.RunToExitAsync(dll, sqlite.DataFolder, sqlite.DataFolder, null, "migrate-to-postgres", target, environment);
             exitCode.ShouldBe(0, output + error);
-            output.ShouldContain("Posts 400");
+            output.ShouldContain($"Posts {before["Posts"].ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}");
             output.ShouldNotContain("Password", Case.Insensitive);
 
             await using var postgres = EngineHarness.Start(new Dictionary<string, string?>
