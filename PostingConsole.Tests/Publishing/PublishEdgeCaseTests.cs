@@ -16,6 +16,21 @@ public class PublishEdgeCaseTests : IAsyncLifetime
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]
+    public async Task When_Meta_answers_media_publish_with_the_id_alone_the_permalink_is_read_apart()
+    {
+        app.Sandbox.ReadAfterWrite = false;
+        var persona = await app.AddPersonaAsync("지수");
+        var post = await app.AddPostAsync(persona);
+
+        (await app.RunOnceAsync()).ShouldBe(1);
+
+        var done = await app.ReadPostAsync(post.Id);
+        done.Status.ShouldBe(PostStatus.Published);
+        done.Permalink.ShouldStartWith("https://www.instagram.com/p/");
+        done.Attempts.Select(a => a.Step).ShouldBe(["quota", "create_container", "media_publish", "permalink"]);
+    }
+
+    [Fact]
     public async Task A_due_post_is_published_with_its_media_id_permalink_attempts_and_log_lines()
     {
         var persona = await app.AddPersonaAsync("지수");

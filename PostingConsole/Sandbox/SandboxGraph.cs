@@ -215,7 +215,7 @@ public static partial class SandboxGraph
 
         // Read-after-write: a POST with fields answers them for the object it made.
         var fields = form["fields"].ToString().Split(',', StringSplitOptions.TrimEntries);
-        return fields.Contains("permalink")
+        return state.ReadAfterWrite && fields.Contains("permalink")
             ? Results.Json(new MediaPermalink(media.Id, media.Permalink, fields.Contains("shortcode") ? media.Shortcode : null, null),
                 new System.Text.Json.JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull })
             : Results.Json(new GraphIdResponse(media.Id));

@@ -155,6 +155,12 @@ public sealed partial class SandboxGraphState(TimeProvider time, GraphClock cloc
     /// <summary>The account whose current token (as set by <see cref="SetAccountToken"/>) is <paramref name="token"/>, if any.</summary>
     public string? AccountWithToken(string token) => accountTokens.FirstOrDefault(a => a.Value == token).Key;
 
+    /// <summary>
+    /// Whether a POST answers the <c>fields</c> it asks for (Graph API's read-after-write, documented Graph-wide). Off rehearses a
+    /// Meta that answers <c>media_publish</c> with the id alone: the permalink is then read apart.
+    /// </summary>
+    public bool ReadAfterWrite { get; set; } = true;
+
     /// <summary>X-App-Usage call_count (percent of the app's hourly budget) on normal answers.</summary>
     public int AppUsagePercent { get; set; } = 3;
 

@@ -75,7 +75,8 @@ public sealed class SlotService(IDbContextFactory<PostingDbContext> contextFacto
         {
             var zone = Zone(zones.GetValueOrDefault(persona.Key) ?? "Asia/Seoul");
             // Each post's first read (its 24 h one): the same age for every post, so the newest posts are not compared at a younger age.
-            var last = persona.GroupBy(r => r.PostId).Select(g => g.MinBy(r => r.ReadAt)!).ToList();
+            // A post published again is a second result, at its own time.
+            var last = persona.GroupBy(r => (r.PostId, r.PublishedAt)).Select(g => g.MinBy(r => r.ReadAt)!).ToList();
             var values = SlotLearner.Relative(last.Select(r => (double)(r.TotalInteractions ?? (r.Likes ?? 0) + (r.Comments ?? 0) + (r.Saved ?? 0) + (r.Shares ?? 0))).ToList());
             byPersona[persona.Key] = last.Select((r, i) => new SlotObservation(SlotScores.HourOfWeek(Local(r.PublishedAt, zone)), values[i])).ToList();
         }
