@@ -44,7 +44,8 @@ public class NeverTwiceTests : IAsyncLifetime
     public async Task A_dispatcher_abandoned_mid_flight_and_a_new_one_on_the_same_database_lose_nothing_and_repeat_nothing()
     {
         var posts = await AddPostsAsync(personas: 20, perPersona: 2);
-        app.Sandbox.Latency = TimeSpan.FromMilliseconds(40);
+        // A post is three calls (quota, container, publish with its permalink): 240 ms, so the crash at 150 ms finds runs mid-flight.
+        app.Sandbox.Latency = TimeSpan.FromMilliseconds(80);
 
         // The first dispatcher dies part-way: its in-flight work is cut off wherever it is.
         var first = ActivatorUtilities.CreateInstance<Dispatcher>(app.Services);
