@@ -134,7 +134,7 @@ public sealed class SandboxAudience
                 var local = DateTime.SpecifyKind(date.AddHours(h), DateTimeKind.Unspecified);
                 if (metaZone.IsInvalidTime(local)) continue;
                 var audienceHour = Local(TimeZoneInfo.ConvertTimeToUtc(local, metaZone)).Hour;
-                hours[h] = (int)Math.Round(Followers * online[audienceHour] * LogNormal(random, 0.1));
+                hours[h] = (int)Math.Round(Followers * online[audienceHour] * LogNormal(random, noise * 0.4));
             }
 
             result.Add((TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(date.AddDays(1), DateTimeKind.Unspecified), metaZone), hours));
