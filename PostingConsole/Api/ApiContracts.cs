@@ -6,7 +6,7 @@ namespace PostingConsole.Api;
 
 // Request and response bodies of the HTTP API (docs/architecture.md#the-api). Times go out as UTC ISO 8601 ("…Z").
 
-public sealed record CreatePersonaRequest(string? Name, string? IgUserId, string? AccessToken, string? TimeZone);
+public sealed record CreatePersonaRequest(string? Name, string? IgUserId, string? AccessToken, string? TimeZone, bool? AiLabelDefault = null);
 
 public sealed record UpdateTokenRequest(string? AccessToken);
 
@@ -16,14 +16,15 @@ public sealed record PauseRequest(string? Reason);
 public sealed record PersonaResponse(
     int Id, string Name, string IgUserId, PersonaStatus Status, string? StatusReason, string TokenHint, string TimeZone,
     int PostsLastHour, int? QuotaUsage, int? QuotaTotal, DateTime? LastPublishedAt, PostingWindowBody? PostingWindow = null,
-    DateTime? TokenExpiresAt = null, DateTime? DataAccessExpiresAt = null, IReadOnlyList<string>? Scopes = null, DateTime? TokenCheckedAt = null)
+    DateTime? TokenExpiresAt = null, DateTime? DataAccessExpiresAt = null, IReadOnlyList<string>? Scopes = null, DateTime? TokenCheckedAt = null,
+    bool AiLabelDefault = true)
 {
     public static PersonaResponse From(PersonaOverview overview) => From(overview.Persona, overview.PostsLastHour);
 
     public static PersonaResponse From(Persona p, int postsLastHour) =>
         new(p.Id, p.Name, p.IgUserId, p.Status, p.StatusReason, p.TokenHint, p.TimeZone, postsLastHour, p.QuotaUsage, p.QuotaTotal, p.LastPublishedAt,
             p.WindowFrom is { } from && p.WindowTo is { } to ? new PostingWindowBody(Domain.PostingWindow.Format(from), Domain.PostingWindow.Format(to)) : null,
-            p.TokenExpiresAt, p.DataAccessExpiresAt, p.TokenScopes?.Split(',', StringSplitOptions.RemoveEmptyEntries), p.TokenCheckedAt);
+            p.TokenExpiresAt, p.DataAccessExpiresAt, p.TokenScopes?.Split(',', StringSplitOptions.RemoveEmptyEntries), p.TokenCheckedAt, p.AiLabelDefault);
 }
 
 /// <summary>A persona's active hours in its own time zone, <c>HH:mm</c> each; both null clears them.</summary>
@@ -33,7 +34,9 @@ public sealed record PostingWindowBody(string? From, string? To);
 public sealed record CreatePostRequest(
     int? PersonaId, string? ImageUrl, string? ImagePath, string? Caption, List<string>? Hashtags, string? ScheduledAt, string? ExternalId,
     string? MediaType = null, string? VideoUrl = null, string? VideoPath = null, string? CoverUrl = null, bool? ShareToFeed = null,
-    List<PostItemBody?>? Items = null, System.Text.Json.JsonElement? Slot = null)
+    List<PostItemBody?>? Items = null, System.Text.Json.JsonElement? Slot = null,
+    bool? AiGenerated = null, string? AltText = null, List<UserTagBody?>? UserTags = null, List<string?>? Collaborators = null, string? LocationId = null,
+    int? ThumbOffsetMs = null, string? AudioName = null, string? TrialReel = null, string? FirstComment = null) : IPostFieldsBody
 {
     /// <summary>The media type asked for (IMAGE when absent or not valid: the validator reports a bad one).</summary>
     public MediaType Type => MediaTypes.TryParse(MediaType, out var type) ? type : Domain.MediaType.Image;
@@ -44,19 +47,108 @@ public sealed record CreatePostRequest(
             ? PostItem.Video(i.VideoUrl, NormalizePath(i.VideoPath))
             : PostItem.Image(i.ImageUrl, NormalizePath(i.ImagePath))).ToList());
 
+    /// <summary>The optional fields as stored (usernames without <c>@</c>); item fields only when an item has any.</summary>
+    public PostFields ToFields() =>
+        (PostFieldsBody.Merge(this, PostFields.None) with
+        {
+            Items = Items is { } items && items.Any(i => i?.AltText is not null || i?.UserTags is not null)
+                ? items.Select(i => new ItemFields(i?.AltText, PostFieldsBody.Tags(i?.UserTags))).ToList()
+                : null,
+        }).Normalized();
+
     internal static string? NormalizePath(string? path) => path?.Replace('\\', '/').Trim('/');
 }
 
-/// <summary>One carousel item: an image (<c>imageUrl</c>/<c>imagePath</c>) or a video (<c>videoUrl</c>/<c>videoPath</c>).</summary>
-public sealed record PostItemBody(string? ImageUrl, string? ImagePath, string? VideoUrl, string? VideoPath)
+/// <summary>One carousel item: an image (<c>imageUrl</c>/<c>imagePath</c>) or a video (<c>videoUrl</c>/<c>videoPath</c>); an image's own alt text and tags.</summary>
+public sealed record PostItemBody(string? ImageUrl, string? ImagePath, string? VideoUrl, string? VideoPath, string? AltText = null, List<UserTagBody?>? UserTags = null)
 {
     public bool HasImage => ImageUrl is not null || ImagePath is not null;
     public bool HasVideo => VideoUrl is not null || VideoPath is not null;
 
-    public static PostItemBody From(PostItem item) => new(item.ImageUrl, item.ImagePath, item.VideoUrl, item.VideoPath);
+    public static PostItemBody From(PostItem item, ItemFields fields) =>
+        new(item.ImageUrl, item.ImagePath, item.VideoUrl, item.VideoPath, fields.AltText, PostFieldsBody.Bodies(fields.UserTags));
 }
 
-public sealed record EditPostRequest(string? ScheduledAt, string? Caption, List<string>? Hashtags);
+/// <summary>A tagged account: <c>username</c> (a leading <c>@</c> is dropped), and on an image its place <c>x</c>, <c>y</c> (0–1).</summary>
+public sealed record UserTagBody(string? Username, double? X = null, double? Y = null);
+
+/// <summary>The optional post fields a create or an edit carries (api.md "Post fields"); null leaves a field as it is.</summary>
+public interface IPostFieldsBody
+{
+    bool? AiGenerated { get; }
+    string? AltText { get; }
+    List<UserTagBody?>? UserTags { get; }
+    List<string?>? Collaborators { get; }
+    string? LocationId { get; }
+    int? ThumbOffsetMs { get; }
+    string? AudioName { get; }
+    string? TrialReel { get; }
+    string? FirstComment { get; }
+}
+
+public static class PostFieldsBody
+{
+    /// <summary>
+    /// <paramref name="body"/>'s fields over <paramref name="current"/>: a field given replaces the stored one; an empty text or
+    /// list clears it. Usernames lose a leading <c>@</c> (<see cref="PostFields.Normalized"/>).
+    /// </summary>
+    public static PostFields Merge(IPostFieldsBody body, PostFields current) =>
+        (current with
+        {
+            AltText = body.AltText ?? current.AltText,
+            UserTags = body.UserTags is { } tags ? (tags.Count == 0 ? null : Tags(tags)) : current.UserTags,
+            Collaborators = body.Collaborators is { } names ? (names.Count == 0 ? null : names.Select(n => n ?? "").ToList()) : current.Collaborators,
+            LocationId = body.LocationId ?? current.LocationId,
+            ThumbOffsetMs = body.ThumbOffsetMs ?? current.ThumbOffsetMs,
+            AudioName = body.AudioName ?? current.AudioName,
+            TrialReel = body.TrialReel is { } trial ? (trial.Length == 0 ? null : TryParseTrial(trial, out var t) ? t : null) : current.TrialReel,
+        }).Normalized();
+
+    public static List<UserTag>? Tags(List<UserTagBody?>? tags) => tags?.Select(t => new UserTag(t?.Username ?? "", t?.X, t?.Y)).ToList();
+
+    public static List<UserTagBody?>? Bodies(IReadOnlyList<UserTag>? tags) => tags?.Select(t => (UserTagBody?)new UserTagBody(t.Username, t.X, t.Y)).ToList();
+
+    /// <summary><c>MANUAL</c> or <c>SS_PERFORMANCE</c> (Meta's names).</summary>
+    public static bool TryParseTrial(string? value, out TrialReel trial)
+    {
+        (var ok, trial) = value switch
+        {
+            "MANUAL" => (true, Domain.TrialReel.Manual),
+            "SS_PERFORMANCE" => (true, Domain.TrialReel.SsPerformance),
+            _ => (false, default),
+        };
+        return ok;
+    }
+
+    public static string TrialName(TrialReel trial) => trial == Domain.TrialReel.Manual ? "MANUAL" : "SS_PERFORMANCE";
+}
+
+/// <summary>An edit: each field given replaces the stored one (an empty text or list clears an optional field).</summary>
+public sealed record EditPostRequest(string? ScheduledAt, string? Caption, List<string>? Hashtags,
+    bool? AiGenerated = null, string? AltText = null, List<UserTagBody?>? UserTags = null, List<string?>? Collaborators = null, string? LocationId = null,
+    int? ThumbOffsetMs = null, string? AudioName = null, string? TrialReel = null, string? FirstComment = null) : IPostFieldsBody
+{
+    public bool ChangesFields => AiGenerated is not null || AltText is not null || UserTags is not null || Collaborators is not null || LocationId is not null
+                                 || ThumbOffsetMs is not null || AudioName is not null || TrialReel is not null;
+}
+
+/// <summary>A persona's settings an operator changes (<c>PATCH /api/personas/{id}</c>); null leaves one as it is.</summary>
+public sealed record UpdatePersonaRequest(bool? AiLabelDefault);
+
+/// <summary>A post's first comment: its text, where it is (<c>Pending</c>, <c>Posted</c>, <c>Failed</c>), its id at Meta, and the last error.</summary>
+public sealed record FirstCommentResponse(string Text, string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CommentId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error)
+{
+    public static FirstCommentResponse? From(Post p) => p.FirstComment is { } text
+        ? new(text, p.FirstCommentState switch
+        {
+            FirstCommentState.Posted => "Posted",
+            FirstCommentState.Failed => "Failed",
+            _ => "Pending", // Sending: its answer is not known yet
+        }, p.FirstCommentId, p.FirstCommentError)
+        : null;
+}
 
 public sealed record PublishNowRequest(bool Republish);
 
@@ -77,16 +169,27 @@ public sealed record PostResponse(
     IReadOnlyList<PostItemBody> Items, IReadOnlyList<AttemptResponse>? Attempts, string? ContainerId, string? MediaId,
     string? Permalink, DateTime? PublishedAt, FailureReason? FailureReason, string? LastError, DateTime? NextAttemptAt, string? ExternalId,
     ReadinessResponse? Readiness = null, bool Slotted = false, string? SlotReason = null, double? SlotScore = null,
-    IReadOnlyList<InsightResponse>? Insights = null, DateTime? InsightsDueAt = null)
+    IReadOnlyList<InsightResponse>? Insights = null, DateTime? InsightsDueAt = null,
+    bool AiGenerated = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AltText = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<UserTagBody?>? UserTags = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Collaborators = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LocationId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ThumbOffsetMs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AudioName = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TrialReel = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FirstCommentResponse? FirstComment = null)
 {
     public static PostResponse From(Post p, bool withAttempts, IReadOnlyList<PostInsight>? insights = null) =>
         new(p.Id, p.PersonaId, p.Persona?.Name, p.Status, p.MediaType, p.ScheduledAt, p.Caption, p.Hashtags, p.FinalCaption, p.ImageUrl, p.ImagePath,
-            p.VideoUrl, p.VideoPath, p.CoverUrl, p.ShareToFeed, p.Items.Select(PostItemBody.From).ToList(),
+            p.VideoUrl, p.VideoPath, p.CoverUrl, p.ShareToFeed, p.Items.Select((item, i) => PostItemBody.From(item, p.Fields.Item(i))).ToList(),
             withAttempts ? p.Attempts.Select(AttemptResponse.From).ToList() : null,
             p.ContainerId, p.MediaId, p.Permalink, p.PublishedAt, p.FailureReason, p.LastError, p.NextAttemptAt, p.ExternalId,
             p.CurrentReadiness is { } verdict ? ReadinessResponse.From(verdict) : null,
             p.Slotted, p.SlotReason is { } reason ? Texts.Slot(reason, p.ScheduledAt, p.Persona?.TimeZone ?? "Asia/Seoul", English) : null, p.SlotScore,
-            insights?.Select(InsightResponse.From).ToList(), p.InsightsDueAt);
+            insights?.Select(InsightResponse.From).ToList(), p.InsightsDueAt,
+            p.AiGenerated, p.Fields.AltText, PostFieldsBody.Bodies(p.Fields.UserTags), p.Fields.Collaborators, p.Fields.LocationId, p.Fields.ThumbOffsetMs,
+            p.Fields.AudioName, p.Fields.TrialReel is { } trial ? PostFieldsBody.TrialName(trial) : null, FirstCommentResponse.From(p));
 
     private static readonly System.Globalization.CultureInfo English = System.Globalization.CultureInfo.GetCultureInfo("en");
 }

@@ -143,6 +143,13 @@ public sealed class CreatePostRequestValidator : AbstractValidator<CreatePostReq
 
         RuleFor(x => x.Caption).NotNull().When(x => x.Type != MediaType.Stories).WithMessage("caption is required.");
         CaptionRules.Apply(this, x => x.Caption, x => x.Hashtags);
+        FieldRules.Apply(this);
+        // Meta's rules for the optional fields, by media type (docs/instagram.md#optional-fields).
+        RuleFor(x => x).Custom((x, context) =>
+        {
+            var items = x.Items?.Select(i => i?.HasVideo == true).ToList() ?? [];
+            foreach (var (field, message) in PostFieldRules.Check(x.Type, x.ToFields(), x.FirstComment, items)) context.AddFailure(field, message);
+        }).When(x => MediaTypes.TryParse(x.MediaType, out _) && FieldRules.WellFormed(x) && x.Items?.All(i => i is not null) != false);
 
         RuleFor(x => x.ScheduledAt).NotEmpty().When(x => x.Slot is null).WithMessage("scheduledAt is required (or slot: \"auto\" or {\"after\", \"before\"}).");
         RuleFor(x => x.ScheduledAt).Must(v => IsoTime.TryParse(v, out _)).When(x => !string.IsNullOrEmpty(x.ScheduledAt))
@@ -204,7 +211,32 @@ public sealed class EditPostRequestValidator : AbstractValidator<EditPostRequest
         RuleFor(x => x.ScheduledAt).Must(v => IsoTime.TryParse(v, out _)).When(x => x.ScheduledAt is not null)
             .WithMessage("scheduledAt must be ISO 8601 with an offset, e.g. 2026-11-24T12:00:00+09:00.");
         CaptionRules.Apply(this, x => x.Caption, x => x.Hashtags);
+        // The shape here; Meta's rules by media type on the merged post (PostOperations.EditAsync).
+        FieldRules.Apply(this);
     }
+}
+
+/// <summary>The shape of the optional fields in a create or an edit (Meta's rules by media type are <see cref="PostFieldRules"/>).</summary>
+internal static class FieldRules
+{
+    public static void Apply<T>(AbstractValidator<T> validator) where T : IPostFieldsBody
+    {
+        validator.RuleFor(x => x.TrialReel).Must(t => t!.Length == 0 || PostFieldsBody.TryParseTrial(t, out _)).When(x => x.TrialReel is not null)
+            .WithMessage("trialReel must be MANUAL or SS_PERFORMANCE.");
+        validator.RuleForEach(x => x.UserTags).Must(t => t?.Username is not null).OverridePropertyName("userTags")
+            .WithMessage("userTags: each tag is {\"username\", \"x\", \"y\"}.");
+        validator.RuleForEach(x => x.Collaborators).NotNull().OverridePropertyName("collaborators").WithMessage("collaborators: each is a username.");
+        validator.RuleFor(x => x.LocationId!).MaximumLength(64).When(x => x.LocationId is not null).WithMessage("locationId: at most 64 digits.");
+        validator.RuleFor(x => x.AltText!).MaximumLength(PostFieldRules.MaxAltText * 2).When(x => x.AltText is not null)
+            .WithMessage($"altText: at most {PostFieldRules.MaxAltText} characters.");
+        validator.RuleFor(x => x.FirstComment!).MaximumLength(PostFieldRules.MaxFirstComment * 4).When(x => x.FirstComment is not null)
+            .WithMessage($"firstComment: at most {PostFieldRules.MaxFirstComment} characters.");
+    }
+
+    /// <summary>Well-formed enough to apply Meta's rules to (each tag and name present, a known trialReel).</summary>
+    public static bool WellFormed(IPostFieldsBody x) =>
+        x.UserTags?.All(t => t?.Username is not null) != false && x.Collaborators?.All(c => c is not null) != false
+        && (x.TrialReel is null || x.TrialReel.Length == 0 || PostFieldsBody.TryParseTrial(x.TrialReel, out _));
 }
 
 public sealed class CreatePersonaRequestValidator : AbstractValidator<CreatePersonaRequest>
@@ -216,6 +248,14 @@ public sealed class CreatePersonaRequestValidator : AbstractValidator<CreatePers
         RuleFor(x => x.AccessToken).NotEmpty().MaximumLength(1024).WithMessage("accessToken is required (at most 1024 characters).");
         RuleFor(x => x.TimeZone!).Must(tz => TimeZoneInfo.TryFindSystemTimeZoneById(tz, out _)).When(x => x.TimeZone is not null)
             .WithMessage("timeZone must be an IANA time zone such as Asia/Seoul.");
+    }
+}
+
+public sealed class UpdatePersonaRequestValidator : AbstractValidator<UpdatePersonaRequest>
+{
+    public UpdatePersonaRequestValidator()
+    {
+        RuleFor(x => x.AiLabelDefault).NotNull().WithMessage("aiLabelDefault is required (true or false).");
     }
 }
 

@@ -19,9 +19,15 @@ public static class PersonaEndpoints
             await queries.GetAsync(id, ct) is { } persona ? Results.Ok(PersonaResponse.From(persona)) : Problems.NotFound($"Persona {id} does not exist."));
 
         group.MapPost("/", async (CreatePersonaRequest body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
-                ToResult(await operations.CreateAsync(user.ApiActor(), body.Name!.Trim(), body.IgUserId!, body.AccessToken!, body.TimeZone, ct)))
+                ToResult(await operations.CreateAsync(user.ApiActor(), body.Name!.Trim(), body.IgUserId!, body.AccessToken!, body.TimeZone, ct,
+                    body.AiLabelDefault ?? true)))
             .RequirePermission(Permission.Administer)
             .AddEndpointFilter<ValidationFilter<CreatePersonaRequest>>();
+
+        group.MapPatch("/{id:int}", async (int id, UpdatePersonaRequest body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
+                ToResult(await operations.SetAiLabelDefaultAsync(user.ApiActor(), id, body.AiLabelDefault!.Value, ct)))
+            .RequirePermission(Permission.Administer)
+            .AddEndpointFilter<ValidationFilter<UpdatePersonaRequest>>();
 
         group.MapPut("/{id:int}/token", async (int id, UpdateTokenRequest body, ClaimsPrincipal user, PersonaOperations operations, CancellationToken ct) =>
                 ToResult(await operations.ReplaceTokenAsync(user.ApiActor(), id, body.AccessToken!, ct)))

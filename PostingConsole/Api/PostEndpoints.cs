@@ -18,7 +18,7 @@ public static class PostEndpoints
                 SlotRange? slot = null;
                 if (body.ScheduledAt is null && SlotBody.Parse(body.Slot, out var after, out var before) is null) slot = new SlotRange(after, before);
                 var result = await operations.CreateAsync(user.ApiActor(), new NewPost(body.PersonaId!.Value, body.ToContent(),
-                    body.Caption ?? "", body.Hashtags, scheduledAt, body.ExternalId, slot), ct);
+                    body.Caption ?? "", body.Hashtags, scheduledAt, body.ExternalId, slot, body.AiGenerated, body.ToFields(), body.FirstComment), ct);
                 return Problems.Of(result, r => r.Status == OperationStatus.Created
                     ? Results.Created($"/api/posts/{r.Value!.Id}", PostResponse.From(r.Value, withAttempts: true))
                     : Results.Ok(PostResponse.From(r.Value!, withAttempts: true)));
@@ -58,7 +58,9 @@ public static class PostEndpoints
         group.MapPatch("/{id:int}", async (int id, EditPostRequest body, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
             {
                 DateTime? scheduledAt = IsoTime.TryParse(body.ScheduledAt, out var at) ? at : null;
-                return ToResult(await operations.EditAsync(user.ApiActor(), id, new PostEdit(body.Caption, body.Hashtags, scheduledAt), ct));
+                Func<PostFields, PostFields>? fields = body.ChangesFields ? current => PostFieldsBody.Merge(body, current) : null;
+                return ToResult(await operations.EditAsync(user.ApiActor(), id,
+                    new PostEdit(body.Caption, body.Hashtags, scheduledAt, body.AiGenerated, fields, body.FirstComment), ct));
             })
             .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<EditPostRequest>>();
@@ -83,6 +85,10 @@ public static class PostEndpoints
             })
             .RequirePermission(Permission.Operate)
             .AddEndpointFilter<ValidationFilter<RetryMatchingRequest>>();
+
+        group.MapPost("/{id:int}/first-comment/retry", async (int id, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
+                ToResult(await operations.RetryFirstCommentAsync(user.ApiActor(), id, ct)))
+            .RequirePermission(Permission.Operate);
 
         group.MapPost("/{id:int}/cancel", async (int id, ClaimsPrincipal user, PostOperations operations, CancellationToken ct) =>
                 ToResult(await operations.CancelAsync(user.ApiActor(), id, ct)))

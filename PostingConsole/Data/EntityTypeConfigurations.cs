@@ -18,6 +18,7 @@ public sealed class PersonaEntityTypeConfiguration : IEntityTypeConfiguration<Pe
         builder.Property(p => p.TokenScopes).HasMaxLength(1000);
         builder.Property(p => p.TokenInfoFor).HasMaxLength(16);
         builder.PrimitiveCollection(p => p.OnlineFollowers);
+        builder.Property(p => p.AiLabelDefault).HasDefaultValue(true).HasSentinel(true);
         builder.HasIndex(p => p.IgUserId).IsUnique();
         builder.HasIndex(p => p.Name);
     }
@@ -38,6 +39,14 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         // A carousel's children in one JSON column of the post's row: a child's container id is saved with the post, under
         // the same claim-number condition as every other write of the run.
         builder.OwnsMany(p => p.Items, items => items.ToJson());
+        // The optional container fields, written and read whole as one JSON column (never queried inside).
+        builder.Property(p => p.Fields).HasMaxLength(16000).HasDefaultValueSql("'{}'").HasConversion(
+            v => PostFieldsJson.Serialize(v), v => PostFieldsJson.Deserialize(v),
+            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<PostFields>(
+                (a, b) => PostFieldsJson.Same(a!, b!), v => PostFieldsJson.Serialize(v).GetHashCode(), v => PostFieldsJson.Deserialize(PostFieldsJson.Serialize(v))));
+        builder.Property(p => p.FirstComment).HasMaxLength(8000);
+        builder.Property(p => p.FirstCommentId).HasMaxLength(64);
+        builder.Property(p => p.FirstCommentError).HasMaxLength(2000);
         builder.Property(p => p.Caption).HasMaxLength(8000);
         builder.Property(p => p.FinalCaption).HasMaxLength(8000);
         builder.Property(p => p.LastError).HasMaxLength(2000);
@@ -66,6 +75,8 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         builder.HasIndex(p => p.PublishedAt); // the progress screen's daily and hourly figures
         // The insights reader's query: WHERE InsightsDueAt <= now ORDER BY InsightsDueAt (null for every post with no read left).
         builder.HasIndex(p => p.InsightsDueAt);
+        // The first-comment pass: published posts whose comment is still to go out (null for every other post).
+        builder.HasIndex(p => p.FirstCommentState);
         // The same externalId twice gives the same post.
         builder.HasIndex(p => p.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
     }

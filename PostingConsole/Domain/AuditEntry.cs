@@ -30,11 +30,13 @@ public static class AuditActions
     public const string PostRetry = "post.retry";
     public const string PostRetryMatching = "post.retry_matching";
     public const string PostCancel = "post.cancel";
+    public const string PostFirstCommentRetry = "post.first_comment_retry";
     public const string PersonaCreate = "persona.create";
     public const string PersonaToken = "persona.token_update";
     public const string PersonaPause = "persona.pause";
     public const string PersonaResume = "persona.resume";
     public const string PersonaWindow = "persona.window";
+    public const string PersonaAiLabel = "persona.ai_label_default";
     public const string PersonaReslot = "persona.reslot";
     public const string PersonaCheck = "persona.check_all";
     public const string DispatchStop = "dispatch.stop";

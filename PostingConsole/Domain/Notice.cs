@@ -57,6 +57,9 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice ImageFailed(string persona, string detail) => Of("post.failed.image", ("persona", persona), ("detail", detail));
     public static Notice InputFailed(string persona, string detail) => Of("post.failed.input", ("persona", persona), ("detail", detail));
     public static Notice Failed(string persona, int retries, string detail) => Of("post.failed", ("persona", persona), ("max", retries), ("detail", detail));
+    public static Notice FirstCommentPosted(string persona) => Of("post.first-comment.posted", ("persona", persona));
+    public static Notice FirstCommentRetry(string persona, string detail) => Of("post.first-comment.retry", ("persona", persona), ("detail", detail));
+    public static Notice FirstCommentFailed(string persona, string detail) => Of("post.first-comment.failed", ("persona", persona), ("detail", detail));
     public static Notice DuplicateHeld(string persona) => Of("post.held.duplicate", ("persona", persona));
     public static Notice HourlyLimit(string persona) => Of("post.hourly-limit", ("persona", persona));
 

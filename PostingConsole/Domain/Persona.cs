@@ -66,6 +66,9 @@ public sealed class Persona
     public DateTime? LastErrorAt { get; private set; }
     public string? LastError { get; private set; }
 
+    /// <summary>New posts carry Instagram's AI label (<c>is_ai_generated</c>) unless they say otherwise; on for a new persona (its images are generated).</summary>
+    public bool AiLabelDefault { get; private set; } = true;
+
     /// <summary>Sandbox mode only: the fault the simulated Graph API plays for this account.</summary>
     public SandboxFault SandboxFault { get; private set; }
 
@@ -189,6 +192,12 @@ public sealed class Persona
         if (from.HasValue != to.HasValue || (from is { } f && f == to)) throw new ArgumentException("A posting window needs a start and a different end.");
         WindowFrom = from;
         WindowTo = to;
+        UpdatedAt = now;
+    }
+
+    public void SetAiLabelDefault(bool label, DateTime now)
+    {
+        AiLabelDefault = label;
         UpdatedAt = now;
     }
 

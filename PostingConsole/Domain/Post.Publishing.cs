@@ -185,6 +185,7 @@ public sealed partial class Post
             Permalink = null;
             PublishedAt = null;
             PlanInsights(null); // the new media's reads are planned when it goes out
+            ResetFirstComment();
             ForgetContainer(now);
             UseLocalFile = false;
             foreach (var item in Items)

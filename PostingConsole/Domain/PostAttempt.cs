@@ -32,6 +32,10 @@ public static class PublishSteps
     public const string Publish = "media_publish";
     public const string Permalink = "permalink";
     public const string Reconcile = "reconcile";
+    /// <summary>The first comment (<c>POST /{ig-media-id}/comments</c>), after the post is live.</summary>
+    public const string FirstComment = "first_comment";
+    /// <summary>The media's comments read to find a first comment whose answer was lost.</summary>
+    public const string FirstCommentRead = "first_comment_read";
     /// <summary>The readiness check decided at the post's minute; nothing was sent (its message names the problem).</summary>
     public const string Readiness = "readiness";
 }

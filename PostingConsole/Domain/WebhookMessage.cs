@@ -52,4 +52,5 @@ public static class WebhookTypes
     public const string PostNotReady = "post.not_ready";
     public const string PersonaTokenExpiring = "persona.token_expiring";
     public const string PostInsights = "post.insights";
+    public const string PostFirstCommentFailed = "post.first_comment_failed";
 }

@@ -88,6 +88,10 @@ public static class PublishingExtensions
         services.AddSingleton<Publishing.Pipeline.Steps.ContainerWaitStep>();
         services.AddSingleton<Publishing.Pipeline.Steps.MediaPublishStep>();
         services.AddSingleton<Publishing.Pipeline.Steps.PermalinkStep>();
+        services.AddSingleton<Publishing.Pipeline.FirstComments>();
+        services.AddSingleton<Publishing.Pipeline.Steps.FirstCommentStep>();
+        services.AddSingleton<Publishing.Pipeline.Steps.PublishedStep>();
+        services.AddSingleton<FirstCommentPass>();
         services.AddSingleton<PostPublisher>();
         services.AddSingleton<ContainerCheck>();
         services.AddSingleton<ClaimDeferrals>();

@@ -61,7 +61,8 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
 
     private static readonly PostStatus[] Waiting = PostStateMachine.Claimable;
 
-    public async Task<OperationResult<Persona>> CreateAsync(Actor actor, string name, string igUserId, string accessToken, string? timeZone, CancellationToken cancellationToken)
+    public async Task<OperationResult<Persona>> CreateAsync(Actor actor, string name, string igUserId, string accessToken, string? timeZone, CancellationToken cancellationToken,
+        bool aiLabelDefault = true)
     {
         if (!actor.Can(Permission.Administer)) return OperationResult<Persona>.Forbidden(actor, Permission.Administer);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -72,6 +73,7 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
 
         var journal = new Journal(db, hub, time);
         var persona = Persona.Create(name, igUserId, tokens.Protect(accessToken), Persona.HintFor(accessToken), timeZone, journal.Now);
+        persona.SetAiLabelDefault(aiLabelDefault, journal.Now);
         db.Personas.Add(persona);
         journal.PersonaChanged(persona);
         journal.Audit(actor, AuditActions.PersonaCreate, $"persona igUserId {igUserId}", persona.Name);
@@ -112,6 +114,14 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
             journal.Log(ActivityLevel.Info, from is { } opens && to is { } closes
                 ? Notice.WindowSet(persona.Name, opens, closes, persona.TimeZone)
                 : Notice.WindowCleared(persona.Name), personaId: persona.Id);
+            return Task.CompletedTask;
+        }, cancellationToken);
+
+    /// <summary>Whether the persona's new posts carry Instagram's AI label unless they say otherwise (posts already made keep theirs).</summary>
+    public Task<OperationResult<Persona>> SetAiLabelDefaultAsync(Actor actor, int personaId, bool label, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PersonaAiLabel, label ? "on" : "off", personaId, (persona, journal, _) =>
+        {
+            persona.SetAiLabelDefault(label, journal.Now);
             return Task.CompletedTask;
         }, cancellationToken);
 

@@ -11,13 +11,17 @@ using PostingConsole.Security;
 namespace PostingConsole.Operations;
 
 /// <param name="Slot">Placed by the console instead of at <paramref name="ScheduledAtUtc"/>: the range to place it in (null ends: "auto", the next 7 days).</param>
+/// <param name="AiGenerated">Instagram's AI label; null: the persona's <see cref="Persona.AiLabelDefault"/>.</param>
 public sealed record NewPost(int PersonaId, PostContent Content, string Caption, IReadOnlyList<string>? Hashtags, DateTime ScheduledAtUtc, string? ExternalId,
-    SlotRange? Slot = null);
+    SlotRange? Slot = null, bool? AiGenerated = null, PostFields? Fields = null, string? FirstComment = null);
 
 /// <summary>A slot asked for instead of a time: "auto" (both null) or a range.</summary>
 public sealed record SlotRange(DateTime? After, DateTime? Before);
 
-public sealed record PostEdit(string? Caption, IReadOnlyList<string>? Hashtags, DateTime? ScheduledAtUtc);
+/// <param name="Fields">The optional fields after the edit, from the stored ones (null: unchanged).</param>
+/// <param name="FirstComment">The new first comment ("" removes it; null: unchanged).</param>
+public sealed record PostEdit(string? Caption, IReadOnlyList<string>? Hashtags, DateTime? ScheduledAtUtc,
+    bool? AiGenerated = null, Func<PostFields, PostFields>? Fields = null, string? FirstComment = null);
 
 /// <param name="IncludeHeld">Held posts too (the API's "every match"); the failure screen retries only what it lists.</param>
 /// <param name="IncludeMissed">Also posts held because they missed their time (what the failure screen lists).</param>
@@ -54,6 +58,7 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         using var turn = request.Slot is null ? null : await slots.PlacingAsync(cancellationToken);
         var post = Post.Create(request.PersonaId, request.Content, request.Caption, request.Hashtags,
             request.ScheduledAtUtc, request.ExternalId, journal.Now);
+        post.SetFields(request.AiGenerated ?? persona.AiLabelDefault, request.Fields ?? PostFields.None, request.FirstComment ?? "", journal.Now);
         if (request.Slot is { } slot)
         {
             var (from, to) = slots.Range(slot.After, slot.Before);
@@ -116,13 +121,17 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         if (read is null) return OperationResult<Post>.NotFound($"Post {postId} does not exist.");
         if (!read.IsEditable) return OperationResult<Post>.Conflict($"A {read.Status} post cannot be edited.");
 
-        var problems = PostCaption.Check(read.FinalCaptionAfter(edit.Caption, edit.Hashtags));
+        var fields = edit.Fields?.Invoke(read.Fields);
+        var comment = edit.FirstComment is null ? read.FirstComment : edit.FirstComment.Length == 0 ? null : edit.FirstComment;
+        var problems = PostCaption.Check(read.FinalCaptionAfter(edit.Caption, edit.Hashtags))
+            .Concat(PostFieldRules.Check(read.MediaType, fields ?? read.Fields, comment, read.Items.Select(i => i.IsVideo).ToList())).ToList();
         if (problems.Count > 0)
         {
             return OperationResult<Post>.Invalid(problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
         }
 
-        if (read.WouldChangeContent(edit.Caption, edit.Hashtags) && read.ContainerId is not null && read.PublishRequestedAt is not null)
+        var contentChanges = read.WouldChangeContent(edit.Caption, edit.Hashtags) || read.WouldChangeFields(edit.AiGenerated, fields);
+        if (contentChanges && read.ContainerId is not null && read.PublishRequestedAt is not null)
         {
             switch (await containers.ReadAsync(read.Persona!, read, cancellationToken))
             {
@@ -150,6 +159,8 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         {
             if (!post.IsEditable) return $"A {post.Status} post cannot be edited.";
             post.Edit(edit.Caption, edit.Hashtags, edit.ScheduledAtUtc, post.Persona!.CanPublish, now);
+            if (edit.AiGenerated is not null || fields is not null || edit.FirstComment is not null)
+                post.SetFields(edit.AiGenerated, fields is null ? null : edit.Fields!(post.Fields), edit.FirstComment, now);
             if (edit.ScheduledAtUtc is not null) DrawStart(post, now);
             return null;
         }, cancellationToken);
@@ -172,6 +183,16 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             if (!PostStateMachine.Retryable.Contains(post.Status))
                 return $"A {post.Status} post cannot be retried.";
             post.RetryManually(now + after, now);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>A failed first comment, tried again by the next first-comment pass (it is looked for first: it may have gone out).</summary>
+    public Task<OperationResult<Post>> RetryFirstCommentAsync(Actor actor, int postId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, AuditActions.PostFirstCommentRetry, null, postId, null, (post, now) =>
+        {
+            if (post.Status != PostStatus.Published || post.FirstCommentState != FirstCommentState.Failed)
+                return "Only a published post's failed first comment can be retried.";
+            post.RetryFirstComment(now);
             return null;
         }, cancellationToken);
 
@@ -279,5 +300,8 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
             edit.ScheduledAtUtc is { } at ? $"scheduledAt {at:u}" : null,
             edit.Caption is not null ? "caption" : null,
             edit.Hashtags is not null ? "hashtags" : null,
+            edit.AiGenerated is { } label ? $"aiGenerated {label}" : null,
+            edit.Fields is not null ? "fields" : null,
+            edit.FirstComment is not null ? "firstComment" : null,
         }.OfType<string>()) is { Length: > 0 } changed ? changed : null;
 }

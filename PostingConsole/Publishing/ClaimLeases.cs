@@ -30,6 +30,9 @@ public sealed class ClaimLeases(IDbContextFactory<PostingDbContext> contextFacto
         return await RenewLeaseAsync(claim, cancellationToken) != Renewal.Lost;
     }
 
+    /// <summary>A claim held without a heartbeat (the first-comment pass's: one call, within its lease) is done.</summary>
+    public void Forget(PostClaim claim) => progress.TryRemove(claim, out _);
+
     /// <summary>The run did something (a call answered, a save): the heartbeat keeps its lease only while this goes on.</summary>
     public void Progress(PostClaim claim) => progress[claim] = time.GetTimestamp();
 

@@ -36,7 +36,7 @@ public enum GraphErrorKind
     ContainerError,
     /// <summary>36000/2207004, 36001/2207005, 36003/2207009: the image must be regenerated.</summary>
     ImageInvalid,
-    /// <summary>36004/2207010, 100/2207040, 100/2207028, and video 352/2207026, 1/2207057: input or media error; no retry sends anything else.</summary>
+    /// <summary>36004/2207010, 100/2207040, 100/2207028, video 352/2207026, 1/2207057, and optional fields 110/2207018, 10/2207081: input or media error; no retry sends anything else.</summary>
     InvalidInput,
     /// <summary>100 with another subcode: bad parameter; fail with the message.</summary>
     BadParameter,
@@ -85,6 +85,9 @@ public static class GraphErrorClassifier
         {
             (190, _) or (102, _) => GraphErrorKind.TokenDead,
             (100, 33) when onAccount => GraphErrorKind.TokenDead,
+            // An optional field Meta refuses for this account (docs/instagram.md#optional-fields): a collaborator it cannot load
+            // (110/2207018), trial reels not offered to the account (10/2207081: under code 10, but not a missing permission).
+            (_, 2207018) or (_, 2207081) => GraphErrorKind.InvalidInput,
             (10, _) => GraphErrorKind.PermissionMissing,
             ( >= 200 and <= 299, _) => GraphErrorKind.PermissionMissing,
             (25, 2207050) or (25, _) => GraphErrorKind.AccountRestricted,

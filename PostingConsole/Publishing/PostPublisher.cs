@@ -11,7 +11,7 @@ namespace PostingConsole.Publishing;
 /// Publishes one claimed post by running it through <see cref="Steps"/> in order, each a small class in
 /// <c>Publishing/Pipeline/Steps/</c>: persona → reconcile (a post found mid-flight) → readiness (a post the check
 /// found blocked goes no further) → quota → container → wait (a video) →
-/// publish → permalink. The run's state (<see cref="PublishRun"/>) is passed along; a step either lets the next go on or
+/// publish → permalink → first comment → published. The run's state (<see cref="PublishRun"/>) is passed along; a step either lets the next go on or
 /// carries out a decision of <see cref="PostingRules"/> and ends the run. Every save is conditional on the claim number the
 /// run was started with; a run that lost its claim stops before sending anything, and no call goes to an account behind a
 /// throttle circuit (<see cref="PublishCalls"/>). Business times come from <see cref="TimeProvider"/>; waits for Meta from
@@ -27,12 +27,14 @@ public sealed class PostPublisher(
     ContainerWaitStep wait,
     MediaPublishStep publish,
     PermalinkStep permalink,
+    FirstCommentStep firstComment,
+    PublishedStep published,
     EventHub hub,
     TimeProvider time,
     ILogger<PostPublisher> logger)
 {
     /// <summary>The steps, in the order a post goes through them.</summary>
-    public IReadOnlyList<IPublishStep> Steps { get; } = [persona, reconcile, readiness, quota, container, wait, publish, permalink];
+    public IReadOnlyList<IPublishStep> Steps { get; } = [persona, reconcile, readiness, quota, container, wait, publish, permalink, firstComment, published];
 
     public async Task RunAsync(PostClaim claim, CancellationToken cancellationToken)
     {

@@ -26,4 +26,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Post {PostId}: step {Step} done: {Result}")]
     public static partial void StepDone(this ILogger logger, int postId, string step, Pipeline.StepResult result);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Error, Message = "First comment of post {PostId} could not be tried; the next pass tries again")]
+    public static partial void FirstCommentPassFailed(this ILogger logger, int postId, Exception exception);
 }

@@ -4,8 +4,12 @@ using PostingConsole.Publishing;
 
 namespace PostingConsole.Worker;
 
-/// <summary>Coravel's every-minute tick (the spec's cron): a heartbeat and a pass over the queue, then the permalink backfill and the fold of the hourly counts.</summary>
-public sealed class DispatchDuePosts(Dispatcher dispatcher, PermalinkBackfill permalinks, PostCountsCompaction counts) : IInvocable, ICancellableInvocable
+/// <summary>
+/// Coravel's every-minute tick (the spec's cron): a heartbeat and a pass over the queue, then the permalink backfill, the first
+/// comments left to post, and the fold of the hourly counts.
+/// </summary>
+public sealed class DispatchDuePosts(Dispatcher dispatcher, PermalinkBackfill permalinks, FirstCommentPass comments, PostCountsCompaction counts)
+    : IInvocable, ICancellableInvocable
 {
     public CancellationToken CancellationToken { get; set; }
 
@@ -13,6 +17,7 @@ public sealed class DispatchDuePosts(Dispatcher dispatcher, PermalinkBackfill pe
     {
         await dispatcher.TickAsync(CancellationToken);
         await permalinks.RunAsync(CancellationToken);
+        await comments.RunAsync(CancellationToken);
         await counts.CompactAsync(CancellationToken);
     }
 }

@@ -95,6 +95,19 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
         SendAsync<InsightsResponse, IReadOnlyList<OnlineFollowersDay>>(HttpMethod.Get, $"{Escape(igUserId)}/insights?metric=online_followers&period=lifetime",
             token, null, r => InsightValues.ToOnlineFollowers(r.Data), cancellationToken);
 
+    /// <summary>
+    /// <c>POST /{ig-media-id}/comments</c> with <c>message</c>: the first comment (docs/architecture.md#first-comment). Like media_publish it
+    /// has no idempotency key: a lost answer is read back with <see cref="ListCommentsAsync"/>, never sent again blindly.
+    /// </summary>
+    public Task<GraphResult<string>> PostCommentAsync(string mediaId, string token, string message, CancellationToken cancellationToken) =>
+        SendAsync<GraphIdResponse, string>(HttpMethod.Post, $"{Escape(mediaId)}/comments", token, new Dictionary<string, string> { ["message"] = message },
+            r => r.Id, cancellationToken);
+
+    /// <summary><c>GET /{ig-media-id}/comments?fields=id,text,from,username</c>: the media's comments, to find the account's own.</summary>
+    public Task<GraphResult<IReadOnlyList<MediaComment>>> ListCommentsAsync(string mediaId, string token, CancellationToken cancellationToken) =>
+        SendAsync<CommentListResponse, IReadOnlyList<MediaComment>>(HttpMethod.Get, $"{Escape(mediaId)}/comments?fields=id,text,from,username&limit=50", token, null,
+            r => r.Data, cancellationToken);
+
     public Task<GraphResult<IReadOnlyList<MediaItem>>> ListRecentMediaAsync(string igUserId, string token, DateTime sinceUtc, CancellationToken cancellationToken)
     {
         var since = new DateTimeOffset(sinceUtc, TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

@@ -90,7 +90,7 @@ public sealed record GraphErrorBody(
 /// </summary>
 public sealed record ContainerRequest(
     string? MediaType, string? ImageUrl, string? VideoUrl, string? Caption,
-    bool IsCarouselItem = false, IReadOnlyList<string>? Children = null, bool? ShareToFeed = null, string? CoverUrl = null)
+    bool IsCarouselItem = false, IReadOnlyList<string>? Children = null, bool? ShareToFeed = null, string? CoverUrl = null, ContainerFields? Fields = null)
 {
     public const string Stories = "STORIES";
     public const string Reels = "REELS";
@@ -110,9 +110,61 @@ public sealed record ContainerRequest(
         if (ShareToFeed is { } share) form["share_to_feed"] = share ? "true" : "false";
         if (CoverUrl is not null) form["cover_url"] = CoverUrl;
         if (Caption is not null) form["caption"] = Caption;
+        Fields?.AddTo(form);
         return form;
     }
 }
+
+/// <summary>
+/// A container's optional fields (docs/instagram.md#optional-fields) in Meta's wire format: lists and objects as one JSON string
+/// each (<c>user_tags=[{"username":"a","x":0.5,"y":0.5}]</c>, <c>collaborators=["a","b"]</c>,
+/// <c>trial_params={"graduation_strategy":"MANUAL"}</c>), as Meta's own SDK encodes them. Which container takes which field is
+/// decided by <c>OptionalFields</c>.
+/// </summary>
+public sealed record ContainerFields(
+    bool AiGenerated = false, string? AltText = null, IReadOnlyList<Domain.UserTag>? UserTags = null, IReadOnlyList<string>? Collaborators = null,
+    string? LocationId = null, int? ThumbOffsetMs = null, string? AudioName = null, Domain.TrialReel? TrialReel = null)
+{
+    public void AddTo(Dictionary<string, string> form)
+    {
+        if (AiGenerated) form["is_ai_generated"] = "true";
+        if (AltText is not null) form["alt_text"] = AltText;
+        if (UserTags is { Count: > 0 } tags)
+        {
+            form["user_tags"] = System.Text.Json.JsonSerializer.Serialize(tags.Select(t => t.X is { } x && t.Y is { } y
+                ? (object)new WireTag(t.Username, x, y)
+                : new WireName(t.Username)));
+        }
+
+        if (Collaborators is { Count: > 0 } names) form["collaborators"] = System.Text.Json.JsonSerializer.Serialize(names);
+        if (LocationId is not null) form["location_id"] = LocationId;
+        if (ThumbOffsetMs is { } offset) form["thumb_offset"] = offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (AudioName is not null) form["audio_name"] = AudioName;
+        if (TrialReel is { } trial)
+        {
+            form["trial_params"] = System.Text.Json.JsonSerializer.Serialize(new WireTrial(trial == Domain.TrialReel.Manual ? "MANUAL" : "SS_PERFORMANCE"));
+        }
+    }
+
+    private sealed record WireTag([property: JsonPropertyName("username")] string Username, [property: JsonPropertyName("x")] double X,
+        [property: JsonPropertyName("y")] double Y);
+
+    private sealed record WireName([property: JsonPropertyName("username")] string Username);
+
+    private sealed record WireTrial([property: JsonPropertyName("graduation_strategy")] string GraduationStrategy);
+}
+
+/// <summary><c>GET /{ig-media-id}/comments</c>'s answer.</summary>
+public sealed record CommentListResponse([property: JsonPropertyName("data")] List<MediaComment> Data);
+
+/// <summary>One comment: its text, and who wrote it (<c>from</c>: the account's id and username).</summary>
+public sealed record MediaComment(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("text")] string? Text,
+    [property: JsonPropertyName("from")] CommentAuthor? From,
+    [property: JsonPropertyName("username")] string? Username);
+
+public sealed record CommentAuthor([property: JsonPropertyName("id")] string? Id, [property: JsonPropertyName("username")] string? Username);
 
 /// <summary><c>GET /{id}/insights</c>'s answer: one entry per metric.</summary>
 public sealed record InsightsResponse([property: JsonPropertyName("data")] List<InsightMetric> Data);

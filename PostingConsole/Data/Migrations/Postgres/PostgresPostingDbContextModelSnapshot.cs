@@ -627,6 +627,11 @@ namespace PostingConsole.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("AiLabelDefault")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true);
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -753,6 +758,9 @@ namespace PostingConsole.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("AiGenerated")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Caption")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -785,10 +793,38 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<string>("FinalCaption")
                         .IsRequired()
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("FirstComment")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<DateTime?>("FirstCommentDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FirstCommentError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("FirstCommentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("FirstCommentRetries")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FirstCommentState")
+                        .HasColumnType("integer");
 
                     b.PrimitiveCollection<List<string>>("Hashtags")
                         .IsRequired()
@@ -906,6 +942,8 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("FirstCommentState");
 
                     b.HasIndex("InsightsDueAt");
 

@@ -584,6 +584,11 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AiLabelDefault")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(true);
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -708,6 +713,9 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AiGenerated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Caption")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -740,10 +748,38 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<string>("FinalCaption")
                         .IsRequired()
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstComment")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FirstCommentDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstCommentError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstCommentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirstCommentRetries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FirstCommentState")
+                        .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("Hashtags")
                         .IsRequired()
@@ -861,6 +897,8 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("FirstCommentState");
 
                     b.HasIndex("InsightsDueAt");
 

@@ -26,7 +26,7 @@ public sealed class CarouselChildren(PublishCalls calls, RunOutcomes outcomes, C
                 var source = item.Source;
                 var url = await urls.ChooseAsync(run, source, item);
                 var request = new ContainerRequest(source.IsVideo ? ContainerRequest.Video : null, source.IsVideo ? null : url, source.IsVideo ? url : null, null,
-                    IsCarouselItem: true);
+                    IsCarouselItem: true, Fields: OptionalFields.OfItem(post, i));
                 var created = await calls.CreateContainerAsync(run, PublishSteps.CarouselItem, request, label);
                 if (created is null) return null;
                 if (!created.Succeeded)

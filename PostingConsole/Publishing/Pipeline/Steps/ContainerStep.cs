@@ -21,7 +21,7 @@ public sealed class ContainerStep(PublishCalls calls, RunOutcomes outcomes, Caro
         if (post.MediaType == MediaType.Carousel)
         {
             if (await children.CreateAsync(run) is not { } ids) return StepResult.Stop;
-            request = new ContainerRequest(ContainerRequest.Carousel, null, null, post.FinalCaption, Children: ids);
+            request = new ContainerRequest(ContainerRequest.Carousel, null, null, post.FinalCaption, Children: ids, Fields: OptionalFields.Of(post));
         }
         else
         {
@@ -33,7 +33,7 @@ public sealed class ContainerStep(PublishCalls calls, RunOutcomes outcomes, Caro
                 MediaType.Stories => new ContainerRequest(ContainerRequest.Stories, media.IsVideo ? null : url, media.IsVideo ? url : null, null),
                 MediaType.Reels => new ContainerRequest(ContainerRequest.Reels, null, url, post.FinalCaption, ShareToFeed: post.ShareToFeed, CoverUrl: post.CoverUrl),
                 _ => ContainerRequest.FeedImage(url, post.FinalCaption),
-            };
+            } with { Fields = OptionalFields.Of(post) };
         }
 
         var created = await calls.CreateContainerAsync(run, PublishSteps.CreateContainer, request);

@@ -9,7 +9,8 @@ namespace PostingConsole.Publishing.Pipeline.Steps;
 /// anything is decided (<see cref="ReconcileStep"/>): never retried blindly.
 /// </summary>
 public sealed class MediaPublishStep(
-    PublishCalls calls, RunOutcomes outcomes, ContainerWaiter waiter, ReconcileStep reconcile, PublishedMediaFinder finder, PermalinkStep permalink) : IPublishStep
+    PublishCalls calls, RunOutcomes outcomes, ContainerWaiter waiter, ReconcileStep reconcile, PublishedMediaFinder finder, PermalinkStep permalink,
+    PublishedStep completed) : IPublishStep
 {
     public string Name => "publish";
 
@@ -61,8 +62,9 @@ public sealed class MediaPublishStep(
                     var spam = GraphErrorClassifier.Classify(error, onAccount: true).Kind == GraphErrorKind.SpamSuspected;
                     if (run.Live is not null && spam)
                     {
-                        // Live after all, and Meta suspects spam: the post is completed, then the persona stops.
-                        await permalink.RunAsync(run);
+                        // Live after all, and Meta suspects spam: the post is completed (no comment: the persona stops), then the persona stops.
+                        if (permalink.AppliesTo(run)) await permalink.RunAsync(run);
+                        await completed.RunAsync(run);
                         await outcomes.StopForSpamAsync(run, error, published.Usage);
                         return StepResult.Stop;
                     }

@@ -1,45 +1,30 @@
 using Microsoft.EntityFrameworkCore;
 using PostingConsole.Domain;
-using PostingConsole.Notifications;
 
 namespace PostingConsole.Publishing.Pipeline.Steps;
 
 /// <summary>
 /// The post is live: its media id is stored first (a crash after that only reads the permalink again), then the permalinks
 /// of this post and of the account's earlier posts still without one are read in one call (best effort: a failed read never
-/// fails a live post, and a later run of the account, or the backfill, reads it again), and the post becomes Published. It
-/// stays InProgress, holding its place in the call budget, until this last call is done. Its first insights read is planned.
+/// fails a live post, and a later run of the account, or the backfill, reads it again). The post stays InProgress, holding its
+/// place in the call budget, through its first comment; <see cref="PublishedStep"/> completes it.
 /// </summary>
-public sealed class PermalinkStep(PublishCalls calls, InsightsSchedule insights) : IPublishStep
+public sealed class PermalinkStep(PublishCalls calls) : IPublishStep
 {
     public string Name => "permalink";
 
-    public bool AppliesTo(PublishRun run) => run.Live is not null;
+    public bool AppliesTo(PublishRun run) => run.Live is { MediaId: not null, Permalink: null };
 
     public async Task<StepResult> RunAsync(PublishRun run)
     {
-        var (post, persona, journal) = (run.Post, run.Persona, run.Journal);
-        var (mediaId, permalink) = run.Live ?? new LiveMedia(null);
-        if (mediaId is not null && permalink is null)
+        var (post, mediaId) = (run.Post, run.Live!.MediaId!);
+        if (post.Stage != PublishStage.MediaPublished)
         {
-            if (post.Stage != PublishStage.MediaPublished)
-            {
-                post.RecordMediaId(mediaId, run.Now);
-                await calls.SaveAsync(run);
-            }
-
-            permalink = await ReadPermalinksAsync(run, mediaId);
+            post.RecordMediaId(mediaId, run.Now);
+            await calls.SaveAsync(run);
         }
 
-        post.MarkPublished(mediaId, permalink, run.Now);
-        // What it achieves is read later (docs/insights.md); a post whose media could not be found has nothing to read.
-        post.PlanInsights(mediaId is null ? null : insights.FirstReadAt(post.MediaType, run.Now));
-        persona.RecordPublished(run.Now);
-        journal.PostChanged(post);
-        journal.PersonaChanged(persona);
-        journal.Log(ActivityLevel.Success, Notice.Published(mediaId), post.Id, persona.Id);
-        journal.Webhook(WebhookTypes.PostPublished, new { postId = post.Id, personaId = persona.Id, mediaType = post.MediaType, mediaId, permalink });
-        await journal.CommitAsync(run.CancellationToken);
+        run.Live = run.Live with { Permalink = await ReadPermalinksAsync(run, mediaId) };
         return StepResult.Continue;
     }
 
