@@ -244,4 +244,8 @@ public enum SandboxFault
     SmallAudience,
     /// <summary>The token lacks <c>instagram_manage_insights</c>: every insights read answers (#10) "Application does not have permission"; publishing works.</summary>
     NoInsightsPermission,
+    /// <summary>The token lacks <c>instagram_manage_comments</c>: a first comment answers (#10) "Application does not have permission"; publishing works.</summary>
+    NoCommentPermission,
+    /// <summary>A first comment is made, but its answer never reaches the caller (the connection drops).</summary>
+    LostCommentAnswer,
 }

@@ -81,5 +81,17 @@ public static class SandboxErrors
     public static IResult NoInsightsPermission() => Error(403,
         $$$"""{"error":{"message":"(#10) Application does not have permission for this action","type":"OAuthException","code":10,"fbtrace_id":"{{{Trace()}}}"}}""");
 
+    /// <summary>A collaborator or tagged account Meta cannot load: a leading <c>@</c>, a private or unknown username (recorded by Postiz, 110/2207018).</summary>
+    public static IResult InvalidUser(string username) => Error(400,
+        $$$"""{"error":{"message":"Invalid user id","type":"OAuthException","code":110,"error_subcode":2207018,"is_transient":false,"error_user_title":"Cannot load user with a private profile or invalid username","error_user_msg":"The following user(s) cannot be accessed: {{{username.Replace("\"", "'")}}}","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    /// <summary>A <c>thumb_offset</c> outside the video (Meta's error-code reference: 1/2207057).</summary>
+    public static IResult ThumbOffset(int videoLengthMs) => Error(400,
+        $$$"""{"error":{"message":"An unknown error has occurred.","type":"OAuthException","code":1,"error_subcode":2207057,"is_transient":false,"error_user_title":"Invalid thumbnail offset","error_user_msg":"Thumbnail offset must be greater than or equal to 0 and less than video duration, i.e. {{{videoLengthMs}}}","fbtrace_id":"{{{Trace()}}}"}}""");
+
+    /// <summary>A <c>location_id</c> that is not a Page with location data (Meta's INSTAGRAM_PLATFORM_API__INVALID_LOCATION_ID).</summary>
+    public static IResult InvalidLocation(string id) => Error(400,
+        $$$"""{"error":{"message":"(#100) Invalid location_id {{{id.Replace("\"", "'")}}}: the Page has no location data (INSTAGRAM_PLATFORM_API__INVALID_LOCATION_ID)","type":"OAuthException","code":100,"is_transient":false,"fbtrace_id":"{{{Trace()}}}"}}""");
+
     internal static IResult Error(int status, string body) => Results.Content(body, "application/json", statusCode: status);
 }

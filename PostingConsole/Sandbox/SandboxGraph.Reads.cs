@@ -61,6 +61,12 @@ public static partial class SandboxGraph
             var (fault, refused) = await AdmitAsync(http, media.IgUserId, state, services);
             if (refused is not null) return refused;
             if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
+            if ((fields ?? "").Split(',', StringSplitOptions.TrimEntries).Contains("is_ai_generated"))
+            {
+                // The AI label reads back (changelog 2026-06-22).
+                return Results.Json(new { id = media.Id, permalink = media.Permalink, is_ai_generated = media.Fields.AiGenerated });
+            }
+
             return Results.Json(new MediaPermalink(media.Id, media.Permalink, media.Shortcode, Timestamp(media.PublishedAt)));
         }
 

@@ -31,6 +31,8 @@ public static partial class SandboxGraph
         graph.MapGet("/{igUserId}/stories", ListStories);
         graph.MapGet("/debug_token", DebugToken);
         graph.MapGet("/{id}/insights", Insights);
+        graph.MapPost("/{mediaId}/comments", PostComment).DisableAntiforgery();
+        graph.MapGet("/{mediaId}/comments", ListComments);
         graph.MapGet("/{id}", ReadObject);
         graph.MapGet("/", ReadObjects);
         // A CDN that is down: the demo data and tests point image URLs here to see the local-file fallback.
@@ -68,10 +70,11 @@ public static partial class SandboxGraph
         var fails = fault == SandboxFault.ContainerError;
 
         if (isItem && mediaType is "STORIES" or "REELS" or "CAROUSEL") return SandboxErrors.BadParameter($"The media type {mediaType} cannot be a carousel item.");
+        if (ReadFields(form, mediaType, isItem, videoUrl.Length > 0 || mediaType == "VIDEO", state, out var fields) is { } refusedField) return refusedField;
         switch (mediaType)
         {
             case "CAROUSEL":
-                return CreateCarousel(igUserId, form["children"].ToString(), caption, state, processing, fails);
+                return CreateCarousel(igUserId, form["children"].ToString(), caption, state, processing, fails, fields);
             case "STORIES" when imageUrl.Length > 0 == videoUrl.Length > 0:
                 return SandboxErrors.BadParameter("A story takes exactly one of image_url and video_url.");
             case "REELS" or "VIDEO" when videoUrl.Length == 0:
@@ -84,7 +87,7 @@ public static partial class SandboxGraph
                 if (mediaType == "REELS" && coverUrl.Length > 0 && await Download(coverUrl, MediaFormats.ImageMaxBytes, clients, http.RequestAborted) is null) return SandboxErrors.FetchFailed();
                 var shareToFeed = mediaType != "REELS" || form["share_to_feed"] != "false";
                 return await CreateVideoAsync(igUserId, videoUrl, caption, Kind(mediaType, isItem), state, clients, processing, fails, http.RequestAborted,
-                    coverUrl.Length > 0 ? coverUrl : null, shareToFeed);
+                    coverUrl.Length > 0 ? coverUrl : null, shareToFeed, fields);
             case "" or "IMAGE" or "STORIES":
                 break;
             default:
@@ -107,7 +110,7 @@ public static partial class SandboxGraph
         if (!MediaFormats.AspectFits(kind == SandboxMediaKind.Stories ? MediaType.Stories : MediaType.Image, width, height)) return SandboxErrors.BadAspectRatio();
 
         var container = state.AddContainer(new SandboxContainer(state.NewId(), igUserId, imageUrl, caption, state.Now,
-            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails, Kind = kind, ReadsUntilReady = state.ImageReadsUntilReady });
+            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Fails = fails, Kind = kind, ReadsUntilReady = state.ImageReadsUntilReady, Fields = fields });
         return Results.Json(new GraphIdResponse(container.Id));
     }
 
@@ -125,7 +128,8 @@ public static partial class SandboxGraph
     /// processed; a file that is not MP4/MOV (or cannot be fetched) ends in ERROR with Meta's status text.
     /// </summary>
     private static async Task<IResult> CreateVideoAsync(string igUserId, string videoUrl, string caption, SandboxMediaKind kind, SandboxGraphState state,
-        IHttpClientFactory clients, TimeSpan processing, bool fails, CancellationToken cancellationToken, string? coverUrl = null, bool shareToFeed = true)
+        IHttpClientFactory clients, TimeSpan processing, bool fails, CancellationToken cancellationToken, string? coverUrl = null, bool shareToFeed = true,
+        SandboxFields? fields = null)
     {
         var head = await Download(videoUrl, 64, clients, cancellationToken);
         if (head is null) return SandboxErrors.FetchFailed();
@@ -140,12 +144,14 @@ public static partial class SandboxGraph
             ErrorStatus = usable ? null : SandboxErrors.VideoFormatStatus,
             CoverUrl = coverUrl,
             ShareToFeed = shareToFeed,
+            Fields = fields ?? SandboxFields.None,
         });
         return Results.Json(new GraphIdResponse(container.Id));
     }
 
     /// <summary>A carousel container: 2–10 children, each a FINISHED carousel item of the same account (else 100/2207028).</summary>
-    private static IResult CreateCarousel(string igUserId, string children, string caption, SandboxGraphState state, TimeSpan processing, bool fails)
+    private static IResult CreateCarousel(string igUserId, string children, string caption, SandboxGraphState state, TimeSpan processing, bool fails,
+        SandboxFields fields)
     {
         var ids = children.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (ids.Length is < MediaFormats.CarouselMinItems or > MediaFormats.CarouselMaxItems)
@@ -171,7 +177,7 @@ public static partial class SandboxGraph
         }
 
         var container = state.AddContainer(new SandboxContainer(state.NewId(), igUserId, "", caption, state.Now,
-            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Kind = SandboxMediaKind.Carousel, Children = ids, Fails = fails });
+            Environment.TickCount64 + (long)processing.TotalMilliseconds) { Kind = SandboxMediaKind.Carousel, Children = ids, Fails = fails, Fields = fields });
         return Results.Json(new GraphIdResponse(container.Id));
     }
 
