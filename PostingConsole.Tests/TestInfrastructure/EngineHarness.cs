@@ -164,6 +164,18 @@ public sealed class EngineHarness : ConsoleAppFactory
         return post;
     }
 
+    /// <summary>A post of <paramref name="content"/> with its optional fields, AI label and first comment (as intake stores them).</summary>
+    public async Task<Post> AddPostAsync(Persona persona, PostContent content, PostFields fields, bool aiGenerated = false, string? firstComment = null,
+        DateTime? at = null)
+    {
+        await using var db = CreateDbContext();
+        var post = Post.Create(persona.Id, content, $"{persona.Name}의 {content.MediaType} {Guid.NewGuid().ToString("N")[..6]}", ["데일리"], at ?? Now, null, Now);
+        post.SetFields(aiGenerated, fields, firstComment ?? "", Now);
+        db.Posts.Add(post);
+        await db.SaveChangesAsync();
+        return post;
+    }
+
     public async Task<Post> ReadPostAsync(int id)
     {
         await using var db = CreateDbContext();
