@@ -56,6 +56,15 @@ public sealed class ConsoleQueries(IDbContextFactory<PostingDbContext> contextFa
         return groups.OrderByDescending(g => g.Count).Select(g => new ReasonCount(g.Key, g.Count)).ToList();
     }
 
+    /// <summary>Published posts whose first comment failed (the post is live; the comment waits for an operator's retry), newest first.</summary>
+    public async Task<IReadOnlyList<Post>> FailedFirstCommentsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Posts.AsNoTracking().Include(p => p.Persona)
+            .Where(p => p.Status == PostStatus.Published && p.FirstCommentState == FirstCommentState.Failed)
+            .OrderByDescending(p => p.PublishedAt).Take(limit).ToListAsync(cancellationToken);
+    }
+
     public async Task<int> FailureCountAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

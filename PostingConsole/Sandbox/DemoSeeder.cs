@@ -32,7 +32,11 @@ public sealed partial class DemoSeeder(
         [55] = SandboxFault.Slow,
         [89] = SandboxFault.CorruptImage,
         [40] = SandboxFault.SmallAudience,
+        [12] = SandboxFault.LostCommentAnswer,
     };
+
+    /// <summary>The demo persona (1-based) whose new posts carry no AI label by default (the others' do, as a new persona's).</summary>
+    public const int UnlabelledPersona = 10;
 
     /// <summary>The demo persona (1-based) whose token Meta lets expire 3 days after the demo is made (the readiness check warns).</summary>
     public const int ExpiringTokenPersona = 5;
@@ -102,6 +106,7 @@ public sealed partial class DemoSeeder(
             var persona = Persona.Create(name, $"17841400{i + 1:0000000}", tokens.Protect(token), Persona.HintFor(token), "Asia/Seoul", now);
             if (DemoFaults.TryGetValue(i + 1, out var fault)) persona.SetSandboxFault(fault, now);
             if (i + 1 == ExpiringTokenPersona) persona.SetSandboxTokenExpiry(now.AddDays(3), now);
+            if (i + 1 == UnlabelledPersona) persona.SetAiLabelDefault(false, now);
             return persona;
         }).ToList();
         db.Personas.AddRange(personas);
@@ -125,8 +130,11 @@ public sealed partial class DemoSeeder(
                 var topic = Topics[(p + k) % Topics.Length];
                 var caption = $"{personas[p].Name}의 {topic} 이야기. {Moods[(p * 3 + k) % Moods.Length]}";
                 var content = FaultyContent(p + 1, k + 1) ?? DemoContent(p, k, Photo);
-                posts.Add(Post.Create(personas[p].Id, content, content.MediaType == MediaType.Stories ? "" : caption,
-                    content.MediaType == MediaType.Stories ? [] : [topic, "데일리", personas[p].Name], at, externalId: $"demo-{p + 1}-{k + 1}", now));
+                var post = Post.Create(personas[p].Id, content, content.MediaType == MediaType.Stories ? "" : caption,
+                    content.MediaType == MediaType.Stories ? [] : [topic, "데일리", personas[p].Name], at, externalId: $"demo-{p + 1}-{k + 1}", now);
+                var (fields, comment) = DemoFields(content, p, k, topic);
+                post.SetFields(personas[p].AiLabelDefault, fields, comment, now);
+                posts.Add(post);
             }
         }
 
@@ -148,7 +156,8 @@ public sealed partial class DemoSeeder(
         var today = TimeZoneInfo.ConvertTimeFromUtc(now, zone).Date;
         for (var p = 0; p < personas.Count; p++)
         {
-            if (DemoFaults.ContainsKey(p + 1) && DemoFaults[p + 1] != SandboxFault.SmallAudience) continue; // a faulty account has no past to show
+            // A faulty account has no past to show (but an account's audience or comments are not faults of publishing).
+            if (DemoFaults.TryGetValue(p + 1, out var fault) && fault is not (SandboxFault.SmallAudience or SandboxFault.LostCommentAnswer)) continue;
             for (var d = days; d >= 1; d--)
             {
                 foreach (var hour in new[] { random.Next(8, 16), random.Next(16, 24) })
@@ -183,6 +192,20 @@ public sealed partial class DemoSeeder(
             _ => PostContent.Image(null, photo(persona, post)),
         };
     }
+
+    /// <summary>
+    /// What the demo's posts carry beside their media (docs/instagram.md#optional-fields): a carousel has two collaborators, a location,
+    /// alt text on its photos and a first comment; every third photo alt text and a first comment with its hashtags; a reel an audio name.
+    /// </summary>
+    private static (PostFields Fields, string Comment) DemoFields(PostContent content, int persona, int post, string topic) => content.MediaType switch
+    {
+        MediaType.Carousel => (new PostFields(Collaborators: ["sora.lee", "jun_ho"], LocationId: "106377336067638",
+                Items: content.Items!.Select((_, i) => new ItemFields($"{topic} 사진 {i + 1}")).ToList()),
+            $"#{topic} #데일리 함께한 친구들 고마워요 🙌"),
+        MediaType.Reels => (new PostFields(AudioName: $"오리지널 오디오 · {topic}", ThumbOffsetMs: 1000), ""),
+        MediaType.Image when (persona + post) % 3 == 0 => (new PostFields($"{topic}을(를) 담은 사진"), $"#{topic} #오늘의기록 링크는 프로필에서 👆"),
+        _ => (PostFields.None, ""),
+    };
 
     /// <summary>The demo's faulty posts' content (1-based persona and post), or null for an ordinary one.</summary>
     private static PostContent? FaultyContent(int persona, int post) => (persona, post) switch

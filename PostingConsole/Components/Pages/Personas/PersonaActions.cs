@@ -34,6 +34,20 @@ public sealed class PersonaActions(Func<Actor> signedIn, PersonaOperations opera
         return result.Succeeded;
     }
 
+    /// <summary>Whether the persona's new posts carry Instagram's AI label (posts already made keep theirs; nothing to confirm).</summary>
+    public async Task<bool> SetAiLabelDefaultAsync(Persona persona, bool label)
+    {
+        var result = await operations.SetAiLabelDefaultAsync(signedIn(), persona.Id, label, CancellationToken.None);
+        if (result.Succeeded)
+        {
+            snackbar.Add(label
+                ? (IsEnglish ? $"{persona.Name}: new posts carry the AI label" : $"'{persona.Name}': 새 포스트에 AI 라벨을 붙입니다")
+                : (IsEnglish ? $"{persona.Name}: new posts without the AI label" : $"'{persona.Name}': 새 포스트에 AI 라벨을 붙이지 않습니다"), Severity.Success);
+        }
+        else snackbar.Add(result.Error ?? "", Severity.Warning);
+        return result.Succeeded;
+    }
+
     public async Task<bool> ReauthorizeAsync(Persona persona)
     {
         var dialog = await dialogs.ShowAsync<ReauthDialog>(TFormat("Re-authorize {0}", persona.Name));
