@@ -31,7 +31,7 @@ public class DemoSeedTests : IAsyncLifetime
         var all = await db.Posts.ToListAsync();
         // The demo's past: two published photos a day per account over Sandbox:DemoHistoryDays, their insights due (read in the first minutes).
         var history = all.Where(p => p.Status == PostStatus.Published).ToList();
-        var withPast = 100 - DemoSeeder.DemoFaults.Count(f => f.Value != SandboxFault.SmallAudience);
+        var withPast = 100 - DemoSeeder.DemoFaults.Count(f => f.Value is not (SandboxFault.SmallAudience or SandboxFault.LostCommentAnswer));
         history.Count.ShouldBe(withPast * 14 * 2);
         // Their reads are due at once (the demo's insights clock runs 720 times faster: 24 h in 2 minutes).
         history.ShouldAllBe(p => p.MediaId != null && p.PublishedAt < DateTime.UtcNow && p.InsightsDueAt < DateTime.UtcNow && p.MediaType == MediaType.Image);
@@ -51,6 +51,22 @@ public class DemoSeedTests : IAsyncLifetime
         byType.Keys.ShouldBe(MediaTypes.All, ignoreOrder: true);
         byType[MediaType.Image].ShouldBeGreaterThan(posts.Count / 2);
         posts.Where(p => p.MediaType == MediaType.Carousel).ShouldAllBe(p => p.Items.Count == 3);
+    }
+
+    [Fact]
+    public async Task The_demo_shows_labelled_posts_a_carousel_with_collaborators_and_first_comments()
+    {
+        await using var db = app.CreateDbContext();
+        var upcoming = await db.Posts.Include(p => p.Persona).Where(p => p.Status != PostStatus.Published).ToListAsync();
+        upcoming.Count(p => p.AiGenerated).ShouldBeGreaterThan(upcoming.Count / 2, "personas label their generated images by default");
+        upcoming.Where(p => p.Persona!.Name == DemoSeeder.KoreanNames().ElementAt(DemoSeeder.UnlabelledPersona - 1))
+            .ShouldAllBe(p => !p.AiGenerated, "one persona's default is off");
+        var carousel = upcoming.Where(p => p.MediaType == MediaType.Carousel).OrderBy(p => p.ScheduledAt).First();
+        carousel.Fields.Collaborators.ShouldBe(["sora.lee", "jun_ho"]);
+        carousel.FirstComment.ShouldNotBeNullOrEmpty();
+        carousel.ScheduledAt.ShouldBeLessThan(DateTime.UtcNow.AddSeconds(30), "a first-minute post: a newcomer sees it go out with its comment");
+        upcoming.Count(p => p.FirstCommentState == FirstCommentState.Pending).ShouldBeGreaterThan(50);
+        upcoming.Where(p => p.FirstComment != null).ShouldAllBe(p => p.MediaType != MediaType.Stories);
     }
 
     [Fact]
