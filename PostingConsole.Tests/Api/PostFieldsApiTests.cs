@@ -68,6 +68,8 @@ public class PostFieldsApiTests : IAsyncLifetime
         { "CAROUSEL", """{"userTags":[{"username":"a","x":0.1,"y":0.1}]}""", "userTags" },
         { "IMAGE", """{"userTags":[{"username":"a","x":1.2,"y":0.5}]}""", "userTags[0].x" },
         { "IMAGE", """{"userTags":[{"username":"a"}]}""", "userTags[0]" },
+        { "REELS", """{"userTags":[{"username":"a","x":0.5}]}""", "userTags[0]" },
+        { "IMAGE", """{"userTags":[{"username":"a","x":0.1,"y":0.1},{"username":"@A","x":0.2,"y":0.2}]}""", "userTags[1].username" },
         { "IMAGE", """{"locationId":"seoul"}""", "locationId" },
         { "STORIES", """{"locationId":"106377336067638"}""", "locationId" },
         { "IMAGE", """{"thumbOffsetMs":100}""", "thumbOffsetMs" },
@@ -179,6 +181,17 @@ public class PostFieldsApiTests : IAsyncLifetime
         }
 
         (await client.PatchAsJsonAsync($"/api/posts/{id}", new { audioName = "늦음" })).StatusCode.ShouldBe(HttpStatusCode.Conflict, "a published post is not edited");
+
+        // A held post whose comment may already be on Instagram (sent, answer unknown): its text is never changed.
+        var held = (await CreateAsync(Body(change: b => b["firstComment"] = "보냄"))).GetProperty("id").GetInt32();
+        await using (var db = app.CreateDbContext())
+        {
+            await db.Posts.Where(p => p.Id == held).ExecuteUpdateAsync(s => s.SetProperty(p => p.FirstCommentState, FirstCommentState.Sending).SetProperty(p => p.Status, PostStatus.Held));
+        }
+
+        var changed = await client.PatchAsJsonAsync($"/api/posts/{held}", new { firstComment = "다른 댓글" });
+        changed.StatusCode.ShouldBe(HttpStatusCode.Conflict, await changed.Content.ReadAsStringAsync());
+        (await client.PatchAsJsonAsync($"/api/posts/{held}", new { firstComment = "보냄", aiGenerated = false })).StatusCode.ShouldBe(HttpStatusCode.OK, "the same text is no change");
         var retry = await client.PostAsync($"/api/posts/{id}/first-comment/retry", null);
         retry.StatusCode.ShouldBe(HttpStatusCode.Conflict, "only a failed first comment is retried");
     }

@@ -78,7 +78,7 @@ public class FirstCommentTests : IAsyncLifetime
 
         var first = await app.ReadPostAsync(post.Id);
         first.Status.ShouldBe(PostStatus.Published, "a comment's trouble never holds the post back");
-        first.FirstCommentState.ShouldBe(FirstCommentState.Pending);
+        first.FirstCommentState.ShouldBe(FirstCommentState.Sending, "not found yet is not never made: the next try looks again first");
         first.FirstCommentRetries.ShouldBe(1);
         CommentsOn(first).ShouldBeEmpty("Meta's 500 made no comment, and the read found none");
         (await PassAsync()).ShouldBe(0, "not due before Posting:TransientRetryDelay");
@@ -91,6 +91,7 @@ public class FirstCommentTests : IAsyncLifetime
         CommentsOn(done).ShouldHaveSingleItem().Id.ShouldBe(done.FirstCommentId);
         done.LeaseUntil.ShouldBeNull("the pass's claim ended");
         done.ClaimNumber.ShouldBe(first.ClaimNumber + 1, "the pass claimed the published post, fencing its saves");
+        done.Attempts.Where(a => a.ClaimNumber == done.ClaimNumber).OrderBy(a => a.Id).Select(a => a.Step).ShouldBe(["first_comment_read", "first_comment"]);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class PostEntityTypeConfiguration : IEntityTypeConfiguration<Post>
         // the same claim-number condition as every other write of the run.
         builder.OwnsMany(p => p.Items, items => items.ToJson());
         // The optional container fields, written and read whole as one JSON column (never queried inside).
-        builder.Property(p => p.Fields).HasMaxLength(16000).HasDefaultValueSql("'{}'").HasConversion(
+        builder.Property(p => p.Fields).HasDefaultValueSql("'{}'").HasConversion(
             v => PostFieldsJson.Serialize(v), v => PostFieldsJson.Deserialize(v),
             new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<PostFields>(
                 (a, b) => PostFieldsJson.Same(a!, b!), v => PostFieldsJson.Serialize(v).GetHashCode(), v => PostFieldsJson.Deserialize(PostFieldsJson.Serialize(v))));

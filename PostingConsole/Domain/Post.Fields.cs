@@ -58,9 +58,12 @@ public sealed partial class Post
         var changed = WouldChangeFields(aiGenerated, fields);
         if (aiGenerated is { } label) AiGenerated = label;
         if (fields is not null) Fields = fields;
-        if (firstComment is not null)
+        if (firstComment is not null && firstComment.Trim() != (FirstComment ?? ""))
         {
-            FirstComment = firstComment.Length == 0 ? null : firstComment;
+            // The comment may be on Instagram already (sent, or its answer unknown): its text is what is looked for, never changed.
+            if (FirstCommentState is Domain.FirstCommentState.Sending or Domain.FirstCommentState.Posted || MediaId is not null)
+                throw new InvalidOperationException($"Post {Id}'s first comment was already sent; it cannot be changed.");
+            FirstComment = firstComment.Trim() is { Length: > 0 } text ? text : null;
             FirstCommentState = FirstComment is null ? null : Domain.FirstCommentState.Pending;
             FirstCommentId = null;
             FirstCommentError = null;
@@ -95,11 +98,18 @@ public sealed partial class Post
         UpdatedAt = now;
     }
 
-    /// <summary>Not posted now (Meta's trouble, a throttle): tried again at <paramref name="at"/>; <paramref name="countsAsRetry"/> uses an automatic retry.</summary>
-    public void PostponeFirstComment(string? error, DateTime at, bool countsAsRetry, DateTime now)
+    /// <summary>The first comment can still be set or changed: nothing of it may have reached Instagram.</summary>
+    public bool FirstCommentEditable => FirstCommentState is null or Domain.FirstCommentState.Pending && MediaId is null;
+
+    /// <summary>
+    /// Not posted now (Meta's trouble, a throttle): tried again at <paramref name="at"/>; <paramref name="countsAsRetry"/> uses an
+    /// automatic retry. <paramref name="mayHaveGoneOut"/> (a lost answer, Meta's 5xx, even when a read did not find it yet): it stays
+    /// "sending", so the next try looks for it again before sending.
+    /// </summary>
+    public void PostponeFirstComment(string? error, DateTime at, bool countsAsRetry, DateTime now, bool mayHaveGoneOut = false)
     {
         EnsureFirstComment();
-        FirstCommentState = Domain.FirstCommentState.Pending;
+        FirstCommentState = mayHaveGoneOut ? Domain.FirstCommentState.Sending : Domain.FirstCommentState.Pending;
         FirstCommentError = error ?? FirstCommentError;
         FirstCommentDueAt = at;
         if (countsAsRetry) FirstCommentRetries++;
@@ -112,6 +122,7 @@ public sealed partial class Post
         if (FirstCommentState != Domain.FirstCommentState.Sending) throw new InvalidOperationException($"Post {Id}'s first comment was not sent.");
         FirstCommentError = error ?? FirstCommentError;
         FirstCommentDueAt = at;
+        FirstCommentRetries++; // a read that keeps failing ends in Failed, not in "sending" for ever
         UpdatedAt = now;
     }
 

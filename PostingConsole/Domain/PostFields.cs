@@ -70,6 +70,8 @@ public static class PostFieldsJson
 {
     private static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web)
     {
+        // Korean text stays one character a letter (the default escapes each as \uXXXX, six times the room).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
     };
@@ -196,6 +198,8 @@ public static partial class PostFieldRules
             var tag = tags[i];
             if (!IsUsername(tag.Username)) add($"{at}.username", UsernameRule(tag.Username));
             if (placed && (tag.X is null || tag.Y is null)) add(at, "x and y (each 0–1) are required on an image.");
+            else if (tag.X.HasValue != tag.Y.HasValue) add(at, "x and y go together (or neither, on a story or a reel).");
+            if (tags.Take(i).Any(t => string.Equals(t.Username, tag.Username, StringComparison.OrdinalIgnoreCase))) add($"{at}.username", $"'{tag.Username}' is tagged twice.");
             if (tag.X is { } x && x is < 0 or > 1 || tag.X is { } nx && double.IsNaN(nx)) add($"{at}.x", $"{tag.X} is outside 0–1.");
             if (tag.Y is { } y && y is < 0 or > 1 || tag.Y is { } ny && double.IsNaN(ny)) add($"{at}.y", $"{tag.Y} is outside 0–1.");
         }

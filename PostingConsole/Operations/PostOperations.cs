@@ -121,6 +121,13 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         if (read is null) return OperationResult<Post>.NotFound($"Post {postId} does not exist.");
         if (!read.IsEditable) return OperationResult<Post>.Conflict($"A {read.Status} post cannot be edited.");
 
+        if (edit.FirstComment is { } newComment && newComment.Trim() != (read.FirstComment ?? "") && !read.FirstCommentEditable)
+        {
+            return OperationResult<Post>.Conflict(
+                "첫 댓글은 이미 인스타그램에 보냈을 수 있어 바꿀 수 없습니다. " +
+                "(The first comment may already be on Instagram, so it cannot be changed.)");
+        }
+
         var fields = edit.Fields?.Invoke(read.Fields);
         var comment = edit.FirstComment is null ? read.FirstComment : edit.FirstComment.Length == 0 ? null : edit.FirstComment;
         var problems = PostCaption.Check(read.FinalCaptionAfter(edit.Caption, edit.Hashtags))
@@ -158,6 +165,8 @@ public sealed class PostOperations(IDbContextFactory<PostingDbContext> contextFa
         return await ChangeAsync(actor, AuditActions.PostEdit, Describe(edit), postId, read.Version, (post, now) =>
         {
             if (!post.IsEditable) return $"A {post.Status} post cannot be edited.";
+            if (edit.FirstComment is { } comment && comment.Trim() != (post.FirstComment ?? "") && !post.FirstCommentEditable)
+                return "The first comment may already be on Instagram; it cannot be changed.";
             post.Edit(edit.Caption, edit.Hashtags, edit.ScheduledAtUtc, post.Persona!.CanPublish, now);
             if (edit.AiGenerated is not null || fields is not null || edit.FirstComment is not null)
                 post.SetFields(edit.AiGenerated, fields is null ? null : edit.Fields!(post.Fields), edit.FirstComment, now);

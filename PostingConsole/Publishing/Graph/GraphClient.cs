@@ -103,9 +103,12 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
         SendAsync<GraphIdResponse, string>(HttpMethod.Post, $"{Escape(mediaId)}/comments", token, new Dictionary<string, string> { ["message"] = message },
             r => r.Id, cancellationToken);
 
-    /// <summary><c>GET /{ig-media-id}/comments?fields=id,text,from,username</c>: the media's comments, to find the account's own.</summary>
+    /// <summary>
+    /// <c>GET /{ig-media-id}/comments?fields=id,text,from,username&amp;limit=100</c>: the media's newest comments, to find the account's
+    /// own (looked for minutes after it was sent, so the first page holds it on all but the busiest posts).
+    /// </summary>
     public Task<GraphResult<IReadOnlyList<MediaComment>>> ListCommentsAsync(string mediaId, string token, CancellationToken cancellationToken) =>
-        SendAsync<CommentListResponse, IReadOnlyList<MediaComment>>(HttpMethod.Get, $"{Escape(mediaId)}/comments?fields=id,text,from,username&limit=50", token, null,
+        SendAsync<CommentListResponse, IReadOnlyList<MediaComment>>(HttpMethod.Get, $"{Escape(mediaId)}/comments?fields=id,text,from,username&limit=100", token, null,
             r => r.Data, cancellationToken);
 
     public Task<GraphResult<IReadOnlyList<MediaItem>>> ListRecentMediaAsync(string igUserId, string token, DateTime sinceUtc, CancellationToken cancellationToken)

@@ -68,12 +68,15 @@ public sealed class FirstComments(PublishCalls calls, ThrottleCircuits circuits,
             }
 
             decision = PostingRules.FirstCommentFailed(sent.Error, sent.Usage, post.FirstCommentRetries, reconciled: true, options.Value, run.Now);
+            // Not found yet is not "never made": a slow Meta may show it later, so every next try looks again before sending.
+            await CarryOutAsync(run, decision, sent.Error, mayHaveGoneOut: true);
+            return;
         }
 
         await CarryOutAsync(run, decision, sent.Error);
     }
 
-    private async Task CarryOutAsync(PublishRun run, CommentDecision decision, GraphError error)
+    private async Task CarryOutAsync(PublishRun run, CommentDecision decision, GraphError error, bool mayHaveGoneOut = false)
     {
         var (post, persona, journal) = (run.Post, run.Persona, run.Journal);
         var detail = error.ToString();
@@ -81,7 +84,7 @@ public sealed class FirstComments(PublishCalls calls, ThrottleCircuits circuits,
         {
             case CommentAction.Later:
                 if (decision.Account is { } throttle) await circuits.OpenAsync(throttle, persona, run.CancellationToken);
-                post.PostponeFirstComment(detail, decision.At ?? run.Now, decision.CountsAsRetry, run.Now);
+                post.PostponeFirstComment(detail, decision.At ?? run.Now, decision.CountsAsRetry, run.Now, mayHaveGoneOut);
                 journal.Log(ActivityLevel.Warning, Notice.FirstCommentRetry(persona.Name, detail), post.Id, persona.Id);
                 break;
             case CommentAction.Account:
@@ -107,6 +110,11 @@ public sealed class FirstComments(PublishCalls calls, ThrottleCircuits circuits,
         journal.Webhook(WebhookTypes.PostFirstCommentFailed, new { postId = post.Id, personaId = persona.Id, message = detail });
     }
 
+    private static bool Same(string? a, string b) =>
+        a is not null && Normalize(a) == Normalize(b);
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+
     /// <summary>
     /// Looks for the comment among the media's comments: the same text, from the account itself. Found: recorded as posted.
     /// Not there: nothing went out, it may be sent. Unknown (the read failed, a circuit): tried again later, still "sending".
@@ -118,7 +126,8 @@ public sealed class FirstComments(PublishCalls calls, ThrottleCircuits circuits,
             comments => $"{comments.Count} comments", waitBehind: false);
         if (read is { Succeeded: true })
         {
-            var own = read.Value.FirstOrDefault(c => c.Text == text && (c.From?.Id == run.Persona.IgUserId || c.From is null));
+            // The same text (as Meta may trim it or change its line ends) from the account itself.
+            var own = read.Value.FirstOrDefault(c => Same(c.Text, text) && c.From?.Id == run.Persona.IgUserId);
             if (own is null) return Found.NotThere;
             post.RecordFirstCommentPosted(own.Id, run.Now);
             run.Journal.Log(ActivityLevel.Success, Notice.FirstCommentPosted(run.Persona.Name), post.Id, run.Persona.Id);
@@ -127,6 +136,14 @@ public sealed class FirstComments(PublishCalls calls, ThrottleCircuits circuits,
         }
 
         var retryAt = circuits.BlockedUntil(run.Persona.Id, run.Now) ?? run.Now + options.Value.TransientRetryDelay;
+        if (read is null && post.FirstCommentRetries >= options.Value.MaxTransientRetries)
+        {
+            // Asked too often without an answer (behind circuits): given up as a failure; an operator's retry looks again first.
+            Fail(run, "the media's comments could not be read to find the first comment");
+            run.Journal.PostChanged(post);
+            return Found.Unknown;
+        }
+
         if (read is { Succeeded: false })
         {
             var decision = PostingRules.FirstCommentFailed(read.Error, read.Usage, post.FirstCommentRetries, reconciled: true, options.Value, run.Now);

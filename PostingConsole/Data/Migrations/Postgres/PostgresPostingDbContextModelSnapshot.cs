@@ -796,8 +796,7 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.Property<string>("Fields")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(16000)
-                        .HasColumnType("character varying(16000)")
+                        .HasColumnType("text")
                         .HasDefaultValueSql("'{}'");
 
                     b.Property<string>("FinalCaption")

@@ -751,7 +751,6 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.Property<string>("Fields")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(16000)
                         .HasColumnType("TEXT")
                         .HasDefaultValueSql("'{}'");
 

@@ -62,8 +62,9 @@ public sealed class MediaPublishStep(
                     var spam = GraphErrorClassifier.Classify(error, onAccount: true).Kind == GraphErrorKind.SpamSuspected;
                     if (run.Live is not null && spam)
                     {
-                        // Live after all, and Meta suspects spam: the post is completed (no comment: the persona stops), then the persona stops.
+                        // Live after all, and Meta suspects spam: the post is completed without its comment (no more activity), then the persona stops.
                         if (permalink.AppliesTo(run)) await permalink.RunAsync(run);
+                        if (post.FirstCommentOpen) post.FailFirstComment("not posted: Meta suspects spam on the account (4/2207051)", run.Now);
                         await completed.RunAsync(run);
                         await outcomes.StopForSpamAsync(run, error, published.Usage);
                         return StepResult.Stop;

@@ -31,7 +31,8 @@ public sealed class PermalinkStep(PublishCalls calls) : IPublishStep
     private async Task<string?> ReadPermalinksAsync(PublishRun run, string mediaId)
     {
         var (post, persona) = (run.Post, run.Persona);
-        var backlog = await run.Db.Posts
+        // Not tracked: the run's own saves (conditional on its claim) never carry another post's row, which another process may change meanwhile.
+        var backlog = await run.Db.Posts.AsNoTracking()
             .Where(p => p.PersonaId == persona.Id && p.Status == PostStatus.Published && p.MediaId != null && p.Permalink == null && p.Id != post.Id)
             .OrderByDescending(p => p.PublishedAt).Take(PermalinkBackfill.BatchSize - 1).ToListAsync(run.CancellationToken);
         List<string> ids = [mediaId, .. backlog.Select(p => p.MediaId).OfType<string>().Where(id => id != mediaId).Distinct()];
@@ -48,8 +49,15 @@ public sealed class PermalinkStep(PublishCalls calls) : IPublishStep
         foreach (var earlier in backlog)
         {
             if (earlier.MediaId is not { } id || !links.TryGetValue(id, out var link)) continue;
-            earlier.RecordPermalink(link, run.Now);
-            run.Journal.PostChanged(earlier);
+            // Written at once, only where no link was stored meanwhile (the backfill may have read it too).
+            var now = run.Now;
+            if (await run.Db.Posts.Where(p => p.Id == earlier.Id && p.Permalink == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.Permalink, link).SetProperty(p => p.UpdatedAt, now).SetProperty(p => p.Version, p => p.Version + 1),
+                        run.CancellationToken) == 1)
+            {
+                earlier.RecordPermalink(link, now);
+                run.Journal.PostChanged(earlier);
+            }
         }
 
         return links.GetValueOrDefault(mediaId);

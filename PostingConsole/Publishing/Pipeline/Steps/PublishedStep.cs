@@ -18,6 +18,12 @@ public sealed class PublishedStep(InsightsSchedule insights) : IPublishStep
         var (post, persona, journal) = (run.Post, run.Persona, run.Journal);
         var (mediaId, permalink) = run.Live!;
         post.MarkPublished(mediaId, permalink, run.Now);
+        if (mediaId is null && post.FirstCommentOpen)
+        {
+            // Live, but its media could not be found among the account's: there is nothing to comment under.
+            post.FailFirstComment("the post's media could not be found on Instagram to comment under", run.Now);
+        }
+
         // What it achieves is read later (docs/insights.md); a post whose media could not be found has nothing to read.
         post.PlanInsights(mediaId is null ? null : insights.FirstReadAt(post.MediaType, run.Now));
         persona.RecordPublished(run.Now);

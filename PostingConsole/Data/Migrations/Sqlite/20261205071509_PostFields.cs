@@ -22,7 +22,6 @@ namespace PostingConsole.Data.Migrations.Sqlite
                 name: "Fields",
                 table: "Posts",
                 type: "TEXT",
-                maxLength: 16000,
                 nullable: false,
                 defaultValueSql: "'{}'");
 

@@ -21,8 +21,7 @@ namespace PostingConsole.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Fields",
                 table: "Posts",
-                type: "character varying(16000)",
-                maxLength: 16000,
+                type: "text",
                 nullable: false,
                 defaultValueSql: "'{}'");
 

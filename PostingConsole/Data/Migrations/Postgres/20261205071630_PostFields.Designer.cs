@@ -13,7 +13,7 @@ using PostingConsole.Data;
 namespace PostingConsole.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPostingDbContext))]
-    [Migration("20261205065205_PostFields")]
+    [Migration("20261205071630_PostFields")]
     partial class PostFields
     {
         /// <inheritdoc />
@@ -799,8 +799,7 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.Property<string>("Fields")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(16000)
-                        .HasColumnType("character varying(16000)")
+                        .HasColumnType("text")
                         .HasDefaultValueSql("'{}'");
 
                     b.Property<string>("FinalCaption")

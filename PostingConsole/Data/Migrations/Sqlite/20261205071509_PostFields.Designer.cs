@@ -11,7 +11,7 @@ using PostingConsole.Data;
 namespace PostingConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PostingDbContext))]
-    [Migration("20261205065130_PostFields")]
+    [Migration("20261205071509_PostFields")]
     partial class PostFields
     {
         /// <inheritdoc />
@@ -754,7 +754,6 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.Property<string>("Fields")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(16000)
                         .HasColumnType("TEXT")
                         .HasDefaultValueSql("'{}'");
 
