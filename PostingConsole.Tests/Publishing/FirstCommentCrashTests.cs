@@ -15,6 +15,7 @@ namespace PostingConsole.Tests.Publishing;
 /// media's comments, and never posts a second one.
 /// </summary>
 [Collection(ConsoleProcesses.Collection)]
+[Trait("Database", "SqliteOnly")] // the console processes it starts open the data folder's SQLite file
 public class FirstCommentCrashTests
 {
     private const string Comment = "링크는 프로필에서 #오늘의코디";
