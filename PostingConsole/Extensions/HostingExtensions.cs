@@ -93,6 +93,7 @@ public static class HostingExtensions
         services.AddSingleton<Insights.InsightsQueries>();
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
+        services.AddSingleton<ProfileGrid>();
         services.AddSingleton<Readiness.ReadinessQueries>();
         services.AddSingleton<SharedViews>();
         services.AddSingleton<RhythmCache>();

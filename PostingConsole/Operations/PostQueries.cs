@@ -124,6 +124,17 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
         ? query.OrderByDescending(p => p.ScheduledAt).ThenByDescending(p => p.Id)
         : query.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id);
 
+    /// <summary>The most posts a calendar view shows (a week of 100 personas is about 2,000).</summary>
+    public const int CalendarLimit = 5000;
+
+    /// <summary>Every post of a range the calendar shows (its filters applied), by time; at most <see cref="CalendarLimit"/>.</summary>
+    public async Task<IReadOnlyList<Post>> InRangeAsync(PostFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await Apply(db.Posts.AsNoTracking(), filter).OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(CalendarLimit)
+            .Include(p => p.Persona).Include(p => p.Readiness).AsSplitQuery().ToListAsync(cancellationToken);
+    }
+
     public async Task<Post?> GetAsync(int postId, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

@@ -18,14 +18,35 @@ public static partial class SandboxGraph
         return Results.Json(new PublishingLimitResponse([new PublishingLimit(usage, new PublishingLimitConfig(state.QuotaTotal, 86400))]));
     }
 
-    private static async Task<IResult> ListMedia(string igUserId, long? since, HttpContext http, SandboxGraphState state, IServiceProvider services)
+    private static async Task<IResult> ListMedia(string igUserId, long? since, string? fields, int? limit, HttpContext http, SandboxGraphState state, IServiceProvider services)
     {
         var (fault, refused) = await AdmitAsync(http, igUserId, state, services);
         if (refused is not null) return refused;
         if (state.TakeServerError(igUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         var from = since is { } s ? DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime : DateTime.MinValue;
+        if (fields?.Contains("media_url", StringComparison.Ordinal) == true)
+        {
+            // What a profile grid shows: each media's picture as Meta serves it (a carousel's first image, a reel's cover).
+            var grid = state.MediaOf(igUserId, from).Take(Math.Clamp(limit ?? 25, 1, 100)).Select(m => Profile(m, state)).ToList();
+            return Results.Json(new ProfileMediaResponse(grid));
+        }
+
         var items = state.MediaOf(igUserId, from).Select(m => new MediaItem(m.Id, m.Caption, Timestamp(m.PublishedAt), m.Permalink)).ToList();
         return Results.Json(new MediaListResponse(items));
+    }
+
+    private static ProfileMedia Profile(SandboxMedia media, SandboxGraphState state)
+    {
+        var container = state.Container(media.ContainerId);
+        var first = container?.Children is [var child, ..] ? state.Container(child) : container;
+        var type = media.Kind switch
+        {
+            SandboxMediaKind.Carousel => "CAROUSEL_ALBUM",
+            SandboxMediaKind.Reels => "VIDEO",
+            _ => "IMAGE",
+        };
+        var video = first?.IsVideo == true;
+        return new ProfileMedia(media.Id, type, video ? null : first?.ImageUrl, video ? container?.CoverUrl ?? first?.CoverUrl : null, media.Permalink, Timestamp(media.PublishedAt));
     }
 
     private static async Task<IResult> ListStories(string igUserId, HttpContext http, SandboxGraphState state, IServiceProvider services)

@@ -118,6 +118,15 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
             token, null, r => r.Data, cancellationToken);
     }
 
+    /// <summary>
+    /// The account's newest feed media with what a grid shows of them (<c>GET /{ig-user-id}/media?fields=id,media_type,media_url,
+    /// thumbnail_url,permalink,timestamp&amp;limit=N</c>): a photo's or a carousel's first image in <c>media_url</c>, a video's frame in
+    /// <c>thumbnail_url</c>.
+    /// </summary>
+    public Task<GraphResult<IReadOnlyList<ProfileMedia>>> ListProfileMediaAsync(string igUserId, string token, int limit, CancellationToken cancellationToken) =>
+        SendAsync<ProfileMediaResponse, IReadOnlyList<ProfileMedia>>(HttpMethod.Get,
+            $"{Escape(igUserId)}/media?fields=id,media_type,media_url,thumbnail_url,permalink,timestamp&limit={limit}", token, null, r => r.Data, cancellationToken);
+
     /// <summary>The account's live stories (<c>GET /{ig-user-id}/stories</c>): where a published story is found, not under <c>/media</c>.</summary>
     public Task<GraphResult<IReadOnlyList<MediaItem>>> ListStoriesAsync(string igUserId, string token, CancellationToken cancellationToken) =>
         SendAsync<MediaListResponse, IReadOnlyList<MediaItem>>(HttpMethod.Get, $"{Escape(igUserId)}/stories?fields=id,caption,timestamp,permalink",

@@ -241,3 +241,19 @@ public sealed record MediaInsightsList([property: JsonPropertyName("data")] List
 
 /// <summary>The account's quota; its <c>online_followers</c> days and its newest media's metrics when asked for (null: not asked).</summary>
 public sealed record AccountRead(PublishingLimit Limit, IReadOnlyList<OnlineFollowersDay>? Audience, IReadOnlyDictionary<string, Domain.PostMetrics>? Media = null);
+
+/// <summary><c>GET /{ig-user-id}/media</c> with the fields a profile grid shows.</summary>
+public sealed record ProfileMediaResponse([property: JsonPropertyName("data")] List<ProfileMedia> Data);
+
+/// <summary>One media of the account's profile: <c>media_type</c> IMAGE, VIDEO or CAROUSEL_ALBUM; its picture in <c>media_url</c> or, for a video, <c>thumbnail_url</c>.</summary>
+public sealed record ProfileMedia(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("media_type")] string? MediaType,
+    [property: JsonPropertyName("media_url")] string? MediaUrl,
+    [property: JsonPropertyName("thumbnail_url")] string? ThumbnailUrl,
+    [property: JsonPropertyName("permalink")] string? Permalink,
+    [property: JsonPropertyName("timestamp")] string? Timestamp)
+{
+    /// <summary>The picture a grid shows: a video's frame, else the media itself.</summary>
+    public string? Picture => ThumbnailUrl ?? MediaUrl;
+}

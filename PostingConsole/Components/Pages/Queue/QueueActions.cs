@@ -28,9 +28,59 @@ public sealed class QueueActions(Func<Actor> signedIn, PostOperations operations
     {
         var dialog = await dialogs.ShowAsync<ScheduleDialog>(T("Edit schedule"), new DialogParameters<ScheduleDialog> { { d => d.ScheduledAtUtc, post.ScheduledAt } });
         if (await dialog.Result is not { Canceled: false, Data: DateTime at }) return;
-        // A time that has passed puts the post on the queue now (as PATCH does): the same question as publish-now first.
-        if (at <= businessTime.GetUtcNow().UtcDateTime && !await ConfirmPublishNowAsync(post)) return;
-        Report(await operations.EditAsync(Me, post.Id, new PostEdit(null, null, at), CancellationToken.None), T("Schedule updated."));
+        await RescheduleAsync(post, at);
+    }
+
+    /// <summary>
+    /// "스케줄 수정" to <paramref name="at"/> (the dialog's, a calendar drop's, a move menu's): a time that has passed puts the post on
+    /// the queue now, as PATCH does, so it asks the same question as publish-now first; then the same edit (validation, 409, audit).
+    /// With <paramref name="undoable"/> the snackbar offers to put it back for a few seconds. Null when the operator said no.
+    /// </summary>
+    public async Task<OperationResult<Post>?> RescheduleAsync(Post post, DateTime at, bool undoable = false, Func<Task>? changed = null)
+    {
+        if (at <= businessTime.GetUtcNow().UtcDateTime && !await ConfirmPublishNowAsync(post)) return null;
+        var before = post.ScheduledAt;
+        var result = await operations.EditAsync(Me, post.Id, new PostEdit(null, null, at), CancellationToken.None);
+        if (!result.Succeeded || !undoable)
+        {
+            Report(result, T("Schedule updated."));
+            return result;
+        }
+
+        snackbar.Add(T("스케줄을 옮겼습니다.", "Schedule moved."), Severity.Success, config =>
+        {
+            config.Action = T("실행 취소", "Undo");
+            config.ActionColor = Color.Inherit;
+            config.VisibleStateDuration = (int)UndoFor.TotalMilliseconds;
+            config.OnClick = async _ =>
+            {
+                var back = await operations.EditAsync(Me, post.Id, new PostEdit(null, null, before), CancellationToken.None);
+                Report(back, T("되돌렸습니다.", "Moved back."));
+                if (changed is not null) await changed();
+            };
+        });
+        return result;
+    }
+
+    /// <summary>How long a move can be undone.</summary>
+    public static readonly TimeSpan UndoFor = TimeSpan.FromSeconds(8);
+
+    /// <summary>Moves each post by <paramref name="delta"/> ("선택 이동"), one edit each; returns how many moved.</summary>
+    public async Task<int> MoveAllAsync(IReadOnlyList<Post> posts, TimeSpan delta)
+    {
+        var now = businessTime.GetUtcNow().UtcDateTime;
+        if (posts.Any(p => p.ScheduledAt + delta <= now)
+            && !await Confirm.AskAsync(dialogs, T("선택 이동", "Move selected"),
+                T("옮길 시간이 이미 지난 포스트는 바로 게시됩니다. 계속할까요?", "Posts moved to a time that has passed are published now. Go on?"), T("이동", "Move")))
+            return 0;
+        var moved = 0;
+        foreach (var post in posts)
+        {
+            if ((await operations.EditAsync(Me, post.Id, new PostEdit(null, null, post.ScheduledAt + delta), CancellationToken.None)).Succeeded) moved++;
+        }
+
+        snackbar.Add(IsEnglish ? $"{moved} of {posts.Count} posts moved" : $"{posts.Count}건 중 {moved}건을 옮겼습니다", moved == posts.Count ? Severity.Success : Severity.Warning);
+        return moved;
     }
 
     public async Task CancelAsync(Post post)
