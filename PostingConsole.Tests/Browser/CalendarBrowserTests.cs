@@ -49,11 +49,19 @@ public class CalendarBrowserTests(BrowserFixture fixture)
         await Expect(chip).ToBeVisibleAsync();
         await fixture.ScreenshotAsync(page, "18-calendar-week-ko");
 
+        // Another operator's calendar on the same week, open beside it (a Viewer's: no drag there).
+        var watcher = await fixture.OpenAsync($"/calendar?view=week&date={wednesday:yyyy-MM-dd}&persona={personaId}", role: PostingConsole.Domain.Roles.Viewer);
+        await Expect(watcher.Locator($"[data-testid=cal-chip][data-post-id='{posts[0].Id}']")).ToBeVisibleAsync();
+        (await watcher.Locator("[data-testid=cal-move]").CountAsync()).ShouldBe(0, "a Viewer cannot move posts");
+
         // Drag Wednesday 09:20 to Friday 15:00's cell: Friday 15:20.
         var friday = wednesday.AddDays(2);
         await chip.DragToAsync(page.Locator($"[data-cell='{friday:yyyy-MM-dd}T15'] .cal-zone"));
         await BrowserFixture.WaitForAsync(async () => await LocalTimeOf(posts[0].Id) == friday.AddHours(15).AddMinutes(20));
         await Expect(page.Locator($"[data-cell='{friday:yyyy-MM-dd}T15'] [data-post-id='{posts[0].Id}']")).ToBeVisibleAsync();
+        // Pushed to the other open calendar: the chip moves there too.
+        await Expect(watcher.Locator($"[data-cell='{friday:yyyy-MM-dd}T15'] [data-post-id='{posts[0].Id}']")).ToBeVisibleAsync();
+        await watcher.CloseAsync();
 
         // Undo, from the snackbar, within its seconds.
         await page.Locator(".mud-snackbar").GetByRole(AriaRole.Button, new() { Name = "실행 취소" }).ClickAsync();

@@ -113,6 +113,20 @@ public class CalendarScreenTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task A_post_that_cannot_move_cannot_be_dragged()
+    {
+        var (_, published) = await SeedAsync(target: PostStatus.Published, at: Kst(11, 24, 9, 0));
+        var (_, waiting) = await SeedAsync(at: Kst(11, 25, 9, 40));
+        var page = Open("view=week&date=2026-11-24");
+        page.WaitForAssertion(() => CellOf(page, waiting.Id).ShouldBe("2026-11-25T09"));
+
+        var container = page.FindComponent<MudDropContainer<Post>>().Instance;
+        container.ItemDisabled!(await ReadAsync(published.Id)).ShouldBeTrue("a published post stays where it went out");
+        container.ItemDisabled!(await ReadAsync(waiting.Id)).ShouldBeFalse();
+        page.FindAll($"[data-post-id='{published.Id}'] [data-testid=cal-move]").ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_viewer_cannot_drag_select_or_move()
     {
         SignInAs(Roles.Viewer);
