@@ -100,7 +100,13 @@ public class CalendarBrowserTests(BrowserFixture fixture)
         await BrowserFixture.WaitForAsync(async () => await LocalTimeOf(int.Parse(first!)) == secondAt && await LocalTimeOf(int.Parse(second!)) == firstAt);
         await grid.CloseAsync();
 
-        foreach (var (path, shot) in new[] { ($"/calendar?view=week&date={wednesday:yyyy-MM-dd}&persona={personaId}", "18-calendar-week-en"), ($"/personas/{personaId}/grid", "19-grid-en") })
+        foreach (var (path, shot) in new[]
+                 {
+                     ($"/calendar?view=week&date={wednesday:yyyy-MM-dd}&persona={personaId}", "18-calendar-week-en"),
+                     ($"/calendar?view=month&date={wednesday:yyyy-MM-dd}&persona={personaId}", "18-calendar-month-en"),
+                     ($"/calendar?view=day&date={wednesday:yyyy-MM-dd}&persona={personaId}", "18-calendar-day-en"),
+                     ($"/personas/{personaId}/grid", "19-grid-en"),
+                 })
         {
             var english = await fixture.OpenAsync("/culture/en?redirect=" + Uri.EscapeDataString(path));
             await Expect(english.Locator("[data-testid=interactive]")).ToBeAttachedAsync();
