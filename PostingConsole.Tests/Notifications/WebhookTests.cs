@@ -23,6 +23,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Bodies answered 200, in arrival order.</summary>
     public ConcurrentQueue<JsonElement> Received { get; } = new();
 
+    /// <summary>The same deliveries as they arrived: the body's text and the request's headers (to verify a signature).</summary>
+    public ConcurrentQueue<(string Body, Dictionary<string, string> Headers)> Raw { get; } = new();
+
     public string Url => app.Urls.First() + "/hook";
 
     /// <summary>Answer 500 to the next <paramref name="count"/> deliveries (the receiver is down).</summary>
@@ -64,8 +67,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             Interlocked.Increment(ref receiver.arrived);
             if (receiver.held is { } gate) await gate.Task;
             if (Interlocked.Decrement(ref receiver.failNext) >= 0) return Results.StatusCode(500);
-            using var body = await JsonDocument.ParseAsync(request.Body);
+            using var reader = new StreamReader(request.Body);
+            var text = await reader.ReadToEndAsync();
+            using var body = JsonDocument.Parse(text);
             receiver.Received.Enqueue(body.RootElement.Clone());
+            receiver.Raw.Enqueue((text, request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
             return Results.Ok();
         });
         await app.StartAsync();

@@ -214,6 +214,7 @@ public sealed class WebhookMessageEntityTypeConfiguration : IEntityTypeConfigura
         builder.Property(m => m.EventId).HasMaxLength(32);
         builder.Property(m => m.Type).HasMaxLength(40);
         builder.Property(m => m.LastError).HasMaxLength(1000);
+        builder.PrimitiveCollection(m => m.DeliveredTo);
         // The sender's query: what is not delivered yet, by when it is due.
         builder.HasIndex(m => new { m.DeliveredAt, m.NextAttemptAt });
     }

@@ -6,8 +6,8 @@ namespace PostingConsole.Domain;
 /// <summary>
 /// One outbound event of the HTTP API (docs/architecture.md#the-api) (<c>post.published</c>, <c>post.failed</c>, <c>persona.needs_reauth</c>,
 /// <c>persona.suspended</c>, <c>image.needs_regeneration</c>), stored in the same transaction as the change it
-/// reports (an outbox), so a restart loses nothing. <see cref="WebhookSender"/> POSTs <see cref="Body"/> to every
-/// URL of <c>Notifications:Webhooks</c> until all accept it; receivers deduplicate on <c>id</c>.
+/// reports (an outbox), so a restart loses nothing. <c>WebhookSender</c> POSTs <see cref="Body"/> to each receiver that wants
+/// it until each has accepted it once (<see cref="DeliveredTo"/>); receivers can still deduplicate on <c>id</c> (<c>webhook-id</c>).
 /// </summary>
 public sealed class WebhookMessage
 {
@@ -24,6 +24,9 @@ public sealed class WebhookMessage
     public DateTime? DeliveredAt { get; set; }
     public DateTime? GaveUpAt { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>The receivers (their URLs) that accepted it: a retry goes only to the others, so no receiver gets it twice.</summary>
+    public List<string> DeliveredTo { get; set; } = [];
 
     public static WebhookMessage Create(string type, object fields, DateTime now)
     {

@@ -10,9 +10,13 @@ using PostingConsole.Domain;
 namespace PostingConsole.Worker;
 
 /// <summary>
-/// Delivers the outbox (<see cref="WebhookMessage"/>): each due message is POSTed to every configured URL; when all
-/// answer 2xx it is delivered, otherwise it is tried again later (30 s, doubling, at most an hour apart) and given
-/// up after <see cref="MaxAttempts"/>. The outbox is the retry: no in-process retry is stacked on top.
+/// Delivers the outbox (<see cref="WebhookMessage"/>) to each receiver on its own (<c>Notifications:Receivers</c>, signed, and the
+/// plain <c>Notifications:Webhooks</c> URLs): a due message goes to every receiver that wants its type and has not accepted it
+/// yet; one that answers 2xx is recorded (<see cref="WebhookMessage.DeliveredTo"/>) and never gets it again, so a receiver that is
+/// down delays and duplicates nothing for the others. What is left is tried again later (30 s, doubling, at most an hour apart)
+/// and given up after <see cref="MaxAttempts"/>. A receiver with a secret gets the Standard Webhooks headers (<c>webhook-id</c>:
+/// the event's id, <c>webhook-timestamp</c>, <c>webhook-signature</c>), made by the StandardWebhooks library. The outbox is the
+/// retry: no in-process retry is stacked on top.
 /// </summary>
 /// <remarks>With several console processes on one PostgreSQL database, one of them delivers at a time (<see cref="DatabaseLocks"/>).</remarks>
 public sealed class WebhookSender(
@@ -39,7 +43,7 @@ public sealed class WebhookSender(
 
     private async Task<int> DeliverAsync(CancellationToken cancellationToken)
     {
-        var urls = options.CurrentValue.Webhooks;
+        var receivers = options.CurrentValue.AllReceivers;
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var due = await db.WebhookMessages
@@ -49,7 +53,7 @@ public sealed class WebhookSender(
         var delivered = 0;
         foreach (var message in due)
         {
-            var error = await SendToAllAsync(urls, message, cancellationToken);
+            var error = await SendToEachAsync(receivers, message, cancellationToken);
             if (error is null)
             {
                 message.DeliveredAt = now;
@@ -83,28 +87,42 @@ public sealed class WebhookSender(
         return delivered;
     }
 
-    /// <summary>Null when every URL accepted the message, else what went wrong (never the body).</summary>
-    private async Task<string?> SendToAllAsync(IReadOnlyList<string> urls, WebhookMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the message to each receiver that wants it and has not accepted it yet, recording each that does; null when none is
+    /// left, else what went wrong with the others (never the body).
+    /// </summary>
+    private async Task<string?> SendToEachAsync(IReadOnlyList<WebhookReceiverOptions> receivers, WebhookMessage message, CancellationToken cancellationToken)
     {
         var http = clients.CreateClient(Client);
         var errors = new List<string>();
-        foreach (var url in urls)
+        foreach (var receiver in receivers.Where(r => r.Wants(message.Type) && !message.DeliveredTo.Contains(r.Url)))
         {
             try
             {
                 using var content = new StringContent(message.Body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+                using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url) { Content = content };
                 request.Headers.Add("X-PostingConsole-Event", message.Type);
+                if (receiver.Secret is { } secret) Sign(request, secret, message);
                 using var response = await http.SendAsync(request, cancellationToken);
-                if (!response.IsSuccessStatusCode) errors.Add($"{url}: HTTP {(int)response.StatusCode}");
+                if (response.IsSuccessStatusCode) message.DeliveredTo = [.. message.DeliveredTo, receiver.Url];
+                else errors.Add($"{receiver.Url}: HTTP {(int)response.StatusCode}");
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                errors.Add($"{url}: {ex.GetType().Name} {ex.Message}");
+                errors.Add($"{receiver.Url}: {ex.GetType().Name} {ex.Message}");
             }
         }
 
         return errors.Count == 0 ? null : string.Join("; ", errors);
+    }
+
+    /// <summary>The Standard Webhooks headers: the event's id, the sending time, and the HMAC-SHA256 signature of <c>id.timestamp.body</c>.</summary>
+    private void Sign(HttpRequestMessage request, string secret, WebhookMessage message)
+    {
+        var sent = time.GetUtcNow();
+        request.Headers.Add("webhook-id", message.EventId);
+        request.Headers.Add("webhook-timestamp", sent.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", new StandardWebhooks.StandardWebhook(secret).Sign(message.EventId, sent, message.Body));
     }
 }
 

@@ -1154,6 +1154,10 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.Property<DateTime?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.PrimitiveCollection<List<string>>("DeliveredTo")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("EventId")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -1103,6 +1103,10 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DeliveredAt")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("DeliveredTo")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EventId")
                         .IsRequired()
                         .HasMaxLength(32)
