@@ -24,7 +24,8 @@ public sealed class PersonaOperations(IDbContextFactory<PostingDbContext> contex
         if (persona is null) return OperationResult<int>.NotFound($"Persona {personaId} does not exist.");
         var journal = new Journal(db, hub, time);
         var earliest = journal.Now + SlotService.Lead;
-        var posts = await db.Posts.Where(p => p.PersonaId == personaId && p.Slotted && p.Status == PostStatus.Scheduled && p.NextAttemptAt > earliest)
+        // From the earliest time a slot may take (a post placed at it is not due yet), as the placement counts it.
+        var posts = await db.Posts.Where(p => p.PersonaId == personaId && p.Slotted && p.Status == PostStatus.Scheduled && p.NextAttemptAt >= earliest)
             .OrderBy(p => p.NextAttemptAt).ToListAsync(cancellationToken);
         var moving = posts.Select(p => p.Id).ToList();
         var moved = 0;
