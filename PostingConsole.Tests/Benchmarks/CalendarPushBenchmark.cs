@@ -10,26 +10,32 @@ using Xunit.Abstractions;
 namespace PostingConsole.Tests.Benchmarks;
 
 /// <summary>
-/// Issue 27's push figure: 10 Chromium tabs on the same week of the calendar; posts moved one after another (the schedule edit a
+/// Issue 27's push figure: 10 Chromium tabs on the same week of the calendar, a week of 2,000 posts of 100 personas; posts moved one after another (the schedule edit a
 /// drop makes); in each tab, the time from the server's change event to the chip standing in its new cell in the DOM.
 /// </summary>
 [Collection(BenchmarkReport.Collection)]
 public class CalendarPushBenchmark(ITestOutputHelper output)
 {
-    /// <summary>Records, in the page, when each chip is first seen in each cell.</summary>
+    /// <summary>Records, in the page, when each chip is first seen in each cell (looking only at what each DOM change added, so the
+    /// measuring does not take the CPU the ten tabs and the server share).</summary>
     private const string Observe = """
         () => {
           window.__seen = {};
-          const scan = () => {
-            const now = Date.now();
-            for (const chip of document.querySelectorAll('[data-testid=cal-chip]')) {
-              const cell = chip.closest('[data-cell]');
-              const key = chip.dataset.postId + '@' + (cell ? cell.dataset.cell : '');
-              if (!(key in window.__seen)) window.__seen[key] = now;
-            }
+          const note = (chip, now) => {
+            const cell = chip.closest('[data-cell]');
+            const key = chip.dataset.postId + '@' + (cell ? cell.dataset.cell : '');
+            if (!(key in window.__seen)) window.__seen[key] = now;
           };
-          new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
-          scan();
+          const scan = (root, now) => {
+            if (root.nodeType !== 1) return;
+            if (root.matches('[data-testid=cal-chip]')) note(root, now);
+            for (const chip of root.querySelectorAll('[data-testid=cal-chip]')) note(chip, now);
+          };
+          new MutationObserver(records => {
+            const now = Date.now();
+            for (const record of records) for (const node of record.addedNodes) scan(node, now);
+          }).observe(document.body, { childList: true, subtree: true });
+          scan(document.body, Date.now());
         }
         """;
 
@@ -51,6 +57,12 @@ public class CalendarPushBenchmark(ITestOutputHelper output)
             var app = fixture.App;
             var clock = app.GetService<ConsoleClock>();
             var monday = CalendarLayout.WeekStart(clock.ToLocal(DateTime.UtcNow)).AddDays(7);
+            // The week of issue 27's figure: 2,000 posts of 100 personas stand in it while the moved ones move.
+            await using (var db = app.CreateDbContext())
+            {
+                await CalendarWeekSeed.AddAsync(db, monday, postsPerPersona: 20, clock.ToUtc);
+            }
+
             var ids = new List<int>();
             for (var i = 0; i < moves; i++)
             {
@@ -104,13 +116,21 @@ public class CalendarPushBenchmark(ITestOutputHelper output)
                 await Task.Delay(500);
             }
 
+            var slowest = ids.ToDictionary(id => id, _ => 0L);
             foreach (var page in pages)
             {
                 var seen = await page.EvaluateAsync<Dictionary<string, long>>("() => window.__seen");
                 foreach (var id in ids)
                 {
-                    if (seen.TryGetValue($"{id}@{cells[id]}", out var at)) latencies.Add(at - changed[id]);
-                    else misses++;
+                    if (seen.TryGetValue($"{id}@{cells[id]}", out var at))
+                    {
+                        latencies.Add(at - changed[id]);
+                        slowest[id] = Math.Max(slowest[id], at - changed[id]);
+                    }
+                    else
+                    {
+                        misses++;
+                    }
                 }
             }
 
@@ -119,9 +139,10 @@ public class CalendarPushBenchmark(ITestOutputHelper output)
             misses.ShouldBe(0, "every open calendar shows every move");
             return
             [
-                $"calendar push: {tabs} Chromium tabs on the same week, {moves} posts moved one after another (the schedule edit a drop makes)",
+                $"calendar push: {tabs} Chromium tabs on the same week of 2,000 posts of 100 personas, {moves} posts moved one after another (the schedule edit a drop makes)",
                 $"  change event on the server -> chip in its new cell in each tab's DOM: p50 {P(0.5):0} ms, p95 {P(0.95):0} ms, max {latencies[^1]:0} ms " +
                 $"over {latencies.Count} updates, {misses} not shown within 10 s (the queue's target: p95 < 150 ms)",
+                $"  the slowest tab of each move, in order: {string.Join(", ", ids.Select(id => $"{slowest[id]} ms"))}",
             ];
         }
         finally

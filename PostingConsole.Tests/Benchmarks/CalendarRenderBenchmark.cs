@@ -34,25 +34,9 @@ public class CalendarRenderBenchmark(ITestOutputHelper output)
         var client = await app.CreateSignedInClientAsync(Roles.Operator);
         var seoul = TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
         var monday = PostingConsole.Components.Pages.Calendar.CalendarLayout.WeekStart(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, seoul)).AddDays(7);
-        var now = DateTime.UtcNow;
         await using (var db = app.CreateDbContext())
         {
-            var personas = Enumerable.Range(0, 100).Select(i => Persona.Create($"페르소나{i}", $"1785{i:000000}", "x", "abcd", null, now)).ToList();
-            db.Personas.AddRange(personas);
-            await db.SaveChangesAsync();
-            var random = new Random(27);
-            foreach (var persona in personas)
-            {
-                // Spread over the week's waking hours, as upstream plans them.
-                var hours = Enumerable.Range(0, 7 * 16).OrderBy(_ => random.Next()).Take(postsPerPersona);
-                foreach (var slot in hours)
-                {
-                    var local = monday.AddDays(slot / 16).AddHours(8 + slot % 16).AddMinutes(random.Next(60));
-                    db.Posts.Add(Post.Create(persona.Id, null, "demo/demo-01.jpg", $"{persona.Name} {slot}", ["데일리"], TimeZoneInfo.ConvertTimeToUtc(local, seoul), null, now));
-                }
-            }
-
-            await db.SaveChangesAsync();
+            await CalendarWeekSeed.AddAsync(db, monday, postsPerPersona, local => TimeZoneInfo.ConvertTimeToUtc(local, seoul));
         }
 
         var url = $"/calendar?view=week&date={monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using PostingConsole.Components.Pages.Calendar;
+using PostingConsole.Components.Shared;
 using PostingConsole.Domain;
 using PostingConsole.Security;
 using PostingConsole.Tests.TestInfrastructure;
@@ -139,6 +140,43 @@ public class CalendarScreenTests : ConsoleComponentTest
         page.FindAll("[data-testid=cal-move]").ShouldBeEmpty();
         page.FindAll("[data-testid=cal-select]").ShouldBeEmpty();
         page.FindAll("[data-testid=cal-selection]").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_change_made_elsewhere_reads_that_post_alone_and_puts_it_in_place()
+    {
+        var (_, moved) = await SeedAsync(at: Kst(11, 25, 9, 40));
+        var (_, cancelled) = await SeedAsync("민지", at: Kst(11, 25, 10, 0));
+        var (_, quiet) = await SeedAsync("하나", at: Kst(11, 25, 11, 0));
+        var page = Open("view=week&date=2026-11-25&status=Scheduled");
+        page.WaitForAssertion(() => CellOf(page, quiet.Id).ShouldBe("2026-11-25T11"));
+
+        // Changed where no event is published (another console process on the database): a patch does not read it.
+        await using (var db = Db())
+        {
+            await db.Posts.Where(p => p.Id == quiet.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.ScheduledAt, Kst(11, 26, 8, 0)));
+        }
+
+        var operations = Service<PostingConsole.Operations.PostOperations>();
+        (await operations.EditAsync(TestActors.Operator, moved.Id, new PostingConsole.Operations.PostEdit(null, null, Kst(11, 27, 15, 40)), default)).Succeeded.ShouldBeTrue();
+        page.WaitForAssertion(() => CellOf(page, moved.Id).ShouldBe("2026-11-27T15"), TimeSpan.FromSeconds(5));
+        CellOf(page, quiet.Id).ShouldBe("2026-11-25T11", "only the post the event named was read again");
+
+        // Cancelled: no longer in the view's filter (Scheduled), so it leaves (a refresh comes at most every quarter second).
+        Time.Advance(LiveComponentBase.MinRefreshInterval);
+        (await operations.CancelAsync(TestActors.Operator, cancelled.Id, default)).Succeeded.ShouldBeTrue();
+        page.WaitForAssertion(() => page.FindAll($"[data-post-id='{cancelled.Id}']").ShouldBeEmpty(), TimeSpan.FromSeconds(5));
+
+        // Created elsewhere in the range: it arrives.
+        Time.Advance(LiveComponentBase.MinRefreshInterval);
+        var (_, created) = await SeedAsync("새별", at: Kst(11, 28, 9, 0));
+        Service<PostingConsole.Notifications.EventHub>().Publish(
+            new PostingConsole.Notifications.PostChanged(DateTime.UtcNow, created.Id, created.PersonaId, PostStatus.Scheduled, null));
+        page.WaitForAssertion(() => CellOf(page, created.Id).ShouldBe("2026-11-28T09"), TimeSpan.FromSeconds(5));
+
+        // A navigation loads the range again, and sees what no event told.
+        var again = Open("view=week&date=2026-11-25&status=Scheduled");
+        again.WaitForAssertion(() => CellOf(again, quiet.Id).ShouldBe("2026-11-26T08"));
     }
 
     private async Task<Post> ReadAsync(int id)

@@ -20,7 +20,8 @@ public sealed record PostFilter(
     bool WithMissed = false,
     DateTime? OpenOrFromUtc = null,
     MediaType? MediaType = null,
-    bool NewestFirst = false);
+    bool NewestFirst = false,
+    IReadOnlyCollection<int>? Ids = null);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
 
@@ -172,6 +173,7 @@ public sealed class PostQueries(IDbContextFactory<PostingDbContext> contextFacto
             }
         }
 
+        if (filter.Ids is { } ids) query = query.Where(p => ids.Contains(p.Id));
         if (filter.PersonaId is { } personaId) query = query.Where(p => p.PersonaId == personaId);
         if (filter.FromUtc is { } from) query = query.Where(p => p.ScheduledAt >= from);
         if (filter.ToUtc is { } to) query = query.Where(p => p.ScheduledAt < to);

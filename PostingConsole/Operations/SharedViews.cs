@@ -18,6 +18,9 @@ public sealed class SharedViews(EventHub hub, TimeProvider time)
     /// <summary>Questions kept at most (filters and pages in use); beyond it the cache starts afresh.</summary>
     private const int MaxQuestions = 512;
 
+    /// <summary>Beyond this many questions, answers past <see cref="MaxAge"/> (which serve nobody) are dropped as new ones come.</summary>
+    private const int PruneFrom = 64;
+
     private readonly ConcurrentDictionary<object, Answer> answers = new();
 
     /// <summary>
@@ -30,6 +33,7 @@ public sealed class SharedViews(EventHub hub, TimeProvider time)
         var version = hub.Published;
         var now = time.GetTimestamp();
         if (answers.Count > MaxQuestions) answers.Clear();
+        else if (answers.Count > PruneFrom) Prune(now);
         Answer? mine = null;
         Answer Create() => mine = new Answer(version, now, new Lazy<Task<object?>>(() => Task.Run(async () => (object?)await query())));
         var answer = answers.AddOrUpdate(question, _ => Create(),
@@ -42,6 +46,15 @@ public sealed class SharedViews(EventHub hub, TimeProvider time)
         {
             // Another screen's query failed (a busy database, say): this screen asks on its own once, rather than failing with it.
             return await query();
+        }
+    }
+
+    /// <summary>Drops answers too old to serve: a question asked once (a calendar's patch of one move) does not hold its answer.</summary>
+    private void Prune(long now)
+    {
+        foreach (var (question, answer) in answers)
+        {
+            if (time.GetElapsedTime(answer.StartedAt, now) >= MaxAge) answers.TryRemove(new KeyValuePair<object, Answer>(question, answer));
         }
     }
 
