@@ -15,6 +15,7 @@ public partial class LayerTests
         ["Configuration"] = 0,
         ["Domain"] = 0,
         ["Notifications"] = 1,
+        ["Observability"] = 1,
         ["Data"] = 2,
         ["Security"] = 2,
         ["Publishing"] = 3,

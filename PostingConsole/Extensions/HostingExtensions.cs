@@ -31,6 +31,7 @@ public static class HostingExtensions
         builder.AddConsoleSecurity();
         builder.AddPostingApi();
         builder.AddConsoleUi();
+        builder.AddPostingTelemetry();
         return builder;
     }
 
@@ -74,6 +75,7 @@ public static class HostingExtensions
         app.MapMediaEndpoints();
         app.MapCultureEndpoint();
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapAccountEndpoints();
         app.UsePostingEngine();
         app.MapPostingApi();

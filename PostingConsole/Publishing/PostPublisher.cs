@@ -30,6 +30,7 @@ public sealed class PostPublisher(
     FirstCommentStep firstComment,
     PublishedStep published,
     EventHub hub,
+    Observability.PostingMetrics metrics,
     TimeProvider time,
     ILogger<PostPublisher> logger)
 {
@@ -46,7 +47,11 @@ public sealed class PostPublisher(
             return;
         }
 
+        // One span per run (a child per Graph call, from HttpClient's instrumentation), when traces are exported.
+        using var span = Observability.PostingMetrics.Source.StartActivity("post.run");
+        span?.SetTag("post.id", post.Id).SetTag("persona.id", owner.Id).SetTag("media_type", post.MediaType.ToString());
         var run = new PublishRun(db, post, owner, claim, new Journal(db, hub, time), cancellationToken);
+        metrics.RunStarted(time.GetUtcNow().UtcDateTime - (post.NextAttemptAt ?? post.ScheduledAt));
         try
         {
             // Written with the first save; the dispatcher already announced ⚙️ when it claimed the post.
@@ -56,13 +61,17 @@ public sealed class PostPublisher(
                 if (!step.AppliesTo(run)) continue;
                 var result = await step.RunAsync(run);
                 logger.StepDone(post.Id, step.Name, result);
-                if (result == StepResult.Stop) return;
+                if (result == StepResult.Stop) break;
             }
+
+            metrics.RunEnded(post);
+            span?.SetTag("post.status", post.Status.ToString());
         }
         catch (DbUpdateConcurrencyException ex) when (ex.Entries.Any(e => e.Entity == post))
         {
             // The claim number (or the row version) moved on: another dispatcher owns the post; nothing of this run is written.
             logger.ClaimLost(claim.PostId, claim.Number, "at a save");
+            span?.SetTag("post.status", "claim_lost");
         }
     }
 }

@@ -21,7 +21,7 @@ namespace PostingConsole.Worker;
 /// <remarks>With several console processes on one PostgreSQL database, one of them delivers at a time (<see cref="DatabaseLocks"/>).</remarks>
 public sealed class WebhookSender(
     IDbContextFactory<PostingDbContext> contextFactory, IHttpClientFactory clients, IOptionsMonitor<NotificationOptions> options,
-    DatabaseLocks locks, TimeProvider time, ILogger<WebhookSender> logger)
+    DatabaseLocks locks, Observability.PostingMetrics metrics, TimeProvider time, ILogger<WebhookSender> logger)
 {
     public const string Client = "webhooks";
     public const int MaxAttempts = 20;
@@ -104,11 +104,13 @@ public sealed class WebhookSender(
                 request.Headers.Add("X-PostingConsole-Event", message.Type);
                 if (receiver.Secret is { } secret) Sign(request, secret, message);
                 using var response = await http.SendAsync(request, cancellationToken);
+                metrics.WebhookDelivered(response.IsSuccessStatusCode);
                 if (response.IsSuccessStatusCode) message.DeliveredTo = [.. message.DeliveredTo, receiver.Url];
                 else errors.Add($"{receiver.Url}: HTTP {(int)response.StatusCode}");
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                metrics.WebhookDelivered(false);
                 errors.Add($"{receiver.Url}: {ex.GetType().Name} {ex.Message}");
             }
         }

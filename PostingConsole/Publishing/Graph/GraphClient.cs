@@ -13,7 +13,7 @@ namespace PostingConsole.Publishing.Graph;
 /// Timeouts and the retry of safe (GET) calls come from the resilience handler registered with it;
 /// <c>media_publish</c> is a POST and is never retried here.
 /// </summary>
-public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
+public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint, Observability.PostingMetrics metrics)
 {
     /// <summary><c>POST /{ig-user-id}/media</c>: a feed photo, a story, a reel, a carousel child or a carousel (see <see cref="ContainerRequest"/>).</summary>
     public Task<GraphResult<string>> CreateContainerAsync(string igUserId, string token, ContainerRequest container, CancellationToken cancellationToken) =>
@@ -132,7 +132,35 @@ public sealed class GraphClient(HttpClient http, GraphEndpoint endpoint)
         SendAsync<MediaListResponse, IReadOnlyList<MediaItem>>(HttpMethod.Get, $"{Escape(igUserId)}/stories?fields=id,caption,timestamp,permalink",
             token, null, r => r.Data, cancellationToken);
 
+    /// <summary>One Graph call, counted in the metrics by the calling method's name (<c>PublishAsync</c> is <c>publish</c>).</summary>
     private async Task<GraphResult<TValue>> SendAsync<TBody, TValue>(HttpMethod method, string relative, string token,
+        Dictionary<string, string>? form, Func<TBody, TValue?> select, CancellationToken cancellationToken,
+        [System.Runtime.CompilerServices.CallerMemberName] string caller = "") where TValue : notnull
+    {
+        metrics.GraphCallStarted();
+        GraphError? error = Abandoned;
+        try
+        {
+            var result = await CallAsync(method, relative, token, form, select, cancellationToken);
+            error = result.Error;
+            return result;
+        }
+        finally
+        {
+            metrics.GraphCallEnded(EndpointName(caller), error switch { null => "ok", { NoAnswer: true } => "no_answer", _ => "error" }, error?.Code, error?.Subcode);
+        }
+    }
+
+    /// <summary>A call given up by its caller (cancelled, the process stopping): counted as one with no answer.</summary>
+    private static readonly GraphError Abandoned = new(null, null, null, "cancelled", NoAnswer: true);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> EndpointNames = new();
+
+    /// <summary><c>GetContainerStatusAsync</c> → <c>get_container_status</c>: one tag value per client method.</summary>
+    private static string EndpointName(string caller) => EndpointNames.GetOrAdd(caller, name =>
+        System.Text.RegularExpressions.Regex.Replace(name.EndsWith("Async", StringComparison.Ordinal) ? name[..^5] : name, "(?<=[a-z])([A-Z])", "_$1").ToLowerInvariant());
+
+    private async Task<GraphResult<TValue>> CallAsync<TBody, TValue>(HttpMethod method, string relative, string token,
         Dictionary<string, string>? form, Func<TBody, TValue?> select, CancellationToken cancellationToken) where TValue : notnull
     {
         using var request = new HttpRequestMessage(method, endpoint.Resolve(relative));
