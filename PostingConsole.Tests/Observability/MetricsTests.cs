@@ -126,6 +126,12 @@ public sealed class MetricsTests : IAsyncLifetime
         // ASP.NET Core's and the runtime's own.
         metrics.Named("http_server_request_duration_seconds_count").ShouldNotBeEmpty();
         metrics.Samples.ShouldContain(s => s.Name.StartsWith("dotnet_gc_", StringComparison.Ordinal));
+
+        // The Grafana dashboard in the repository asks only for metrics the console serves.
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "grafana", "posting-console.json"));
+        var asked = System.Text.RegularExpressions.Regex.Matches(dashboard, "posting_[a-z_]+").Select(m => m.Value).Distinct().ToList();
+        asked.Count.ShouldBeGreaterThan(8);
+        asked.ShouldAllBe(name => metrics.Types.ContainsKey(name) || metrics.Samples.Any(s => s.Name == name));
     }
 
     [Fact]
