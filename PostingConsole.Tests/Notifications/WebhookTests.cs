@@ -28,6 +28,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url => app.Urls.First() + "/hook";
 
+    /// <summary>The receiver's root: any path under it is received too (e.g. a Telegram Bot API stand-in).</summary>
+    public string BaseUrl => app.Urls.First() + "/";
+
+    /// <summary>The path of each request received, in order.</summary>
+    public ConcurrentQueue<string> Paths { get; } = new();
+
     /// <summary>Answer 500 to the next <paramref name="count"/> deliveries (the receiver is down).</summary>
     public void FailNext(int count) => failNext = count;
 
@@ -62,7 +68,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var receiver = new WebhookReceiver(null!);
         var app = builder.Build();
         receiver = new WebhookReceiver(app);
-        app.MapPost("/hook", async (HttpRequest request) =>
+        app.MapPost("/{**path}", async (HttpRequest request) =>
         {
             Interlocked.Increment(ref receiver.arrived);
             if (receiver.held is { } gate) await gate.Task;
@@ -71,6 +77,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var text = await reader.ReadToEndAsync();
             using var body = JsonDocument.Parse(text);
             receiver.Received.Enqueue(body.RootElement.Clone());
+            receiver.Paths.Enqueue(request.Path.Value ?? "");
             receiver.Raw.Enqueue((text, request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
             return Results.Ok();
         });

@@ -20,6 +20,7 @@ public sealed class DatabaseLocks(IDbContextFactory<PostingDbContext> contextFac
         Startup = 8_008_004,
         Readiness = 8_008_005,
         Insights = 8_008_006,
+        AlertOutbox = 8_008_007,
     }
 
     /// <summary>

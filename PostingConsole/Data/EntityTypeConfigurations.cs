@@ -144,6 +144,10 @@ public sealed class AlertEntityTypeConfiguration : IEntityTypeConfiguration<Aler
         builder.Property(a => a.Code).HasMaxLength(48);
         builder.Property(a => a.Args).HasMaxLength(4000);
         builder.Ignore(a => a.Notice);
+        builder.PrimitiveCollection(a => a.DeliveredTo);
+        builder.Property(a => a.DeliveryError).HasMaxLength(1000);
+        // The alert channels' pass reads what is still to deliver.
+        builder.HasIndex(a => new { a.DeliveryPending, a.DeliveryNextAt });
         // One open alert per incident, even when two posts hit the same dead token at once.
         builder.HasIndex(a => a.IncidentKey).IsUnique().HasFilter("\"ResolvedAt\" IS NULL");
         builder.HasIndex(a => a.At);

@@ -56,6 +56,7 @@ public sealed class Journal(PostingDbContext db, EventHub hub, TimeProvider time
         var alert = new Alert
         {
             At = Now, Kind = kind, IncidentKey = incidentKey, Message = message, Code = notice.Code, Args = notice.ArgsJson(), PersonaId = personaId, PostId = postId,
+            DeliveryPending = true, DeliveryNextAt = Now, // for the alert channels (Worker/AlertSender), committed with the incident
         };
         db.Alerts.Add(alert);
         pending.Add(() => new AlertRaised(alert.At, alert.Id, alert.Kind, alert.Message, alert.PersonaId, alert.PostId, notice));

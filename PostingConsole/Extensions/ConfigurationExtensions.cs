@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using PostingConsole.Configuration;
+using PostingConsole.Notifications;
 
 namespace PostingConsole.Extensions;
 
@@ -38,6 +39,7 @@ public static class ConfigurationExtensions
         services.AddValidatedOptions<ConsoleOptions, ConsoleOptionsValidator>(ConsoleOptions.Section);
         services.AddValidatedOptions<NotificationOptions, NotificationOptionsValidator>(NotificationOptions.Section);
         services.AddValidatedOptions<ObservabilityOptions, ObservabilityOptionsValidator>(ObservabilityOptions.Section);
+        services.AddValidatedOptions<AlertOptions, AlertOptionsValidator>(AlertOptions.Section);
         services.AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(SandboxOptions.Section);
         services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.Section);
         services.AddValidatedOptions<ReadinessOptions, ReadinessOptionsValidator>(ReadinessOptions.Section);

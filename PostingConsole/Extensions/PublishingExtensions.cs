@@ -72,6 +72,10 @@ public static class PublishingExtensions
         // Outbound events: the outbox is the retry, so no resilience handler here; a short timeout per POST.
         services.AddHttpClient(Worker.WebhookSender.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<Worker.WebhookSender>();
+        // The alert channels: their requests are never logged (a Telegram URL holds the bot token, a Slack URL is a secret).
+        services.AddHttpClient(Worker.AlertChannels.Client, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<Worker.AlertChannels>();
+        services.AddSingleton<Worker.AlertSender>();
 
         // The publisher's steps, and what they share (Publishing/Pipeline).
         services.AddSingleton<Publishing.Pipeline.PublishCalls>();

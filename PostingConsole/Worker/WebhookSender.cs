@@ -128,8 +128,9 @@ public sealed class WebhookSender(
     }
 }
 
-/// <summary>Runs <see cref="WebhookSender"/> every few seconds, and at once when a unit of work queued a message.</summary>
-public sealed class WebhookLoop(WebhookSender sender, EventHub hub, TimeProvider time, IOptions<PostingOptions> options, ILogger<WebhookLoop> logger)
+/// <summary>Runs the outboxes (<see cref="WebhookSender"/>, <see cref="AlertSender"/>) every few seconds, and at once when a unit of
+/// work queued a message or raised an alert.</summary>
+public sealed class WebhookLoop(WebhookSender sender, AlertSender alerts, EventHub hub, TimeProvider time, IOptions<PostingOptions> options, ILogger<WebhookLoop> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
@@ -140,7 +141,7 @@ public sealed class WebhookLoop(WebhookSender sender, EventHub hub, TimeProvider
         if (!options.Value.AutoDispatch) return; // only the process that runs the queue delivers the outbound events
         using var _ = hub.Subscribe(e =>
         {
-            if (e is WebhookQueued) signal.Wake();
+            if (e is WebhookQueued or AlertRaised) signal.Wake();
             return Task.CompletedTask;
         });
         while (!stoppingToken.IsCancellationRequested)
@@ -149,6 +150,7 @@ public sealed class WebhookLoop(WebhookSender sender, EventHub hub, TimeProvider
             try
             {
                 await sender.DeliverDueAsync(stoppingToken);
+                await alerts.DeliverDueAsync(stoppingToken);
                 await Task.WhenAny(woken, Task.Delay(Idle, time, stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

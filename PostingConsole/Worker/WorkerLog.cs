@@ -23,4 +23,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Error, Message = "Webhook delivery pass failed; trying again shortly")]
     public static partial void WebhookPassFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5090, Level = LogLevel.Error, Message = "Alert {AlertId} ({Kind}) given up after {Attempts} tries: {Error}")]
+    public static partial void AlertGivenUp(this ILogger logger, long alertId, Domain.AlertKind kind, int attempts, string error);
+
+    [LoggerMessage(EventId = 5091, Level = LogLevel.Warning, Message = "Alert {AlertId} ({Kind}) not delivered to every channel (attempt {Attempts}): {Error}")]
+    public static partial void AlertNotDelivered(this ILogger logger, long alertId, Domain.AlertKind kind, int attempts, string error);
 }

@@ -474,6 +474,26 @@ namespace PostingConsole.Data.Migrations.Postgres
                         .HasMaxLength(48)
                         .HasColumnType("character varying(48)");
 
+                    b.PrimitiveCollection<List<string>>("DeliveredTo")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DeliveryError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("DeliveryGaveUpAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeliveryNextAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("DeliveryPending")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("IncidentKey")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -505,6 +525,8 @@ namespace PostingConsole.Data.Migrations.Postgres
                     b.HasIndex("IncidentKey")
                         .IsUnique()
                         .HasFilter("\"ResolvedAt\" IS NULL");
+
+                    b.HasIndex("DeliveryPending", "DeliveryNextAt");
 
                     b.ToTable("Alerts");
                 });

@@ -437,6 +437,26 @@ namespace PostingConsole.Data.Migrations.Sqlite
                         .HasMaxLength(48)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("DeliveredTo")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeliveryError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveryGaveUpAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveryNextAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DeliveryPending")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IncidentKey")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -468,6 +488,8 @@ namespace PostingConsole.Data.Migrations.Sqlite
                     b.HasIndex("IncidentKey")
                         .IsUnique()
                         .HasFilter("\"ResolvedAt\" IS NULL");
+
+                    b.HasIndex("DeliveryPending", "DeliveryNextAt");
 
                     b.ToTable("Alerts");
                 });
