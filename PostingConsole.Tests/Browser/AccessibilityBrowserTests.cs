@@ -39,7 +39,7 @@ public class AccessibilityBrowserTests(DemoBrowserFixture fixture)
 
         var found = new List<string>();
         foreach (var path in new[] { "/", "/?list=true", "/?history=true", "/progress", "/failures", "/readiness", "/personas", $"/posts/{published.Id}", "/users", "/api-keys", "/audit",
-                     "/calendar", "/calendar?view=month", "/calendar?view=day", "/personas/2/grid" })
+                     "/calendar", "/calendar?view=month", "/calendar?view=day", "/personas/2/grid", "/alerts" })
         {
             var page = await fixture.OpenAsync(language == "en" ? "/culture/en?redirect=" + Uri.EscapeDataString(path) : path);
             await Expect(page.Locator("[data-testid=interactive]")).ToBeAttachedAsync();

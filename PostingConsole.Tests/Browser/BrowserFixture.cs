@@ -225,4 +225,16 @@ public sealed class ScreensBrowserCollection : ICollectionFixture<DemoBrowserFix
 public sealed class DemoBrowserFixture : BrowserFixture
 {
     protected override bool SeedDemo => true;
+
+    /// <summary>Two alert channels that do not answer (a refused loopback port), so the alerts' page shows deliveries waiting.</summary>
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Alerts:Channels:0:Kind"] = "Slack",
+        ["Alerts:Channels:0:Target"] = "http://127.0.0.1:9/services/T000/B000/demo",
+        ["Alerts:Channels:1:Kind"] = "Telegram",
+        ["Alerts:Channels:1:Target"] = "123456:ABC-demo:-1001234567890",
+        ["Alerts:Channels:1:Language"] = "en",
+        ["Alerts:Channels:1:Alerts:0"] = "AuthExpired",
+        ["Alerts:TelegramApi"] = "http://127.0.0.1:9/",
+    };
 }

@@ -95,6 +95,7 @@ public static class HostingExtensions
         services.AddSingleton<Insights.InsightsQueries>();
         services.AddSingleton<PersonaOperations>();
         services.AddSingleton<PostQueries>();
+        services.AddSingleton<AlertQueries>();
         services.AddSingleton<ProfileGrid>();
         services.AddSingleton<Readiness.ReadinessQueries>();
         services.AddSingleton<SharedViews>();

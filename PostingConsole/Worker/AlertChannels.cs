@@ -29,7 +29,8 @@ public sealed record AlertText(string Subject, string Body)
         ? new AlertText("[PostingConsole] Test", $"A test from PostingConsole: this channel receives its alerts.\n{new Uri(console, "/alerts").AbsoluteUri}")
         : new AlertText("[PostingConsole] 테스트", $"PostingConsole 테스트 알림입니다. 이 채널로 알림이 옵니다.\n{new Uri(console, "/alerts").AbsoluteUri}");
 
-    private static string Title(AlertKind kind, bool english) => kind switch
+    /// <summary>The alert kind's name, as the channels and the alerts' page show it.</summary>
+    public static string Title(AlertKind kind, bool english) => kind switch
     {
         AlertKind.AuthExpired => english ? "Token expired" : "토큰 만료",
         AlertKind.AccountSuspended => english ? "Account suspended" : "계정 정지",
