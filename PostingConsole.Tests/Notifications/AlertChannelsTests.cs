@@ -42,6 +42,7 @@ public sealed class AlertChannelsTests : IAsyncLifetime
             ["Alerts:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Alerts:Smtp:From"] = "console@example.com",
             ["Alerts:Smtp:UseTls"] = "false",
+            ["Observability:Metrics"] = "true",
         });
     }
 
@@ -107,6 +108,13 @@ public sealed class AlertChannelsTests : IAsyncLifetime
             pending.ShouldAllBe(a => !a.DeliveryError!.Contains(BotToken), "no token in what is stored");
         }
 
+        // The alerts' page: Slack waits for two, the mail for one, Telegram for none; each with what went wrong.
+        var states = await app.GetService<PostingConsole.Operations.AlertQueries>().ChannelStatesAsync(CancellationToken.None);
+        states.Select(c => (c.Channel.Kind.ToString(), c.Pending)).ShouldBe([("Slack", 2), ("Telegram", 0), ("Email", 1)]);
+        states[0].LastError.ShouldNotBeNull().ShouldContain("HTTP 500");
+        states[2].LastError.ShouldNotBeNull();
+        states[1].LastError.ShouldBeNull();
+
         // Back: each gets what it missed, once; Telegram nothing again.
         slack.FailNext(0);
         smtp.Down = false;
@@ -128,6 +136,16 @@ public sealed class AlertChannelsTests : IAsyncLifetime
             (await db.Alerts.CountAsync(a => a.DeliveryPending)).ShouldBe(0);
             (await db.Alerts.CountAsync()).ShouldBe(3);
         }
+
+        // The deliveries are counted in the metrics, by channel and outcome; the alerts' page shows every channel up to date.
+        using var client = new HttpClient { BaseAddress = app.BaseUrl };
+        var metrics = PrometheusText.Parse(await client.GetStringAsync("/metrics"));
+        metrics.Value("posting_alert_deliveries_total", ("channel", "Slack"), ("outcome", "delivered")).ShouldBe(3);
+        metrics.Value("posting_alert_deliveries_total", ("channel", "Telegram"), ("outcome", "delivered")).ShouldBe(3);
+        metrics.Value("posting_alert_deliveries_total", ("channel", "Email"), ("outcome", "delivered")).ShouldBe(2);
+        metrics.Value("posting_alert_deliveries_total", ("channel", "Slack"), ("outcome", "failed")).ShouldBeGreaterThanOrEqualTo(2);
+        var channels = await app.GetService<PostingConsole.Operations.AlertQueries>().ChannelStatesAsync(CancellationToken.None);
+        channels.ShouldAllBe(c => c.Pending == 0 && c.GivenUp == 0);
     }
 
     [Fact]

@@ -80,6 +80,15 @@ public class WebhookReceiversTests : IAsyncLifetime
             headers["webhook-id"].ShouldBe(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString());
         }
 
+        // The alerts' page shows each receiver's state: the one that is down waits with its last error, the others are up to date.
+        var states = await app.GetService<PostingConsole.Operations.AlertQueries>().ReceiverStatesAsync(CancellationToken.None);
+        states.Count.ShouldBe(3);
+        var down = states.Single(r => r.Shown == PostingConsole.Operations.AlertQueries.Shown(alerting.Url));
+        down.Pending.ShouldBe(4, "the three publishes and the suspension it asked for");
+        down.HasSecret.ShouldBeTrue();
+        down.LastError.ShouldNotBeNull().ShouldContain("HTTP 500");
+        states.Where(r => r != down).ShouldAllBe(r => r.Pending == 0 && r.GivenUp == 0 && r.LastError == null);
+
         Should.Throw<Exception>(() => new StandardWebhooks.StandardWebhook(AlertsSecret).Verify(analytics.Raw.First().Body, new Microsoft.AspNetCore.Http.HeaderDictionary(
             analytics.Raw.First().Headers.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues(h.Value)))), "another receiver's secret does not verify it");
         plain.Raw.ShouldAllBe(r => !r.Headers.ContainsKey("webhook-signature"), "a plain URL is not signed");
@@ -101,5 +110,7 @@ public class WebhookReceiversTests : IAsyncLifetime
         }
 
         analytics.Received.Count.ShouldBe(analytics.Received.Select(e => e.GetProperty("id").GetString()).Distinct().Count(), "still once each");
+        (await app.GetService<PostingConsole.Operations.AlertQueries>().ReceiverStatesAsync(CancellationToken.None))
+            .ShouldAllBe(r => r.Pending == 0 && r.LastError == null, "every receiver up to date again");
     }
 }

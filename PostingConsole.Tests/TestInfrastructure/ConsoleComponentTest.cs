@@ -79,6 +79,8 @@ public abstract class ConsoleComponentTest : IAsyncLifetime
         services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoServer>();
         services.AddSingleton<PostingConsole.Publishing.ConsoleAddress>();
         services.AddSingleton<PostingConsole.Publishing.Graph.GraphEndpoint>();
+        services.AddMetrics();
+        services.AddSingleton<PostingConsole.Observability.PostingMetrics>();
         services.AddHttpClient<PostingConsole.Publishing.Graph.GraphClient>();
         services.AddSingleton(PostingConsole.Publishing.GraphClock.System);
         services.AddSingleton<PostingConsole.Publishing.GraphCallBudget>();
