@@ -32,12 +32,16 @@ public static class TelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(PostingMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
-                if (options.Metrics) metrics.AddPrometheusExporter();
+                // No cached answer: every scrape reads the counters as they are (Prometheus scrapes every 15 s, not in storms).
+                if (options.Metrics) metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (options.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(otlp => Otlp(otlp, endpoint, "v1/metrics"));
             });
         if (options.OtlpEndpoint is { } traces)
         {
-            telemetry.WithTracing(tracing => tracing.AddSource(PostingMetrics.MeterName).AddHttpClientInstrumentation()
+            // HttpClient's spans record each request's URL path: the alert channels' and the webhooks' requests are left out, their
+            // paths are secrets (a Telegram bot token, a Slack webhook); they send under SuppressInstrumentationScope as well.
+            telemetry.WithTracing(tracing => tracing.AddSource(PostingMetrics.MeterName)
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !request.Options.TryGetValue(PostingMetrics.NoTrace, out _))
                 .AddOtlpExporter(otlp => Otlp(otlp, traces, "v1/traces")));
         }
 
@@ -57,7 +61,8 @@ public static class TelemetryExtensions
     {
         var options = app.Services.GetRequiredService<IOptions<ObservabilityOptions>>().Value;
         if (!options.Metrics) return app;
-        app.UseWhen(c => c.Request.Path.Equals(MetricsPath, StringComparison.OrdinalIgnoreCase), scrape => scrape.Use(async (context, next) =>
+        // Every path the endpoint answers (/metrics, /metrics/): the check runs before it.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase), scrape => scrape.Use(async (context, next) =>
         {
             if (Allowed(context, options.MetricsKey) is { } refusal)
             {
@@ -72,7 +77,9 @@ public static class TelemetryExtensions
     }
 
     /// <returns>Null when the caller may read the metrics; otherwise the status to answer (401 without the key, 403 off loopback).</returns>
-    private static int? Allowed(HttpContext context, string? key)
+    /// <remarks>Without a key, a request that came through a proxy (it names the client it forwards) is refused: behind a reverse
+    /// proxy on the same machine every caller would look like loopback.</remarks>
+    internal static int? Allowed(HttpContext context, string? key)
     {
         if (key is not null)
         {
@@ -81,6 +88,7 @@ public static class TelemetryExtensions
                 System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(key)) ? null : StatusCodes.Status401Unauthorized;
         }
 
+        if (context.Request.Headers.ContainsKey("X-Forwarded-For") || context.Request.Headers.ContainsKey("Forwarded")) return StatusCodes.Status403Forbidden;
         var remote = context.Connection.RemoteIpAddress;
         return remote is null || IPAddress.IsLoopback(remote) ? null : StatusCodes.Status403Forbidden;
     }

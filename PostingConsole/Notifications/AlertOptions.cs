@@ -50,10 +50,11 @@ public sealed partial class AlertChannelOptions
     /// <summary>The channel's identity in the outbox (its kind and a hash of its target): what was delivered where, with no secret stored.</summary>
     public string Key => $"{Kind}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Target)))[..12]}";
 
-    /// <summary>What the alerts' page shows of the channel: the webhook's host, the chat id, the address; never a token.</summary>
+    /// <summary>What the alerts' page shows of the channel: the webhook's host (with the end of its key: two Slack channels differ),
+    /// the chat id, the address; never a token.</summary>
     public string Shown => Kind switch
     {
-        AlertChannelKind.Slack => Uri.TryCreate(Target, UriKind.Absolute, out var url) ? url.Host : "?",
+        AlertChannelKind.Slack => Uri.TryCreate(Target, UriKind.Absolute, out var url) ? $"{url.Host} ({Key[^4..]})" : "?",
         AlertChannelKind.Telegram => TelegramTarget().Match(Target) is { Success: true } m ? $"chat {m.Groups["chat"].Value}" : "?",
         _ => Target,
     };

@@ -28,3 +28,6 @@ public sealed record DispatchChanged(DateTime OccurredAt, bool Running, int InFl
 
 /// <summary>An outbound event was committed to the outbox; the webhook sender wakes up.</summary>
 public sealed record WebhookQueued(DateTime OccurredAt, string Type) : PostingEvent(OccurredAt);
+
+/// <summary>A pass of the alert channels' outbox delivered or retried something: the alerts' page shows the new states.</summary>
+public sealed record AlertDeliveriesChanged(DateTime OccurredAt) : PostingEvent(OccurredAt);

@@ -18,6 +18,9 @@ public sealed class PostingMetrics
     /// <summary>One span per post run (<c>post.run</c>); each Graph call is a child span (HttpClient's instrumentation).</summary>
     public static readonly ActivitySource Source = new(MeterName);
 
+    /// <summary>Set on a request whose URL is a secret (an alert channel's, a webhook's): HttpClient's instrumentation leaves it out.</summary>
+    public static readonly System.Net.Http.HttpRequestOptionsKey<bool> NoTrace = new("PostingConsole.NoTrace");
+
     private readonly Counter<long> publishes;
     private readonly Counter<long> failures;
     private readonly Counter<long> graphCalls;

@@ -74,11 +74,12 @@ public sealed class PostingGauges
         var hour = now.AddHours(1);
         var due = db.Posts.Count(p => (p.Status == PostStatus.Scheduled || p.Status == PostStatus.Retrying) && p.NextAttemptAt < hour);
 
-        var open = new[] { PostStatus.Scheduled, PostStatus.Retrying, PostStatus.Held };
-        var verdicts = db.PostReadiness.AsNoTracking()
-            .Where(r => r.State != ReadinessState.Ready && db.Posts.Any(p => p.Id == r.PostId && open.Contains(p.Status)))
-            .Select(r => r.Problems).ToList();
-        var problems = verdicts.SelectMany(list => list).GroupBy(p => p.Code)
+        // The verdicts that speak for the posts still to go (Post.CurrentReadiness: made for the content as it stands), as the
+        // readiness screen counts them; read from the open posts (the status index), not from every verdict ever made.
+        var problems = db.Posts.AsNoTracking()
+            .Where(p => (p.Status == PostStatus.Scheduled || p.Status == PostStatus.Retrying) && p.Readiness != null && p.Readiness.State != ReadinessState.Ready)
+            .Include(p => p.Readiness).AsEnumerable()
+            .SelectMany(p => p.CurrentReadiness?.Problems ?? []).GroupBy(p => p.Code)
             .Select(g => Gauge(g.Count(), ("kind", g.Key.ToString()))).ToList();
 
         return new Snapshot(stamp, posts, [new Measurement<int>(due)], problems);

@@ -19,7 +19,7 @@ public sealed class SharedViews(EventHub hub, TimeProvider time)
     private const int MaxQuestions = 512;
 
     /// <summary>Beyond this many questions, answers past <see cref="MaxAge"/> (which serve nobody) are dropped as new ones come.</summary>
-    private const int PruneFrom = 64;
+    private const int PruneFrom = 16;
 
     private readonly ConcurrentDictionary<object, Answer> answers = new();
 

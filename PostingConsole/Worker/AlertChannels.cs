@@ -74,7 +74,9 @@ public sealed class AlertChannels(IHttpClientFactory clients, IOptionsMonitor<Al
 
     private async Task PostAsync(Uri url, object body, CancellationToken cancellationToken)
     {
-        using var response = await clients.CreateClient(Client).PostAsJsonAsync(url, body, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Options.Set(Observability.PostingMetrics.NoTrace, true); // the URL is a secret: no span records it
+        using var response = await clients.CreateClient(Client).SendAsync(request, cancellationToken);
         // The status only: the URL (a token, a secret webhook) stays out of the message.
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
     }
@@ -90,6 +92,13 @@ public sealed class AlertChannels(IHttpClientFactory clients, IOptionsMonitor<Al
         await client.ConnectAsync(smtp.Host ?? throw new InvalidOperationException("Alerts:Smtp:Host is not set"), smtp.Port, security, cancellationToken);
         if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
         await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(true, cancellationToken);
+        try
+        {
+            await client.DisconnectAsync(true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or MailKit.ProtocolException or MailKit.CommandException or OperationCanceledException)
+        {
+            // Sent: a QUIT the server did not answer is not a failed delivery (a retry would send the mail again).
+        }
     }
 }

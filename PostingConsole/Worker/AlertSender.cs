@@ -14,11 +14,11 @@ namespace PostingConsole.Worker;
 /// <see cref="Alert.DeliveryPending"/>; each pass sends it to every channel of <c>Alerts:Channels</c> that wants its kind and has
 /// not accepted it (<see cref="Alert.DeliveredTo"/>), in the channel's language with the link to the page that fixes it. A
 /// channel that accepted an alert never gets it again; one that is down is retried (30 s doubling to an hour, 20 tries) and
-/// delays no other. One process delivers at a time (<see cref="DatabaseLocks"/>); run by <see cref="WebhookLoop"/>.
+/// delays no other (at-least-once: only a crash between a send and its save can repeat one). One process delivers at a time (<see cref="DatabaseLocks"/>); run by <see cref="WebhookLoop"/>.
 /// </summary>
 public sealed class AlertSender(
     IDbContextFactory<PostingDbContext> contextFactory, AlertChannels channels, IOptionsMonitor<AlertOptions> options, DatabaseLocks locks,
-    ConsoleAddress address, ConsoleClock clock, PostingMetrics metrics, TimeProvider time, ILogger<AlertSender> logger)
+    ConsoleAddress address, ConsoleClock clock, PostingMetrics metrics, EventHub hub, TimeProvider time, ILogger<AlertSender> logger)
 {
     public const int MaxAttempts = 20;
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
@@ -32,19 +32,21 @@ public sealed class AlertSender(
         return delivered;
     }
 
-    /// <summary>"테스트 보내기": a test message straight to channel <paramref name="index"/>; null when it accepted it, else what went wrong.</summary>
-    public async Task<string?> SendTestAsync(int index, CancellationToken cancellationToken)
+    /// <summary>
+    /// "테스트 보내기": a test message straight to the channel <paramref name="key"/> names (<see cref="AlertChannelOptions.Key"/>: the
+    /// channel the operator clicked, even if the list was reloaded meanwhile); null when it accepted it, else what went wrong. Not
+    /// counted in the delivery metrics (a test is not an alert).
+    /// </summary>
+    public async Task<string?> SendTestAsync(string key, CancellationToken cancellationToken)
     {
-        var channel = options.CurrentValue.Channels.ElementAtOrDefault(index) ?? throw new ArgumentOutOfRangeException(nameof(index));
+        if (options.CurrentValue.Channels.FirstOrDefault(c => c.Key == key) is not { } channel) return "the channel is no longer configured";
         try
         {
             await channels.SendAsync(channel, AlertText.Test(channel.Language, address.Public), cancellationToken);
-            metrics.AlertDelivered(channel.Kind.ToString(), true);
             return null;
         }
         catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
         {
-            metrics.AlertDelivered(channel.Kind.ToString(), false);
             return Describe(channel, ex);
         }
     }
@@ -56,11 +58,20 @@ public sealed class AlertSender(
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var due = await db.Alerts.Where(a => a.DeliveryPending && a.DeliveryNextAt <= now).OrderBy(a => a.Id).Take(50).ToListAsync(cancellationToken);
         var delivered = 0;
+        // A channel that failed once in this pass is not tried again for the next alerts (a mail server that does not answer
+        // costs its timeout once a pass, not once an alert); they wait for its next try.
+        var down = new Dictionary<string, string>();
         foreach (var alert in due)
         {
             var errors = new List<string>();
             foreach (var channel in configured.Where(c => c.Wants(alert.Kind) && !alert.DeliveredTo.Contains(c.Key)))
             {
+                if (down.TryGetValue(channel.Key, out var failed))
+                {
+                    errors.Add(failed);
+                    continue;
+                }
+
                 try
                 {
                     await channels.SendAsync(channel, AlertText.For(alert, channel.Language, address.Public, clock), cancellationToken);
@@ -71,15 +82,17 @@ public sealed class AlertSender(
                 catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
                 {
                     metrics.AlertDelivered(channel.Kind.ToString(), false);
-                    errors.Add(Describe(channel, ex));
+                    errors.Add(down[channel.Key] = Describe(channel, ex));
                 }
             }
 
-            // Saved per alert: a channel that accepted it is on record before the next alert is sent.
+            // Saved per alert, even when the process is stopping: a channel that accepted it is on record before the next alert is
+            // sent (a crash between a send and this save is the one window in which a channel can get an alert twice).
             Settle(alert, errors, now);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
 
+        if (due.Count > 0) hub.Publish(new AlertDeliveriesChanged(now));
         return delivered;
     }
 

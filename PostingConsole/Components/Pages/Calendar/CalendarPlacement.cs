@@ -11,6 +11,7 @@ namespace PostingConsole.Components.Pages.Calendar;
 public sealed class CalendarPlacement
 {
     private static readonly IReadOnlySet<int> None = new HashSet<int>();
+    private static long generations;
 
     private readonly CalendarView view;
     private readonly Func<DateTime, DateTime> toLocal;
@@ -41,6 +42,10 @@ public sealed class CalendarPlacement
             if (view != CalendarView.Day && count > perCell) hidden[group.Key] = count - perCell;
         }
     }
+
+    /// <summary>This placement's number in the process: what a shared patch of it is keyed by (not the placement itself, which the
+    /// cache would then keep).</summary>
+    public long Generation { get; } = Interlocked.Increment(ref generations);
 
     /// <summary>The range's posts, by time.</summary>
     public IReadOnlyList<Post> Posts { get; }

@@ -15,7 +15,9 @@ namespace PostingConsole.Data.Migrations.Postgres
                 name: "DeliveredTo",
                 table: "WebhookMessages",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                // Rows already in the table get an empty list (a NOT NULL column without a default is refused on a table with rows).
+                defaultValueSql: "ARRAY[]::text[]");
         }
 
         /// <inheritdoc />

@@ -16,7 +16,9 @@ namespace PostingConsole.Data.Migrations.Postgres
                 name: "DeliveredTo",
                 table: "Alerts",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                // Rows already in the table get an empty list (a NOT NULL column without a default is refused on a table with rows).
+                defaultValueSql: "ARRAY[]::text[]");
 
             migrationBuilder.AddColumn<int>(
                 name: "DeliveryAttempts",
