@@ -151,11 +151,13 @@ public sealed class SlotIntakeTests
         var mine = app.Now.AddDays(1);
         (await client.PatchAsJsonAsync($"/api/posts/{posts[2].Id}", new { scheduledAt = mine.ToString("O") })).EnsureSuccessStatusCode();
 
-        // Meta's online_followers shows an audience online at 21:00.
+        // Meta's online_followers shows an audience online at an hour twelve hours from the earliest free times (not the hour they
+        // are in already, whatever the time of day the test runs at: at 20:30-21:30 in Seoul a fixed 21:00 was where they stood).
+        var hot = (LocalHour(earliest) + 12) % 24;
         await using (var db = app.CreateDbContext())
         {
             var stored = await db.Personas.SingleAsync(p => p.Id == persona.Id);
-            stored.RecordOnlineFollowers(Enumerable.Range(0, 24).Select(h => h == 21 ? 2_000 : 200).ToList(), app.Now);
+            stored.RecordOnlineFollowers(Enumerable.Range(0, 24).Select(h => h == hot ? 2_000 : 200).ToList(), app.Now);
             await db.SaveChangesAsync();
         }
 
@@ -164,7 +166,7 @@ public sealed class SlotIntakeTests
         foreach (var post in posts.Take(2))
         {
             var moved = await client.GetFromJsonAsync<PostResponse>($"/api/posts/{post.Id}", ApiClientExtensions.Json);
-            LocalHour(moved!.ScheduledAt).ShouldBe(21);
+            LocalHour(moved!.ScheduledAt).ShouldBe(hot);
             moved.SlotReason!.ShouldContain("followers are online");
         }
 

@@ -48,7 +48,7 @@ public sealed class ProfileGrid(
         var (metaAt, media) = await MediaAsync(persona, cancellationToken);
         var ours = published.Select(p => p.MediaId).OfType<string>().ToHashSet();
         var tiles = published.Select(p => new GridTile(p.PublishedAt ?? p.ScheduledAt, p))
-            .Concat(media.Where(m => !ours.Contains(m.Id)).Select(m => new GridTile(Timestamp(m.Timestamp), Media: m)))
+            .Concat(media.Where(m => !ours.Contains(m.Id)).Select(m => new GridTile(Publishing.Graph.GraphTime.Parse(m.Timestamp), Media: m)))
             .OrderByDescending(t => t.At).Take(Squares).ToList();
         return new PersonaGrid(persona,
             upcoming.Where(p => p.MediaType != MediaType.Stories).Select(p => new GridTile(p.ScheduledAt, p)).ToList(),
@@ -71,7 +71,4 @@ public sealed class ProfileGrid(
         read[persona.Id] = fresh;
         return fresh;
     }
-
-    private static DateTime Timestamp(string? value) =>
-        DateTimeOffset.TryParse(value?.Replace("+0000", "+00:00", StringComparison.Ordinal), out var parsed) ? parsed.UtcDateTime : DateTime.MinValue;
 }

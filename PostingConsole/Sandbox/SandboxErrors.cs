@@ -77,8 +77,9 @@ public static class SandboxErrors
     public static IResult NotEnoughViewers() => Error(400,
         $$$"""{"error":{"message":"(#10) Not enough viewers for the media to show insights","type":"OAuthException","code":10,"fbtrace_id":"{{{Trace()}}}"}}""");
 
-    /// <summary>An insights read by a token without <c>instagram_manage_insights</c> (code 10, as the publishing permission's refusal).</summary>
-    public static IResult NoInsightsPermission() => Error(403,
+    /// <summary>A call by a token without the permission it needs (code 10): an insights read without <c>instagram_manage_insights</c>,
+    /// a comment without <c>instagram_manage_comments</c>; Meta answers both as it refuses publishing.</summary>
+    public static IResult NoPermission() => Error(403,
         $$$"""{"error":{"message":"(#10) Application does not have permission for this action","type":"OAuthException","code":10,"fbtrace_id":"{{{Trace()}}}"}}""");
 
     /// <summary>A collaborator or tagged account Meta cannot load: a leading <c>@</c>, a private or unknown username (recorded by Postiz, 110/2207018).</summary>

@@ -18,7 +18,7 @@ public static partial class SandboxGraph
         var (fault, refused) = await AdmitAsync(http, media.IgUserId, state, services);
         if (refused is not null) return refused;
         if (state.TakeServerError(media.IgUserId, SandboxCall.Comment)) return SandboxErrors.ServerError();
-        if (fault == SandboxFault.NoCommentPermission) return SandboxErrors.NoInsightsPermission();
+        if (fault == SandboxFault.NoCommentPermission) return SandboxErrors.NoPermission();
         if (fault == SandboxFault.Restricted) return SandboxErrors.Restricted();
         if (media.Type == MediaType.Stories) return SandboxErrors.BadParameter("Comments are not supported for this media");
 
@@ -46,7 +46,7 @@ public static partial class SandboxGraph
         var (fault, refused) = await AdmitAsync(http, media.IgUserId, state, services);
         if (refused is not null) return refused;
         if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
-        if (fault == SandboxFault.NoCommentPermission) return SandboxErrors.NoInsightsPermission();
+        if (fault == SandboxFault.NoCommentPermission) return SandboxErrors.NoPermission();
         var data = state.CommentsOf(mediaId)
             .Select(c => new MediaComment(c.Id, c.Text, new CommentAuthor(c.FromId, c.FromUsername), c.FromUsername)).ToList();
         return Results.Json(new CommentListResponse(data));

@@ -29,7 +29,7 @@ public static partial class SandboxGraph
             var (fault, refused) = await AdmitAsync(http, id, state, services);
             if (refused is not null) return refused;
             if (state.TakeServerError(id, SandboxCall.Read)) return SandboxErrors.ServerError();
-            if (fault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoInsightsPermission();
+            if (fault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoPermission();
             if (metric != "online_followers") return SandboxErrors.BadParameter($"metric[0] must be one of the following values: online_followers, reach, follower_count, …; got {metric}");
             if (period != "lifetime") return SandboxErrors.BadParameter("The online_followers metric only supports the lifetime period.");
             return OnlineFollowersAnswer(id, await AudienceAsync(id, state, services), state, services);
@@ -39,7 +39,7 @@ public static partial class SandboxGraph
         if (media is null) return SandboxErrors.UnknownObject(id);
         var (mediaFault, refusedMedia) = await AdmitAsync(http, media.IgUserId, state, services);
         if (refusedMedia is not null) return refusedMedia;
-        if (mediaFault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoInsightsPermission();
+        if (mediaFault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoPermission();
         if (state.TakeServerError(media.IgUserId, SandboxCall.Read)) return SandboxErrors.ServerError();
         return MediaInsights(media, await AudienceAsync(media.IgUserId, state, services), metric ?? "", services, state, out var data) is { } refusal
             ? refusal
@@ -60,7 +60,7 @@ public static partial class SandboxGraph
         var (fault, refused) = await AdmitAsync(http, account!, state, services);
         if (refused is not null) return refused;
         if (state.TakeServerError(account!, SandboxCall.Read)) return SandboxErrors.ServerError();
-        if (fault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoInsightsPermission();
+        if (fault == SandboxFault.NoInsightsPermission) return SandboxErrors.NoPermission();
         var answer = new JsonObject();
         var audience = await AudienceAsync(account!, state, services);
         foreach (var id in ids)
@@ -161,7 +161,7 @@ public static partial class SandboxGraph
         var answer = new JsonObject { ["id"] = igUserId };
         var fieldList = TopLevel(fields).ToList();
         if (fault == SandboxFault.NoInsightsPermission && fieldList.Any(f => f.StartsWith("insights", StringComparison.Ordinal) || f.StartsWith("media", StringComparison.Ordinal)))
-            return SandboxErrors.NoInsightsPermission();
+            return SandboxErrors.NoPermission();
         foreach (var field in fieldList)
         {
             if (field.StartsWith("content_publishing_limit", StringComparison.Ordinal))

@@ -29,13 +29,10 @@ public sealed class PublishedMediaFinder(PublishCalls calls)
                                             && p.PublishedAt > post.MediaSearchSince).Select(p => p.MediaId!).ToListAsync(ct)
             : [];
         var found = list.Value?
-            .Where(m => stories ? ParseTimestamp(m.Timestamp) >= around.AddMinutes(-2) && !owned.Contains(m.Id) : m.Caption == post.FinalCaption)
-            .OrderBy(m => Math.Abs((ParseTimestamp(m.Timestamp) - around).TotalSeconds))
+            .Where(m => stories ? Graph.GraphTime.Parse(m.Timestamp) >= around.AddMinutes(-2) && !owned.Contains(m.Id) : m.Caption == post.FinalCaption)
+            .OrderBy(m => Math.Abs((Graph.GraphTime.Parse(m.Timestamp) - around).TotalSeconds))
             .FirstOrDefault();
         run.Live = new LiveMedia(found?.Id, found?.Permalink);
         return StepResult.Continue;
     }
-
-    private static DateTime ParseTimestamp(string? value) =>
-        DateTimeOffset.TryParse(value?.Replace("+0000", "+00:00", StringComparison.Ordinal), out var parsed) ? parsed.UtcDateTime : DateTime.MinValue;
 }

@@ -83,6 +83,20 @@ public sealed class QueueActions(Func<Actor> signedIn, PostOperations operations
         return moved;
     }
 
+    /// <summary>
+    /// The grid's swap: each post takes the other's time, by the same edit as "스케줄 수정". When the second cannot move (claimed
+    /// meanwhile, a collision), the first goes back, so no two posts are left sharing a time.
+    /// </summary>
+    public async Task<bool> SwapTimesAsync(Post a, Post b)
+    {
+        if (!PostMarks.Movable(b)) return false;
+        var first = await operations.EditAsync(Me, a.Id, new PostEdit(null, null, b.ScheduledAt), CancellationToken.None);
+        var second = first.Succeeded ? await operations.EditAsync(Me, b.Id, new PostEdit(null, null, a.ScheduledAt), CancellationToken.None) : first;
+        if (first.Succeeded && !second.Succeeded) await operations.EditAsync(Me, a.Id, new PostEdit(null, null, a.ScheduledAt), CancellationToken.None);
+        Report(second, T("두 포스트의 시간을 바꿨습니다.", "The two posts swapped their times."));
+        return second.Succeeded;
+    }
+
     public async Task CancelAsync(Post post)
     {
         if (!await Confirm.AskAsync(dialogs, T("Cancel post"), T("Give up this post? This cannot be undone."), T("Give up"))) return;
